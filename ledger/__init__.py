@@ -1,0 +1,1 @@
+"""Credit Ledger's domain and storage. Never imports Qt."""

@@ -1,0 +1,171 @@
+"""The `credit-ledger` command line: parsing, the shared context, and turning errors into exit codes.
+
+Bad input exits with 2 and one line on stderr; nothing is written. Each command group
+lives in its own module and registers its subcommands here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from sqlalchemy.exc import OperationalError
+
+from ledger import clock
+from ledger.db import LedgerFileError
+from ledger.errors import LedgerError
+from ledger.paths import default_db_path
+from ledger.store import Ledger
+
+PROG = "credit-ledger"
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """The command line itself is wrong (unknown option, bad value, missing argument)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One clear line instead of argparse's usage block; `run` turns it into exit 2.
+        raise UsageError(message)
+
+
+@dataclass
+class Context:
+    """What every command needs: where the ledger is, what day it is, where to print."""
+
+    db_path: Path
+    today: date
+    now: datetime
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+    stdin: TextIO = field(default_factory=lambda: sys.stdin)
+    _ledger: Ledger | None = None
+
+    @property
+    def ledger(self) -> Ledger:
+        """The ledger, opened (and migrated) on first use."""
+        if self._ledger is None:
+            self._ledger = Ledger.open(self.db_path)
+        return self._ledger
+
+    def close(self) -> None:
+        """Release the ledger if it was opened."""
+        if self._ledger is not None:
+            self._ledger.close()
+
+
+Handler = Callable[[argparse.Namespace, Context], int]
+
+
+def iso_date(text: str) -> date:
+    """An argparse type: a calendar date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it as YYYY-MM-DD") from None
+
+
+def credit_id(text: str) -> int:
+    """An argparse type: a credit's id, a positive whole number."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a credit id: ids are whole numbers") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a credit id: ids are positive")
+    return value
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every subcommand takes: --db (default: $CREDIT_LEDGER_DB or the user data folder)."""
+    parent = _Parser(add_help=False)
+    parent.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="PATH", help="the ledger file to use")
+    return parent
+
+
+def json_option(parser: argparse.ArgumentParser) -> None:
+    """Add --json to a subcommand that prints."""
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: GUI options at the top, one subparser per command."""
+    from ledger.cli import credits
+
+    parent = common_options()
+    parser = _Parser(prog=PROG, description="Keep track of store credit and what it can buy.", parents=[parent])
+    parser.add_argument("--demo", action="store_true", help="open a separate demo ledger full of sample credits")
+    parser.add_argument("--background", action="store_true", help="start hidden in the tray (reminders only)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in (credits,):
+        module.register(subparsers, parent)
+    return parser
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse the command line; raises UsageError on bad input."""
+    return build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+
+
+def fail(err: TextIO, message: str, code: int = EXIT_BAD_INPUT) -> int:
+    """Print one error line and return the exit code."""
+    print(f"{PROG}: error: {message}", file=err)
+    return code
+
+
+def run(args: argparse.Namespace, context: Context | None = None) -> int:
+    """Run a parsed subcommand; every error becomes one line on stderr and an exit code."""
+    if context is None:
+        try:
+            context = Context(
+                db_path=getattr(args, "db", None) or default_db_path(), today=clock.today(), now=clock.now()
+            )
+        except ValueError as error:
+            return fail(sys.stderr, f"bad {clock.NOW_ENV}: {error}")
+    handler: Handler = args.handler
+    try:
+        return handler(args, context)
+    except (LedgerError, LedgerFileError, UsageError) as error:
+        return fail(context.err, str(error))
+    except OperationalError as error:
+        if isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig):
+            return fail(context.err, "the ledger is busy in another program; try again in a moment", EXIT_FAILURE)
+        return fail(context.err, f"the ledger file could not be used: {error.orig}", EXIT_FAILURE)
+    except sqlite3.DatabaseError as error:
+        return fail(context.err, f"the ledger file could not be used: {error}", EXIT_FAILURE)
+    except OSError as error:
+        return fail(context.err, f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), EXIT_FAILURE)
+    finally:
+        context.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for the command line alone (the GUI entry is `main.py`)."""
+    try:
+        args = parse(argv)
+    except UsageError as error:
+        return fail(sys.stderr, str(error))
+    if args.command is None:
+        return fail(sys.stderr, "no command given; try --help")
+    return run(args)
+
+
+def add_command(
+    subparsers: Any, parent: argparse.ArgumentParser, name: str, handler: Handler, help_text: str
+) -> argparse.ArgumentParser:
+    """Register one subcommand with the shared options and its handler."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name, parents=[parent], help=help_text, description=help_text
+    )
+    parser.set_defaults(handler=handler)
+    return parser

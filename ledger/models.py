@@ -1,0 +1,138 @@
+"""The ledger's tables (DESIGN.md "Data model"), as SQLModel classes.
+
+Amounts are whole minor units (cents) in INTEGER columns; the Decimal view lives in
+`ledger.money`. Timestamps are aware UTC. The schema itself is owned by the Alembic
+revisions in `ledger/migrations`; these classes must match them (a test checks).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+def utc_now() -> datetime:
+    """The current moment as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as ISO 8601 text in UTC; naive values are refused."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value)
+
+
+class Categories(TypeDecorator[list[str]]):
+    """A list of category names stored as a JSON array."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: list[str] | None, dialect: Dialect) -> str:
+        return json.dumps(list(value or []), ensure_ascii=False)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> list[str]:
+        if not value:
+            return []
+        loaded: Any = json.loads(value)
+        return [str(item) for item in loaded] if isinstance(loaded, list) else []
+
+
+class Credit(SQLModel, table=True):
+    """One store credit: where it came from, how much, its dates and its fine print."""
+
+    __tablename__ = "credit"
+    __table_args__ = (Index("ix_credit_expires_on", "expires_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    merchant: str = Field(default="Amazon")
+    region: str = Field(default="US")
+    source: str
+    title: str = Field(default="")
+    currency: str
+    amount_minor: int
+    received_on: date
+    expires_on: date | None = Field(default=None)
+    reference: str = Field(default="")
+    terms: str = Field(default="")
+    terms_url: str = Field(default="")
+    categories: list[str] = Field(default_factory=list, sa_type=Categories)
+    claim_code: str = Field(default="")
+    notes: str = Field(default="")
+    archived: bool = Field(default=False)
+    reminders_muted: bool = Field(default=False)
+    snoozed_until: date | None = Field(default=None)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class Entry(SQLModel, table=True):
+    """One movement on a credit: issue, spend, refund, adjust or forfeit (signed minor units)."""
+
+    __tablename__ = "entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    credit_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("credit.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    kind: str
+    amount_minor: int
+    occurred_on: date
+    note: str = Field(default="")
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class CheckoutCheck(SQLModel, table=True):
+    """What the user saw at checkout when trying a use; an observation beats a rule."""
+
+    __tablename__ = "checkout_check"
+
+    id: int | None = Field(default=None, primary_key=True)
+    credit_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("credit.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    use: str
+    outcome: str
+    observed_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    note: str = Field(default="")
+
+
+class ReminderSent(SQLModel, table=True):
+    """A reminder claimed (then delivered) once for a credit, lead time and expiry date."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("credit_id", "lead_days", "expires_on", name="uq_reminder_once"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    credit_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("credit.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    lead_days: int
+    expires_on: date
+    sent_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    channel: str = Field(default="")
+
+
+class Setting(SQLModel, table=True):
+    """One user setting, its value stored as JSON text."""
+
+    __tablename__ = "settings"
+
+    key: str = Field(primary_key=True)
+    value: str

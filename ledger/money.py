@@ -1,0 +1,83 @@
+"""Money without floats: Decimal amounts, integer minor units, ISO 4217 precision from Babel."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+from babel.numbers import format_currency, get_currency_precision, list_currencies
+
+from ledger.errors import LedgerError
+
+# Codes ISO 4217 reserves for tests and "no currency": never a real credit.
+_NOT_MONEY = frozenset({"XXX", "XTS"})
+
+
+class MoneyError(LedgerError):
+    """An amount or currency the ledger refuses, with a message fit for the user."""
+
+
+@cache
+def known_currencies() -> frozenset[str]:
+    """Every ISO 4217 code Babel knows, less the non-money ones."""
+    return frozenset(list_currencies()) - _NOT_MONEY
+
+
+def check_currency(code: str) -> str:
+    """Return the code upper-cased, or refuse a code that is not ISO 4217."""
+    normal = code.strip().upper()
+    if normal not in known_currencies():
+        raise MoneyError(f"unknown currency code {code!r}: use an ISO 4217 code such as USD, EUR or JPY")
+    return normal
+
+
+@cache
+def decimals(currency: str) -> int:
+    """How many decimal places the currency has (2 for USD, 0 for JPY, 3 for BHD)."""
+    return int(get_currency_precision(check_currency(currency)))
+
+
+def parse_amount(text: str | Decimal, currency: str) -> Decimal:
+    """Read a positive amount, refusing floats' cousins: junk, zero, negatives, too many decimals."""
+    currency = check_currency(currency)
+    if isinstance(text, Decimal):
+        value = text
+    else:
+        raw = str(text).strip()
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            raise MoneyError(f"{text!r} is not an amount: write it like 12.50") from None
+    if not value.is_finite():
+        raise MoneyError(f"{text!r} is not an amount: write it like 12.50")
+    if value <= 0:
+        raise MoneyError(f"the amount must be more than zero, not {value}")
+    if value.adjusted() >= 12:
+        raise MoneyError(f"{value} is too large an amount")
+    places = decimals(currency)
+    if value != quantize(value, currency):
+        raise MoneyError(f"{currency} has {places} decimal places; {value} has more")
+    return quantize(value, currency)
+
+
+def quantize(value: Decimal, currency: str) -> Decimal:
+    """The value with exactly the currency's number of decimal places."""
+    return value.quantize(Decimal(1).scaleb(-decimals(currency)))
+
+
+def to_minor(value: Decimal, currency: str) -> int:
+    """Whole minor units (cents) for storage; exact, never rounded."""
+    scaled = value.scaleb(decimals(currency))
+    if scaled != scaled.to_integral_value():
+        raise MoneyError(f"{value} has more decimals than {currency} allows")
+    return int(scaled)
+
+
+def from_minor(minor: int, currency: str) -> Decimal:
+    """The Decimal amount for a count of minor units."""
+    return Decimal(minor).scaleb(-decimals(currency))
+
+
+def format_money(value: Decimal, currency: str, locale: str = "en_US") -> str:
+    """A human string such as $12.50 or ¥1,200, in the given locale."""
+    return str(format_currency(value, currency, locale=locale))

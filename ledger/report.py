@@ -1,0 +1,83 @@
+"""The JSON shapes of the command line (DESIGN.md "Command line"); checked from outside, keep them exact."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ledger.models import CheckoutCheck, Entry
+from ledger.money import from_minor
+from ledger.store import CreditDetail, CreditSummary
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def summary_json(summary: CreditSummary) -> dict[str, Any]:
+    """A credit as `list --json` prints it."""
+    return {
+        "id": summary.id,
+        "merchant": summary.merchant,
+        "region": summary.region,
+        "source": summary.source,
+        "title": summary.title,
+        "currency": summary.currency,
+        "amount": str(summary.amount),
+        "balance": str(summary.balance),
+        "received_on": _iso(summary.received_on),
+        "expires_on": _iso(summary.expires_on),
+        "status": summary.status.value,
+        "days_left": summary.days_left,
+        "reference": summary.reference,
+        "archived": summary.archived,
+    }
+
+
+def entry_json(entry: Entry, currency: str) -> dict[str, Any]:
+    """One movement: signed amount as a decimal string."""
+    return {
+        "id": entry.id,
+        "kind": entry.kind,
+        "amount": str(from_minor(entry.amount_minor, currency)),
+        "on": _iso(entry.occurred_on),
+        "note": entry.note,
+    }
+
+
+def check_json(check: CheckoutCheck) -> dict[str, Any]:
+    """One checkout observation."""
+    return {
+        "use": check.use,
+        "outcome": check.outcome,
+        "observed_at": check.observed_at.isoformat(),
+        "note": check.note,
+    }
+
+
+def detail_json(detail: CreditDetail) -> dict[str, Any]:
+    """A credit as `show --json` prints it (eligibility is added by the caller)."""
+    credit = detail.credit
+    assert credit.id is not None
+    return {
+        "id": credit.id,
+        "merchant": credit.merchant,
+        "region": credit.region,
+        "source": credit.source,
+        "title": credit.title,
+        "currency": credit.currency,
+        "amount": str(detail.amount),
+        "balance": str(detail.balance),
+        "received_on": _iso(credit.received_on),
+        "expires_on": _iso(credit.expires_on),
+        "status": detail.status.value,
+        "days_left": detail.days_left,
+        "reference": credit.reference,
+        "categories": list(credit.categories),
+        "terms": credit.terms,
+        "terms_url": credit.terms_url,
+        "notes": credit.notes,
+        "archived": credit.archived,
+        "entries": [entry_json(entry, credit.currency) for entry in detail.entries],
+        "checks": [check_json(check) for check in detail.checks],
+    }

@@ -1,0 +1,360 @@
+"""The ledger's operations: add, list, show, spend, refund, check, archive, delete.
+
+Every write runs in one BEGIN IMMEDIATE transaction, so a balance check and the entry
+it guards cannot be split by another process (the app and a cron job share the file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from ledger.db import WRITE_OPTION, open_database
+from ledger.errors import CreditNotFound, LedgerError
+from ledger.models import CheckoutCheck, Credit, Entry, utc_now
+from ledger.money import check_currency, from_minor, parse_amount, to_minor
+from ledger.status import EXPIRING_WITHIN_DAYS, days_left, is_expired, status_of
+from ledger.vocab import EntryKind, Outcome, Source, Status, Use
+
+MAX_TEXT = 10_000
+MAX_NAME = 200
+
+
+@dataclass(frozen=True)
+class NewCredit:
+    """What a user gives to record a credit; checked by `Ledger.add_credit`."""
+
+    source: str
+    currency: str
+    amount: Decimal | str
+    merchant: str = "Amazon"
+    region: str = "US"
+    title: str = ""
+    received_on: date | None = None
+    expires_on: date | None = None
+    reference: str = ""
+    categories: Sequence[str] = field(default_factory=tuple)
+    terms: str = ""
+    terms_url: str = ""
+    claim_code: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class CreditSummary:
+    """One credit as a list shows it: no entries, balance and status computed for `today`."""
+
+    id: int
+    merchant: str
+    region: str
+    source: str
+    title: str
+    currency: str
+    amount: Decimal
+    balance: Decimal
+    received_on: date
+    expires_on: date | None
+    reference: str
+    notes: str
+    archived: bool
+    status: Status
+    days_left: int | None
+
+
+@dataclass(frozen=True)
+class CreditDetail:
+    """One credit with everything known about it."""
+
+    credit: Credit
+    amount: Decimal
+    balance: Decimal
+    entries: list[Entry]
+    checks: list[CheckoutCheck]
+    status: Status
+    days_left: int | None
+
+
+def _choice(value: str, vocabulary: type[Source] | type[Use] | type[Outcome], what: str) -> str:
+    allowed = [member.value for member in vocabulary]
+    if value not in allowed:
+        raise LedgerError(f"unknown {what} {value!r}: expected one of {', '.join(allowed)}")
+    return value
+
+
+def _text(value: str, what: str, limit: int = MAX_NAME, required: bool = False) -> str:
+    value = value.strip()
+    if required and not value:
+        raise LedgerError(f"the {what} must not be empty")
+    if len(value) > limit:
+        raise LedgerError(f"the {what} is too long ({len(value)} characters; at most {limit})")
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+        raise LedgerError(f"the {what} contains control characters")
+    return value
+
+
+def _region(value: str) -> str:
+    normal = value.strip().upper()
+    if not (len(normal) == 2 and normal.isascii() and normal.isalpha()):
+        raise LedgerError(f"region {value!r} is not a two-letter country code such as US or GB")
+    return normal
+
+
+def _categories(values: Sequence[str]) -> list[str]:
+    cleaned = [_text(value, "category") for value in values]
+    return [value for value in cleaned if value]
+
+
+class Ledger:
+    """A ledger file and the operations on it."""
+
+    def __init__(self, engine: Engine, path: Path | None = None) -> None:
+        self.engine = engine
+        self.path = path
+        self._writer = engine.execution_options(**{WRITE_OPTION: True})
+
+    @classmethod
+    def open(cls, path: Path) -> Ledger:
+        """Open (creating or migrating as needed) the ledger at `path`."""
+        return cls(open_database(path), path)
+
+    def close(self) -> None:
+        """Release the file."""
+        self.engine.dispose()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads: never takes the write lock."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session that holds the write lock from its first statement and commits at the end."""
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    # --- credits -------------------------------------------------------------------
+
+    def add_credit(self, new: NewCredit, today: date) -> int:
+        """Record a credit and its issue entry; returns its id."""
+        currency = check_currency(new.currency)
+        amount = parse_amount(new.amount, currency)
+        received_on = new.received_on or today
+        if new.expires_on is not None and new.expires_on < received_on:
+            raise LedgerError(f"the expiry date {new.expires_on} is before the date received {received_on}")
+        credit = Credit(
+            source=_choice(new.source, Source, "source"),
+            currency=currency,
+            amount_minor=to_minor(amount, currency),
+            merchant=_text(new.merchant, "merchant", required=True),
+            region=_region(new.region),
+            title=_text(new.title, "title"),
+            received_on=received_on,
+            expires_on=new.expires_on,
+            reference=_text(new.reference, "reference"),
+            categories=_categories(new.categories),
+            terms=_text(new.terms, "terms", MAX_TEXT),
+            terms_url=_text(new.terms_url, "terms URL", MAX_TEXT),
+            claim_code=_text(new.claim_code, "claim code"),
+            notes=_text(new.notes, "notes", MAX_TEXT),
+        )
+        with self.writing() as session:
+            session.add(credit)
+            session.flush()
+            assert credit.id is not None
+            session.add(
+                Entry(
+                    credit_id=credit.id,
+                    kind=EntryKind.ISSUE,
+                    amount_minor=credit.amount_minor,
+                    occurred_on=received_on,
+                    note="",
+                )
+            )
+            return credit.id
+
+    def _credit(self, session: Session, credit_id: int) -> Credit:
+        credit = session.get(Credit, credit_id)
+        if credit is None:
+            raise CreditNotFound(credit_id)
+        return credit
+
+    @staticmethod
+    def _balance_minor(session: Session, credit_id: int) -> int:
+        total = session.exec(select(func.sum(Entry.amount_minor)).where(Entry.credit_id == credit_id)).one()
+        return int(total or 0)
+
+    def detail(self, credit_id: int, today: date, expiring_within: int = EXPIRING_WITHIN_DAYS) -> CreditDetail:
+        """The credit, its balance, its entries and its checkout observations."""
+        with self.reading() as session:
+            credit = self._credit(session, credit_id)
+            entries = list(
+                session.exec(select(Entry).where(Entry.credit_id == credit_id).order_by(col(Entry.id))).all()
+            )
+            checks = list(
+                session.exec(
+                    select(CheckoutCheck).where(CheckoutCheck.credit_id == credit_id).order_by(col(CheckoutCheck.id))
+                ).all()
+            )
+        balance_minor = sum(entry.amount_minor for entry in entries)
+        return CreditDetail(
+            credit=credit,
+            amount=from_minor(credit.amount_minor, credit.currency),
+            balance=from_minor(balance_minor, credit.currency),
+            entries=entries,
+            checks=checks,
+            status=status_of(
+                archived=credit.archived,
+                balance_minor=balance_minor,
+                expires_on=credit.expires_on,
+                today=today,
+                expiring_within=expiring_within,
+            ),
+            days_left=days_left(credit.expires_on, today),
+        )
+
+    def summaries(
+        self,
+        today: date,
+        *,
+        status: Status | None = None,
+        expiring_within: int | None = None,
+        expiring_threshold: int = EXPIRING_WITHIN_DAYS,
+    ) -> list[CreditSummary]:
+        """Every credit with its balance, optionally only one status or those expiring within N days."""
+        sql = (
+            "SELECT c.id, c.merchant, c.region, c.source, c.title, c.currency, c.amount_minor, c.received_on,"
+            " c.expires_on, c.reference, c.notes, c.archived, COALESCE(b.total, 0)"
+            " FROM credit c LEFT JOIN (SELECT credit_id, SUM(amount_minor) AS total FROM entry GROUP BY credit_id) b"
+            " ON b.credit_id = c.id ORDER BY c.id"
+        )
+        with self.engine.connect() as connection:
+            rows = connection.exec_driver_sql(sql).fetchall()
+        result: list[CreditSummary] = []
+        for row in rows:
+            expires_on = date.fromisoformat(row[8]) if row[8] else None
+            currency = row[5]
+            summary = CreditSummary(
+                id=row[0],
+                merchant=row[1],
+                region=row[2],
+                source=row[3],
+                title=row[4],
+                currency=currency,
+                amount=from_minor(row[6], currency),
+                balance=from_minor(row[12], currency),
+                received_on=date.fromisoformat(row[7]),
+                expires_on=expires_on,
+                reference=row[9],
+                notes=row[10],
+                archived=bool(row[11]),
+                status=status_of(
+                    archived=bool(row[11]),
+                    balance_minor=row[12],
+                    expires_on=expires_on,
+                    today=today,
+                    expiring_within=expiring_threshold,
+                ),
+                days_left=days_left(expires_on, today),
+            )
+            if status is not None and summary.status != status:
+                continue
+            if expiring_within is not None and not (
+                summary.days_left is not None
+                and 0 <= summary.days_left <= expiring_within
+                and summary.status in (Status.ACTIVE, Status.EXPIRING)
+            ):
+                continue
+            result.append(summary)
+        return result
+
+    # --- movements -----------------------------------------------------------------
+
+    def _movement_date(self, credit: Credit, on: date | None, today: date, what: str) -> date:
+        when = on or today
+        if when > today:
+            raise LedgerError(f"a {what} cannot be dated in the future ({when})")
+        if when < credit.received_on:
+            raise LedgerError(f"a {what} cannot be dated before the credit was received ({credit.received_on})")
+        if credit.archived:
+            raise LedgerError(f"credit {credit.id} is archived; unarchive it first")
+        return when
+
+    def spend(
+        self, credit_id: int, amount: Decimal | str, today: date, on: date | None = None, note: str = ""
+    ) -> Entry:
+        """Take money off a credit; refused if it would take the balance below zero or the credit has expired."""
+        note = _text(note, "note", MAX_TEXT)
+        with self.writing() as session:
+            credit = self._credit(session, credit_id)
+            value = parse_amount(amount, credit.currency)
+            when = self._movement_date(credit, on, today, "spend")
+            if is_expired(credit.expires_on, when):
+                raise LedgerError(f"credit {credit_id} expired on {credit.expires_on}; its balance is forfeited")
+            balance = self._balance_minor(session, credit_id)
+            minor = to_minor(value, credit.currency)
+            if minor > balance:
+                raise LedgerError(
+                    f"cannot spend {value} {credit.currency}: the balance is only "
+                    f"{from_minor(balance, credit.currency)} {credit.currency}"
+                )
+            entry = Entry(credit_id=credit_id, kind=EntryKind.SPEND, amount_minor=-minor, occurred_on=when, note=note)
+            session.add(entry)
+            credit.updated_at = utc_now()
+            return entry
+
+    def refund(
+        self, credit_id: int, amount: Decimal | str, today: date, on: date | None = None, note: str = ""
+    ) -> Entry:
+        """Put money back onto a credit; never more than has been spent from it."""
+        note = _text(note, "note", MAX_TEXT)
+        with self.writing() as session:
+            credit = self._credit(session, credit_id)
+            value = parse_amount(amount, credit.currency)
+            when = self._movement_date(credit, on, today, "refund")
+            entries = session.exec(select(Entry).where(Entry.credit_id == credit_id)).all()
+            spent = -sum(e.amount_minor for e in entries if e.kind in (EntryKind.SPEND, EntryKind.REFUND))
+            minor = to_minor(value, credit.currency)
+            if minor > spent:
+                raise LedgerError(
+                    f"cannot refund {value} {credit.currency}: only {from_minor(spent, credit.currency)} "
+                    f"{credit.currency} has been spent from credit {credit_id}"
+                )
+            entry = Entry(credit_id=credit_id, kind=EntryKind.REFUND, amount_minor=minor, occurred_on=when, note=note)
+            session.add(entry)
+            credit.updated_at = utc_now()
+            return entry
+
+    def record_check(self, credit_id: int, use: str, outcome: str, note: str = "") -> CheckoutCheck:
+        """Remember what checkout showed for a use; the newest observation per use counts."""
+        check = CheckoutCheck(
+            credit_id=credit_id,
+            use=_choice(use, Use, "use"),
+            outcome=_choice(outcome, Outcome, "outcome"),
+            note=_text(note, "note", MAX_TEXT),
+        )
+        with self.writing() as session:
+            self._credit(session, credit_id)
+            session.add(check)
+            return check
+
+    # --- lifecycle -----------------------------------------------------------------
+
+    def set_archived(self, credit_id: int, archived: bool = True) -> None:
+        """Archive (hide from the active list) or bring back a credit; its history stays."""
+        with self.writing() as session:
+            credit = self._credit(session, credit_id)
+            credit.archived = archived
+            credit.updated_at = utc_now()
+
+    def delete(self, credit_id: int) -> None:
+        """Remove a credit and everything recorded about it."""
+        with self.writing() as session:
+            session.delete(self._credit(session, credit_id))

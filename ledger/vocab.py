@@ -1,0 +1,64 @@
+"""The project's fixed vocabularies (DESIGN.md): sources, uses, verdicts, statuses."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Source(StrEnum):
+    """Where a credit came from; each source has its own usage rules."""
+
+    GIFT_CARD = "gift_card"
+    REFUND = "refund"
+    RETURN_CREDIT = "return_credit"
+    PROMOTIONAL = "promotional"
+    REWARDS = "rewards"
+    OTHER = "other"
+
+
+class Use(StrEnum):
+    """Something a person may want to do with a credit."""
+
+    GENERAL_PURCHASES = "general_purchases"
+    AMAZON_GIFT_CARDS = "amazon_gift_cards"
+    THIRD_PARTY_GIFT_CARDS = "third_party_gift_cards"
+    TRANSFER = "transfer"
+    CASH_OUT = "cash_out"
+
+
+class Verdict(StrEnum):
+    """How sure the app is that a use is allowed, most permissive first."""
+
+    YES = "yes"
+    LIKELY = "likely"
+    CHECK_TERMS = "check_terms"
+    UNLIKELY = "unlikely"
+    NO = "no"
+
+
+class Status(StrEnum):
+    """Where a credit stands today."""
+
+    ACTIVE = "active"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    USED = "used"
+    ARCHIVED = "archived"
+
+
+class EntryKind(StrEnum):
+    """A movement on a credit's ledger; the balance is the sum of them."""
+
+    ISSUE = "issue"
+    SPEND = "spend"
+    REFUND = "refund"
+    ADJUST = "adjust"
+    FORFEIT = "forfeit"
+
+
+class Outcome(StrEnum):
+    """What the user saw at checkout when trying a use (the guide's steps 4 to 6)."""
+
+    OFFERED = "offered"
+    NOT_OFFERED = "not_offered"
+    GRAYED_OUT = "grayed_out"

@@ -1,0 +1,80 @@
+"""Shared fixtures: a real ledger file per test, an isolated home, and the command line in-process."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# Qt must never look for a real screen in tests.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import main as entry  # noqa: E402
+from ledger.store import Ledger  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every per-user folder at a private temporary place, so no test touches real user data."""
+    home = tmp_path_factory.mktemp("home")
+    for name, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
+        (home / sub).mkdir()
+        monkeypatch.setenv(name, str(home / sub))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("CREDIT_LEDGER_DB", raising=False)
+    monkeypatch.delenv("CREDIT_LEDGER_NOW", raising=False)
+    return home
+
+
+@pytest.fixture
+def ledger_path(tmp_path: Path) -> Path:
+    """Where this test's ledger file lives."""
+    return tmp_path / "ledger.sqlite3"
+
+
+@pytest.fixture
+def ledger(ledger_path: Path) -> Iterator[Ledger]:
+    """A real, freshly migrated ledger file."""
+    book = Ledger.open(ledger_path)
+    yield book
+    book.close()
+
+
+@dataclass
+class CliResult:
+    """What one run of the command line did."""
+
+    code: int
+    out: str
+    err: str
+
+
+CliRunner = Callable[..., CliResult]
+
+
+@pytest.fixture
+def cli(ledger_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """Run `credit-ledger ARGS` in-process against this test's ledger file."""
+
+    def run(*args: str, stdin: str = "", db: Path | None = None) -> CliResult:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = entry.main(["--db", str(db or ledger_path), *args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def file_digest(path: Path) -> str:
+    """A fingerprint of a file's bytes, to prove it was not changed."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
