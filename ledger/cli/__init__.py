@@ -100,14 +100,14 @@ def json_option(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line: GUI options at the top, one subparser per command."""
-    from ledger.cli import credits
+    from ledger.cli import credits, remind, transfer  # the subcommand modules import this one
 
     parent = common_options()
     parser = _Parser(prog=PROG, description="Keep track of store credit and what it can buy.", parents=[parent])
     parser.add_argument("--demo", action="store_true", help="open a separate demo ledger full of sample credits")
     parser.add_argument("--background", action="store_true", help="start hidden in the tray (reminders only)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in (credits,):
+    for module in (credits, transfer, remind):
         module.register(subparsers, parent)
     return parser
 

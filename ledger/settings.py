@@ -1,0 +1,93 @@
+"""User settings, kept in the ledger's `settings` table as JSON values with typed defaults."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import time
+from typing import Any
+
+from sqlmodel import select
+
+from ledger.errors import LedgerError
+from ledger.models import Setting
+from ledger.store import Ledger
+
+MAX_LEAD_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting with its default; `lead_days` are whole days before expiry, largest first."""
+
+    lead_days: tuple[int, ...] = (30, 7, 1)
+    remind_at: str = "09:00"
+    notifications_enabled: bool = True
+    reminders_paused: bool = False
+    close_to_tray: bool = True
+    start_at_login: bool = False
+    backups_to_keep: int = 10
+
+    @property
+    def remind_time(self) -> time:
+        """The time of day reminders are shown, local time."""
+        return time.fromisoformat(self.remind_at)
+
+    @property
+    def expiring_within(self) -> int:
+        """A credit counts as expiring within the first (largest) lead time."""
+        return max(self.lead_days) if self.lead_days else 30
+
+
+def validated(settings: Settings) -> Settings:
+    """The settings normalised (lead days unique, sorted, in range), or a LedgerError saying what is wrong."""
+    leads = tuple(sorted({int(day) for day in settings.lead_days}, reverse=True))
+    if any(day < 0 or day > MAX_LEAD_DAYS for day in leads):
+        raise LedgerError(f"reminder lead times must be between 0 and {MAX_LEAD_DAYS} days")
+    try:
+        moment = time.fromisoformat(settings.remind_at)
+    except (TypeError, ValueError):
+        raise LedgerError(f"{settings.remind_at!r} is not a time of day: write it as HH:MM") from None
+    if not 1 <= settings.backups_to_keep <= 1000:
+        raise LedgerError("the number of backups to keep must be between 1 and 1000")
+    return replace(settings, lead_days=leads, remind_at=moment.strftime("%H:%M"))
+
+
+def _decode(name: str, raw: str, default: Any) -> Any:
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        return default
+    if isinstance(default, tuple):
+        return tuple(value) if isinstance(value, list) else default
+    return value if isinstance(value, type(default)) else default
+
+
+def load_settings(ledger: Ledger) -> Settings:
+    """The stored settings; anything missing or unreadable falls back to its default."""
+    defaults = Settings()
+    with ledger.reading() as session:
+        stored = {row.key: row.value for row in session.exec(select(Setting)).all()}
+    values = {
+        f.name: _decode(f.name, stored[f.name], getattr(defaults, f.name))
+        for f in fields(Settings)
+        if f.name in stored
+    }
+    try:
+        return validated(replace(defaults, **values))
+    except LedgerError:
+        return defaults
+
+
+def save_settings(ledger: Ledger, settings: Settings) -> Settings:
+    """Validate and store every setting in one transaction; returns what was stored."""
+    settings = validated(settings)
+    with ledger.writing() as session:
+        for key, value in asdict(settings).items():
+            encoded = json.dumps(list(value) if isinstance(value, tuple) else value)
+            row = session.get(Setting, key)
+            if row is None:
+                session.add(Setting(key=key, value=encoded))
+            else:
+                row.value = encoded
+    return settings
