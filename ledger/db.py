@@ -129,9 +129,21 @@ def migrate(engine: Engine, path: Path, current: str | None) -> None:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         backup_copy(path, backups_dir(path) / f"{path.stem}-{stamp}-before-{head}.sqlite3")
     config = _alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        # SQLite's batch migrations copy and drop tables; with foreign keys on, the drop would
+        # cascade-delete every entry. The pragma only takes effect outside a transaction.
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise LedgerFileError(f"{path}: the upgrade would break {len(broken)} links; nothing was changed")
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -78,3 +78,15 @@ def cli(ledger_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pyte
 def file_digest(path: Path) -> str:
     """A fingerprint of a file's bytes, to prove it was not changed."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def ledger_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, read without writing: equal snapshots mean nothing was written."""
+    import sqlite3
+
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        return {table: con.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall() for table in tables}
+    finally:
+        con.close()

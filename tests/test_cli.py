@@ -1,0 +1,201 @@
+"""The command line as DESIGN.md fixes it: exact JSON shapes, and every refusal exits 2 with one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, CliRunner, ledger_rows
+
+
+def add(cli: CliRunner, *extra: str) -> dict[str, object]:
+    result = cli("add", "--source", "gift_card", "--amount", "25.00", "--currency", "USD", "--json", *extra)
+    assert result.code == 0, result.err
+    payload: dict[str, object] = json.loads(result.out)
+    return payload
+
+
+def test_add_then_show_json_has_the_documented_fields(cli: CliRunner) -> None:
+    added = add(cli, "--title", "Birthday card", "--expires", "2099-01-31", "--received", "2026-01-02")
+    shown = json.loads(cli("show", str(added["id"]), "--json").out)
+    for key in (
+        "id",
+        "merchant",
+        "region",
+        "source",
+        "currency",
+        "amount",
+        "balance",
+        "received_on",
+        "expires_on",
+        "status",
+        "days_left",
+        "entries",
+    ):
+        assert key in shown
+    assert (shown["merchant"], shown["region"], shown["amount"], shown["balance"]) == ("Amazon", "US", "25.00", "25.00")
+    assert (shown["received_on"], shown["expires_on"], shown["status"]) == ("2026-01-02", "2099-01-31", "active")
+    assert shown["entries"][0]["kind"] == "issue"
+
+
+def test_spend_and_refund_update_the_balance_and_history(cli: CliRunner) -> None:
+    credit_id = str(add(cli)["id"])
+    assert cli("spend", credit_id, "10.50", "--note", "headphones").code == 0
+    assert cli("refund", credit_id, "0.50").code == 0
+    shown = json.loads(cli("show", credit_id, "--json").out)
+    assert shown["balance"] == "15.00"
+    assert [(e["kind"], e["amount"]) for e in shown["entries"]] == [
+        ("issue", "25.00"),
+        ("spend", "-10.50"),
+        ("refund", "0.50"),
+    ]
+
+
+def test_list_json_is_a_list_without_entries(cli: CliRunner) -> None:
+    add(cli)
+    listed = json.loads(cli("list", "--json").out)
+    assert isinstance(listed, list) and len(listed) == 1
+    assert "entries" not in listed[0] and listed[0]["balance"] == "25.00"
+
+
+def test_list_on_an_empty_ledger_says_how_to_start(cli: CliRunner) -> None:
+    result = cli("list")
+    assert result.code == 0 and "No credits yet" in result.out
+
+
+def test_archive_and_delete_with_yes(cli: CliRunner) -> None:
+    credit_id = str(add(cli)["id"])
+    assert json.loads(cli("archive", credit_id, "--json").out)["status"] == "archived"
+    assert cli("delete", credit_id, "--yes").code == 0
+    assert json.loads(cli("list", "--json").out) == []
+
+
+def test_delete_asks_and_a_yes_answer_deletes(cli: CliRunner) -> None:
+    credit_id = str(add(cli)["id"])
+    result = cli("delete", credit_id, stdin="y\n")
+    assert result.code == 0 and "cannot be undone" in result.err
+
+
+REFUSALS = [
+    pytest.param(
+        ["add", "--source", "gift_card", "--amount", "1.005", "--currency", "USD"],
+        "decimal places",
+        id="too-many-decimals-usd",
+    ),
+    pytest.param(
+        ["add", "--source", "gift_card", "--amount", "10.5", "--currency", "JPY"],
+        "decimal places",
+        id="decimals-on-yen",
+    ),
+    pytest.param(
+        ["add", "--source", "gift_card", "--amount", "-5", "--currency", "USD"], "more than zero", id="negative-amount"
+    ),
+    pytest.param(
+        ["add", "--source", "gift_card", "--amount", "0", "--currency", "USD"], "more than zero", id="zero-amount"
+    ),
+    pytest.param(
+        ["add", "--source", "gift_card", "--amount", "5", "--currency", "ABC"],
+        "unknown currency",
+        id="unknown-currency",
+    ),
+    pytest.param(
+        ["add", "--source", "coupon", "--amount", "5", "--currency", "USD"], "invalid choice", id="unknown-source"
+    ),
+    pytest.param(["add", "--amount", "5", "--currency", "USD"], "required", id="missing-source"),
+    pytest.param(
+        ["add", "--source", "refund", "--amount", "5", "--currency", "USD", "--expires", "2026-02-30"],
+        "not a date",
+        id="impossible-date",
+    ),
+    pytest.param(
+        [
+            "add",
+            "--source",
+            "refund",
+            "--amount",
+            "5",
+            "--currency",
+            "USD",
+            "--received",
+            "2026-05-01",
+            "--expires",
+            "2026-04-01",
+        ],
+        "before the date received",
+        id="expires-before-received",
+    ),
+    pytest.param(
+        ["add", "--source", "refund", "--amount", "5", "--currency", "USD", "--region", "America"],
+        "two-letter",
+        id="bad-region",
+    ),
+    pytest.param(["spend", "1", "30.00"], "balance is only", id="overspend"),
+    pytest.param(["spend", "1", "abc"], "not an amount", id="spend-junk-amount"),
+    pytest.param(["spend", "1", "-3"], "more than zero", id="spend-negative"),
+    pytest.param(["spend", "1", "1.001"], "decimal places", id="spend-too-precise"),
+    pytest.param(["spend", "1", "1", "--on", "2999-01-01"], "future", id="spend-in-future"),
+    pytest.param(["spend", "99", "1"], "no credit with id 99", id="spend-unknown-credit"),
+    pytest.param(["spend", "x", "1"], "not a credit id", id="spend-bad-id"),
+    pytest.param(["refund", "1", "1.00"], "has been spent", id="refund-more-than-spent"),
+    pytest.param(["show", "42"], "no credit with id 42", id="show-unknown"),
+    pytest.param(["show", "0"], "not a credit id", id="show-zero-id"),
+    pytest.param(["archive", "42"], "no credit with id 42", id="archive-unknown"),
+    pytest.param(["delete", "1"], "not deleted", id="delete-without-confirmation"),
+    pytest.param(["delete", "42", "--yes"], "no credit with id 42", id="delete-unknown"),
+    pytest.param(["check", "1", "cash_out", "maybe"], "invalid choice", id="check-bad-outcome"),
+    pytest.param(["check", "1", "teleport", "offered"], "invalid choice", id="check-bad-use"),
+    pytest.param(["list", "--status", "lost"], "invalid choice", id="list-bad-status"),
+    pytest.param(["list", "--expiring-within", "-3"], "0 or more", id="list-negative-window"),
+    pytest.param(["list", "--bogus"], "unrecognized arguments", id="unknown-option"),
+    pytest.param(["frobnicate"], "invalid choice", id="unknown-command"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), REFUSALS)
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(
+    cli: CliRunner, ledger_path: Path, argv: list[str], message: str
+) -> None:
+    add(cli)
+    before = ledger_rows(ledger_path)
+    result = cli(*argv)
+    assert result.code == 2
+    assert result.out == ""
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.err
+    assert "Traceback" not in result.err
+    assert ledger_rows(ledger_path) == before
+
+
+def test_a_file_that_is_not_a_ledger_is_refused_untouched(cli: CliRunner, tmp_path: Path) -> None:
+    junk = tmp_path / "notes.txt"
+    junk.write_bytes(b"my shopping list\n" * 100)
+    result = cli("list", db=junk)
+    assert result.code == 2 and "not a Credit Ledger database" in result.err
+    assert junk.read_bytes() == b"my shopping list\n" * 100
+
+
+def test_the_installed_entry_point_runs_as_a_separate_process(tmp_path: Path) -> None:
+    env = {**os.environ, "CREDIT_LEDGER_DB": str(tmp_path / "env.sqlite3")}
+    command = [
+        sys.executable,
+        str(REPO / "main.py"),
+        "add",
+        "--source",
+        "rewards",
+        "--amount",
+        "3",
+        "--currency",
+        "EUR",
+        "--json",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["currency"] == "EUR"
+    assert (tmp_path / "env.sqlite3").exists()
+    bad = subprocess.run([*command[:2], "show", "7"], capture_output=True, text=True, env=env, check=False)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr

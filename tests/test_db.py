@@ -1,0 +1,132 @@
+"""Opening ledger files: migrations, refusals that leave the file untouched, privacy and pragmas."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel
+
+import ledger.models  # noqa: F401 - registers the tables on SQLModel.metadata
+from ledger.backup import backups_dir
+from ledger.db import LedgerFileError, _alembic_config, create_ledger_engine, head_revision, open_database
+from ledger.store import Ledger, NewCredit
+from tests.conftest import file_digest
+
+FIRST_REVISION = "0001"
+
+
+def make_first_revision_ledger(path: Path) -> None:
+    """A ledger as the first release wrote it, with one credit and one spend."""
+    engine = create_ledger_engine(path)
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, FIRST_REVISION)
+        connection.exec_driver_sql(
+            "INSERT INTO credit (id, merchant, region, source, title, currency, amount_minor, received_on, "
+            "expires_on, reference, terms, terms_url, categories, claim_code, notes, archived, created_at, updated_at)"
+            " VALUES (1, 'Amazon', 'US', 'refund', 'Old refund', 'USD', 4000, '2025-01-01', NULL, '', '', '', '[]',"
+            " '', '', 0, '2025-01-01T00:00:00.000000+00:00', '2025-01-01T00:00:00.000000+00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO entry (credit_id, kind, amount_minor, occurred_on, note, created_at) VALUES"
+            " (1, 'issue', 4000, '2025-01-01', '', '2025-01-01T00:00:00+00:00'),"
+            " (1, 'spend', -1500, '2025-02-01', '', '2025-02-01T00:00:00+00:00')"
+        )
+    engine.dispose()
+
+
+def test_a_fresh_ledger_is_at_the_newest_schema_and_matches_the_models(ledger_path: Path) -> None:
+    engine = open_database(ledger_path)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        assert context.get_current_revision() == head_revision()
+        assert compare_metadata(context, SQLModel.metadata) == []
+    engine.dispose()
+
+
+def test_an_upgrade_from_the_first_revision_keeps_the_data_and_backs_up_first(ledger_path: Path) -> None:
+    make_first_revision_ledger(ledger_path)
+    book = Ledger.open(ledger_path)
+    try:
+        detail = book.detail(1, date(2026, 1, 1))
+        assert str(detail.balance) == "25.00"
+        assert detail.credit.reminders_muted is False and detail.checks == []
+        book.record_check(1, "amazon_gift_cards", "offered")
+    finally:
+        book.close()
+    copies = list(backups_dir(ledger_path).glob("*.sqlite3"))
+    assert len(copies) == 1
+    con = sqlite3.connect(copies[0])
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (FIRST_REVISION,)
+    con.close()
+
+
+def test_a_database_from_a_newer_app_is_refused_and_untouched(ledger_path: Path) -> None:
+    Ledger.open(ledger_path).close()
+    con = sqlite3.connect(ledger_path)
+    con.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    con.commit()
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    before = file_digest(ledger_path)
+    with pytest.raises(LedgerFileError, match="newer Credit Ledger"):
+        Ledger.open(ledger_path)
+    assert file_digest(ledger_path) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"hello, this is a text file\n", "not an SQLite file"),
+        (b"SQLite format 3\x00" + b"\xff" * 5000, "cannot be read"),
+        (b"\x00\x01\x02garbage" * 1000, "not an SQLite file"),
+    ],
+)
+def test_files_that_are_not_ledgers_are_refused_untouched(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "other.db"
+    path.write_bytes(content)
+    with pytest.raises(LedgerFileError, match=message):
+        Ledger.open(path)
+    assert path.read_bytes() == content
+
+
+def test_another_programs_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "browser-history.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE visits (url TEXT)")
+    con.execute("INSERT INTO visits VALUES ('https://example.org')")
+    con.commit()
+    con.close()
+    before = file_digest(path)
+    with pytest.raises(LedgerFileError, match="another program"):
+        Ledger.open(path)
+    assert file_digest(path) == before
+
+
+def test_a_folder_in_place_of_the_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(LedgerFileError, match="is a folder"):
+        Ledger.open(tmp_path)
+
+
+def test_the_file_and_its_folder_are_private(tmp_path: Path) -> None:
+    path = tmp_path / "new-folder" / "ledger.sqlite3"
+    book = Ledger.open(path)
+    book.add_credit(NewCredit(source="refund", currency="USD", amount="5"), date(2026, 1, 1))
+    book.close()
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_connections_use_wal_foreign_keys_and_a_busy_timeout(ledger: Ledger) -> None:
+    with ledger.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000

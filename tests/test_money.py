@@ -1,0 +1,68 @@
+"""Money is exact: Decimal in, integer minor units stored, the currency's ISO 4217 decimals enforced."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ledger.money import (
+    MoneyError,
+    check_currency,
+    decimals,
+    format_money,
+    from_minor,
+    known_currencies,
+    parse_amount,
+    to_minor,
+)
+
+CURRENCIES = sorted(known_currencies())
+
+
+def test_decimals_come_from_iso_4217_data() -> None:
+    assert (decimals("USD"), decimals("JPY"), decimals("BHD"), decimals("EUR")) == (2, 0, 3, 2)
+
+
+@given(currency=st.sampled_from(CURRENCIES), minor=st.integers(min_value=1, max_value=10**11))
+def test_money_round_trips_exactly_for_every_iso_currency(currency: str, minor: int) -> None:
+    amount = from_minor(minor, currency)
+    assert to_minor(amount, currency) == minor
+    assert parse_amount(str(amount), currency) == amount
+    assert to_minor(parse_amount(str(amount), currency), currency) == minor
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "message"),
+    [
+        ("1.005", "USD", "USD has 2 decimal places"),
+        ("10.5", "JPY", "JPY has 0 decimal places"),
+        ("0", "USD", "more than zero"),
+        ("-5", "USD", "more than zero"),
+        ("0.00", "EUR", "more than zero"),
+        ("abc", "USD", "is not an amount"),
+        ("NaN", "USD", "is not an amount"),
+        ("Infinity", "USD", "is not an amount"),
+        ("1e40", "USD", "too large"),
+        ("", "USD", "is not an amount"),
+        ("10", "ZZZ", "unknown currency code"),
+        ("10", "XXX", "unknown currency code"),
+        ("10", "", "unknown currency code"),
+    ],
+)
+def test_refused_amounts_say_why(text: str, currency: str, message: str) -> None:
+    with pytest.raises(MoneyError, match=message):
+        parse_amount(text, currency)
+
+
+def test_trailing_zeros_within_precision_are_accepted() -> None:
+    assert parse_amount("10.0", "JPY") == Decimal(10)
+    assert parse_amount(" 12.5 ", "usd") == Decimal("12.50")
+    assert check_currency(" eur ") == "EUR"
+
+
+def test_formatting_uses_the_currency_symbol_and_precision() -> None:
+    assert format_money(Decimal("1234.5"), "USD") == "$1,234.50"
+    assert format_money(Decimal(1200), "JPY") == "¥1,200"
