@@ -7,6 +7,7 @@ lives in its own module and registers its subcommands here.
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -145,6 +146,11 @@ def run(args: argparse.Namespace, context: Context | None = None) -> int:
         return fail(context.err, f"the ledger file could not be used: {error}", EXIT_FAILURE)
     except OSError as error:
         return fail(context.err, f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), EXIT_FAILURE)
+    except Exception as error:
+        # A bug, not bad input: still one line for the user; set CREDIT_LEDGER_DEBUG=1 for the traceback.
+        if os.environ.get("CREDIT_LEDGER_DEBUG"):
+            raise
+        return fail(context.err, f"unexpected {type(error).__name__}: {error} (please report this)", EXIT_FAILURE)
     finally:
         context.close()
 
