@@ -1,0 +1,288 @@
+"""Reading and validating one rule file: every problem is collected and reported, nothing raises.
+
+The TOML fields are described at the top of `resources/rules/amazon-us.toml`.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
+
+from ledger.money import known_currencies
+from ledger.ruleset import PLACEHOLDERS, Condition, DefaultRule, Rule, RuleProblem, RuleSet
+from ledger.vocab import Outcome, Source, Use, Verdict
+
+ALL = "all"
+
+_Word = TypeVar("_Word", bound=StrEnum)
+
+_RULE_FIELDS = frozenset(
+    {"id", "kind", "guide", "sources", "when", "uses", "verdict", "checkout", "reason", "advice", "any_merchant"}
+)
+_DEFAULT_FIELDS = frozenset({"id", "kind", "guide", "reason", "advice", "verdicts"})
+_TOP_FIELDS = frozenset({"merchant", "region", "version", "title", "large_balance", "default", "rules"})
+_PERMISSIVE = (Verdict.YES, Verdict.LIKELY)
+
+
+def read_rule_set(path: Path) -> tuple[RuleSet | None, list[RuleProblem]]:
+    """One rule file: the set it defines, or None and every problem found in it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [RuleProblem(path.name, f"cannot be read: {exc}")]
+    return parse_rule_set(text, path.name)
+
+
+def parse_rule_set(text: str, origin: str) -> tuple[RuleSet | None, list[RuleProblem]]:
+    """The rule set in a TOML text, or None and the problems that make it unusable."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return None, [RuleProblem(origin, f"not valid TOML: {exc}")]
+    return _Parser(origin).rule_set(data)
+
+
+def _choices(kind: type[StrEnum]) -> str:
+    return ", ".join(member.value for member in kind)
+
+
+class _Where(NamedTuple):
+    """Which rule a problem belongs to: its id when it has one, else its position in the file."""
+
+    rule_id: str | None = None
+    position: int | None = None
+
+
+_FILE = _Where()
+
+
+class _Parser:
+    """Validates one file's data, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.problems: list[RuleProblem] = []
+
+    def report(self, problem: str, where: _Where = _FILE) -> None:
+        self.problems.append(RuleProblem(self.origin, problem, where.rule_id, where.position))
+
+    def rule_set(self, data: dict[str, Any]) -> tuple[RuleSet | None, list[RuleProblem]]:
+        for name in sorted(set(data) - _TOP_FIELDS):
+            self.report(f"unknown field '{name}' (expected one of {', '.join(sorted(_TOP_FIELDS))})")
+        merchant = self.text(data, "merchant", required=True)
+        region = self.text(data, "region", required=True)
+        title = self.text(data, "title")
+        version = data.get("version", 1)
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            self.report(f"'version' must be a whole number from 1 up, not {version!r}")
+            version = 1
+        default = self.default(data["default"]) if "default" in data else None
+        rules = self.rules(data.get("rules", []))
+        large_balance = self.large_balance(data.get("large_balance", {}))
+        if self.problems or merchant is None or region is None:
+            return None, self.problems
+        rule_set = RuleSet(merchant, region, rules, default, version, title or "", large_balance, self.origin)
+        return rule_set, []
+
+    def text(self, table: Mapping[str, Any], name: str, where: _Where = _FILE, *, required: bool = False) -> str | None:
+        value = table.get(name)
+        if value is None:
+            if required:
+                self.report(f"missing required field '{name}'", where)
+            return None
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.report(f"'{name}' must be a non-empty text", where)
+            return None
+        return value
+
+    def rules(self, raw: Any) -> tuple[Rule, ...]:
+        if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+            self.report("'rules' must be a list of [[rules]] tables")
+            return ()
+        rules: list[Rule] = []
+        first_seen: dict[str, int] = {}
+        for index, table in enumerate(raw, start=1):
+            rule = self.rule(table, index)
+            if rule is None:
+                continue
+            if rule.id in first_seen:
+                self.report(f"duplicate rule id (rule #{first_seen[rule.id]} has it too)", _Where(rule.id))
+                continue
+            first_seen[rule.id] = index
+            rules.append(rule)
+        return tuple(rules)
+
+    def rule(self, table: dict[str, Any], index: int) -> Rule | None:
+        before = len(self.problems)
+        rule_id = self.text(table, "id", _Where(position=index), required=True)
+        where = _Where(rule_id) if rule_id else _Where(position=index)
+        if rule_id is not None and not _is_stable_id(rule_id):
+            self.report("the id must be lowercase letters and digits joined by hyphens", where)
+        for name in sorted(set(table) - _RULE_FIELDS):
+            self.report(f"unknown field '{name}' (expected one of {', '.join(sorted(_RULE_FIELDS))})", where)
+        reason = self.text(table, "reason", where, required=True)
+        advice = self.text(table, "advice", where) or ""
+        sources = self.members(table, "sources", Source, where)
+        uses = self.members(table, "uses", Use, where)
+        conditions = frozenset(self.members(table, "when", Condition, where, allow_all=False) or ())
+        verdict = self.member(table, "verdict", Verdict, where)
+        checkout = self.member(table, "checkout", Outcome, where)
+        any_merchant = table.get("any_merchant", False)
+        if not isinstance(any_merchant, bool):
+            self.report("'any_merchant' must be true or false", where)
+        self.check_placeholders("reason", reason or "", where)
+        self.check_placeholders("advice", advice, where)
+        use_list = tuple(Use) if uses is None else tuple(uses)
+        if len(self.problems) == before:  # on a malformed rule these checks would only echo the first problem
+            self.check_meaning(table, where, uses=use_list, verdict=verdict, conditions=conditions, checkout=checkout)
+        kind = self.text(table, "kind", where) or "custom"
+        guide = self.text(table, "guide", where) or ""
+        if len(self.problems) > before or rule_id is None or reason is None:
+            return None
+        return Rule(
+            id=rule_id,
+            reason=reason,
+            advice=advice,
+            sources=None if sources is None else frozenset(sources),
+            uses=use_list,
+            verdict=verdict,
+            conditions=conditions,
+            checkout=checkout,
+            any_merchant=any_merchant is True,
+            kind=kind,
+            guide=guide,
+            origin=self.origin,
+        )
+
+    def check_meaning(
+        self,
+        table: Mapping[str, Any],
+        where: _Where,
+        *,
+        uses: tuple[Use, ...],
+        verdict: Verdict | None,
+        conditions: frozenset[Condition],
+        checkout: Outcome | None,
+    ) -> None:
+        """The rules about rules: the combinations the evaluation could not honour."""
+        if uses and "verdict" not in table:
+            self.report("missing required field 'verdict' (the rule decides uses)", where)
+        if not uses and "verdict" in table:
+            self.report("has a verdict but decides no use: add 'uses' or remove 'verdict'", where)
+        if not uses and not str(table.get("advice", "")).strip():
+            self.report("decides no use and gives no advice", where)
+        if not uses and checkout is not None:
+            self.report("a checkout rule must decide at least one use", where)
+        if uses and Condition.NEEDS_CHECKING in conditions:
+            self.report("'needs_checking' depends on the verdicts, so only advice may use it", where)
+        if verdict is None or not uses:
+            return
+        if Condition.EXPIRED in conditions and verdict is not Verdict.NO:
+            self.report("a rule for expired credits must decide 'no': the balance is forfeited", where)
+        if checkout in (Outcome.NOT_OFFERED, Outcome.GRAYED_OUT) and verdict is not Verdict.NO:
+            self.report(f"a '{checkout}' checkout must decide 'no': the checkout has the last word", where)
+        if checkout is Outcome.OFFERED and verdict in _PERMISSIVE:
+            self.report("an 'offered' checkout may not promise 'yes' or 'likely': it may be temporary", where)
+        if Condition.OTHER_REGION in conditions and verdict is not Verdict.CHECK_TERMS:
+            self.report("a rule for other regions must decide 'check_terms'", where)
+
+    def members(
+        self, table: Mapping[str, Any], name: str, kind: type[_Word], where: _Where, *, allow_all: bool = True
+    ) -> list[_Word] | None:
+        """A list of vocabulary words; None stands for "all"."""
+        value = table.get(name, ALL if allow_all else [])
+        if allow_all and value == ALL:
+            return None
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            expected = f'"{ALL}" or a list' if allow_all else "a list"
+            self.report(f"'{name}' must be {expected} of words, not {value!r}", where)
+            return []
+        words = []
+        singular = {"sources": "source", "uses": "use", "when": "condition"}.get(name, name)
+        for item in value:
+            try:
+                words.append(kind(item))
+            except ValueError:
+                self.report(f"unknown {singular} '{item}' (expected one of {_choices(kind)})", where)
+        return words
+
+    def member(self, table: Mapping[str, Any], name: str, kind: type[_Word], where: _Where) -> _Word | None:
+        value = table.get(name)
+        if value is None:
+            return None
+        try:
+            return kind(value)
+        except ValueError:
+            self.report(f"unknown {name} {value!r} (expected one of {_choices(kind)})", where)
+            return None
+
+    def check_placeholders(self, name: str, text: str, where: _Where) -> None:
+        try:
+            fields = [parsed[1] for parsed in string.Formatter().parse(text) if parsed[1] is not None]
+        except ValueError as exc:
+            self.report(f"'{name}' has a broken placeholder ({exc}); write braces as {{{{ and }}}}", where)
+            return
+        for placeholder in fields:
+            if placeholder not in PLACEHOLDERS:
+                expected = ", ".join(sorted(PLACEHOLDERS))
+                self.report(f"'{name}' has unknown placeholder {{{placeholder}}} (expected one of {expected})", where)
+
+    def default(self, raw: Any) -> DefaultRule | None:
+        if not isinstance(raw, dict):
+            self.report("'default' must be a table")
+            return None
+        rule_id = self.text(raw, "id", required=True) or "default"
+        where = _Where(rule_id)
+        for name in sorted(set(raw) - _DEFAULT_FIELDS):
+            self.report(f"unknown field '{name}' in [default]", where)
+        reason = self.text(raw, "reason", where, required=True)
+        advice = self.text(raw, "advice", where) or ""
+        self.check_placeholders("reason", reason or "", where)
+        self.check_placeholders("advice", advice, where)
+        table = raw.get("verdicts")
+        if not isinstance(table, dict):
+            self.report("missing required table [default.verdicts]", where)
+            return None
+        for name in sorted(set(table) - {use.value for use in Use}):
+            self.report(f"unknown use '{name}' (expected one of {_choices(Use)})", where)
+        verdicts: dict[Use, Verdict] = {}
+        for use in Use:
+            if use.value not in table:
+                self.report(f"[default.verdicts] has no verdict for '{use}'", where)
+                continue
+            verdict = self.member(table, use.value, Verdict, where)
+            if verdict is not None:
+                verdicts[use] = verdict
+        if reason is None or len(verdicts) != len(Use):
+            return None
+        guide = self.text(raw, "guide", where) or ""
+        return DefaultRule(rule_id, reason, verdicts, advice, guide, self.origin)
+
+    def large_balance(self, raw: Any) -> dict[str, Decimal]:
+        if not isinstance(raw, dict):
+            self.report("'large_balance' must be a table of currency = \"amount\"")
+            return {}
+        thresholds: dict[str, Decimal] = {}
+        for currency, amount in raw.items():
+            if currency not in known_currencies():
+                self.report(f"large_balance: unknown currency code '{currency}'")
+                continue
+            try:
+                value = Decimal(amount) if isinstance(amount, str | int) and not isinstance(amount, bool) else None
+            except InvalidOperation:
+                value = None
+            if value is None or not value.is_finite() or value <= 0:
+                self.report(f'large_balance: {currency} must be a positive amount written as text, like "100.00"')
+                continue
+            thresholds[currency] = value
+        return thresholds
+
+
+def _is_stable_id(rule_id: str) -> bool:
+    parts = rule_id.split("-")
+    return all(part and part.isascii() and part.isalnum() and part == part.lower() for part in parts)

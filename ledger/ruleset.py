@@ -1,0 +1,123 @@
+"""The shapes of usage rules: a rule, a rule set's cautious default, a rule set, a problem in a file.
+
+Plain data with no loading logic; `ledger.rule_parser` builds them from TOML and
+`ledger.rules` gathers them into a `RuleBook`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from ledger.vocab import Outcome, Source, Use, Verdict
+
+
+class Condition(StrEnum):
+    """A fact about a credit that a rule may require (`when = [...]` in the TOML)."""
+
+    EXPIRED = "expired"
+    NOT_EXPIRED = "not_expired"
+    HAS_EXPIRY = "has_expiry"
+    NO_EXPIRY = "no_expiry"
+    HAS_CATEGORIES = "has_categories"
+    NO_CATEGORIES = "no_categories"
+    HAS_TERMS = "has_terms"
+    NO_TERMS = "no_terms"
+    HAS_REFERENCE = "has_reference"
+    NO_REFERENCE = "no_reference"
+    HAS_BALANCE = "has_balance"
+    LARGE_BALANCE = "large_balance"
+    OTHER_REGION = "other_region"
+    # True when some use came out `check_terms`; only advice may depend on it.
+    NEEDS_CHECKING = "needs_checking"
+
+
+# What a reason or advice may mention; filled in by ledger.eligibility.
+PLACEHOLDERS = frozenset(
+    {"merchant", "region", "rule_region", "source", "categories", "expires_on", "days_left", "time_left", "balance"}
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: for these sources and conditions, these uses get this verdict (or only advice)."""
+
+    id: str
+    reason: str
+    advice: str = ""
+    sources: frozenset[Source] | None = None  # None: every source
+    uses: tuple[Use, ...] = ()
+    verdict: Verdict | None = None
+    conditions: frozenset[Condition] = frozenset()
+    checkout: Outcome | None = None
+    any_merchant: bool = False
+    kind: str = "custom"
+    guide: str = ""
+    origin: str = ""
+
+    def covers(self, source: Source) -> bool:
+        """Whether the rule applies to credits from this source."""
+        return self.sources is None or source in self.sources
+
+    @property
+    def is_special(self) -> bool:
+        """Expiry, checkout and region rules are applied in their own stage, not as source rules."""
+        return self.checkout is not None or bool(self.conditions & {Condition.EXPIRED, Condition.OTHER_REGION})
+
+
+@dataclass(frozen=True)
+class DefaultRule:
+    """The cautious answer for every use that no rule decides."""
+
+    id: str
+    reason: str
+    verdicts: Mapping[Use, Verdict]
+    advice: str = ""
+    guide: str = ""
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rules for one merchant in one region."""
+
+    merchant: str
+    region: str
+    rules: tuple[Rule, ...]
+    default: DefaultRule | None = None
+    version: int = 1
+    title: str = ""
+    large_balance: Mapping[str, Decimal] = field(default_factory=dict)
+    origin: str = ""
+
+    def rule(self, rule_id: str) -> Rule | None:
+        """The rule with this id, if the set has one."""
+        return next((rule for rule in self.rules if rule.id == rule_id), None)
+
+    @property
+    def label(self) -> str:
+        """A short name for messages and JSON: `Amazon US v1`."""
+        return f"{self.merchant} {self.region} v{self.version}"
+
+    def key(self) -> tuple[str, str]:
+        """Merchant and region as compared: case and surrounding spaces do not matter."""
+        return (self.merchant.strip().casefold(), self.region.strip().casefold())
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """Why a rule file was skipped: its file, the rule (if one is to blame) and the problem."""
+
+    file: str
+    problem: str
+    rule_id: str | None = None
+    rule_index: int | None = None
+
+    def __str__(self) -> str:
+        if self.rule_id:
+            return f"{self.file}: rule '{self.rule_id}': {self.problem}"
+        if self.rule_index is not None:
+            return f"{self.file}: rule #{self.rule_index}: {self.problem}"
+        return f"{self.file}: {self.problem}"

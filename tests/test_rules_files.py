@@ -1,0 +1,285 @@
+"""Rule files: the shipped set is sound, broken user files are reported precisely, good ones work without code."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ledger.eligibility import evaluate
+from ledger.models import Credit
+from ledger.rules import LAST_RESORT, RuleBook, builtin_rules_dir, load_rulebook
+from ledger.vocab import Use, Verdict
+
+TODAY = date(2026, 3, 1)
+
+ACME = """
+merchant = "ACME"
+region = "US"
+version = 2
+
+[default]
+id = "acme-cautious"
+reason = "ACME says nothing about this, so the app is careful."
+[default.verdicts]
+general_purchases = "check_terms"
+amazon_gift_cards = "no"
+third_party_gift_cards = "no"
+transfer = "no"
+cash_out = "no"
+
+[[rules]]
+id = "acme-store-credit-spends-anywhere"
+sources = ["return_credit"]
+uses = ["general_purchases"]
+verdict = "yes"
+reason = "ACME store credit pays for anything in its stores."
+advice = "Spend it at any ACME till."
+"""
+
+GOOD_RULE = """
+[[rules]]
+id = "x"
+sources = "all"
+uses = ["general_purchases"]
+verdict = "yes"
+reason = "Because."
+"""
+
+
+def credit(source: str = "refund", **fields: Any) -> Credit:
+    """A ten-dollar credit received this year."""
+    values: dict[str, Any] = {"currency": "USD", "amount_minor": 1000, "received_on": date(2026, 1, 5)}
+    values.update(fields)
+    return Credit(source=source, **values)
+
+
+def load_with(tmp_path: Path, files: dict[str, str | bytes]) -> tuple[RuleBook, list[str]]:
+    """Load the shipped rules plus these user files; the problems as the user would read them."""
+    for name, content in files.items():
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    book, problems = load_rulebook(builtin_rules_dir(), tmp_path)
+    return book, [str(problem) for problem in problems]
+
+
+def test_the_shipped_rule_set_loads_without_problems() -> None:
+    book, problems = load_rulebook(builtin_rules_dir())
+    assert problems == []
+    (amazon,) = book.rule_sets
+    assert (amazon.merchant, amazon.region, amazon.version) == ("Amazon", "US", 1)
+    assert amazon.default is not None
+    assert amazon.default.verdicts[Use.AMAZON_GIFT_CARDS] is Verdict.NO
+
+
+def test_every_shipped_rule_has_a_stable_id_a_one_sentence_reason_and_a_guide_citation() -> None:
+    rules = load_rulebook(builtin_rules_dir())[0].fallback.rules
+    ids = [rule.id for rule in rules]
+    assert len(ids) == len(set(ids))
+    for rule in rules:
+        assert rule.reason.endswith(".") and ". " not in rule.reason, rule.id
+        assert rule.guide, rule.id
+        assert rule.kind in {"decision", "faq", "mistake", "quick_answer", "scope"}, rule.id
+    kinds = [rule.kind for rule in rules]
+    # At least one rule per guide item: 11 decision rules (one is the default), 7 FAQ answers, 10 mistakes.
+    assert kinds.count("decision") >= 10
+    assert kinds.count("faq") >= 7
+    assert kinds.count("mistake") >= 10
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('"yes"', '"maybe"'),
+            "acme.toml: rule 'x': unknown verdict 'maybe' (expected one of yes, likely, check_terms, unlikely, no)",
+        ),
+        (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('["general_purchases"]', '["resell"]'),
+            "acme.toml: rule 'x': unknown use 'resell' (expected one of general_purchases, amazon_gift_cards, "
+            "third_party_gift_cards, transfer, cash_out)",
+        ),
+        (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('sources = "all"', 'sources = ["lottery"]'),
+            "acme.toml: rule 'x': unknown source 'lottery' (expected one of gift_card, refund, return_credit, "
+            "promotional, rewards, other)",
+        ),
+        (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE + GOOD_RULE,
+            "acme.toml: rule 'x': duplicate rule id (rule #1 has it too)",
+        ),
+        (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('reason = "Because."', ""),
+            "acme.toml: rule 'x': missing required field 'reason'",
+        ),
+        (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('verdict = "yes"', ""),
+            "acme.toml: rule 'x': missing required field 'verdict' (the rule decides uses)",
+        ),
+        (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('id = "x"', ""),
+            "acme.toml: rule #1: missing required field 'id'",
+        ),
+        ('region = "US"\n' + GOOD_RULE, "acme.toml: missing required field 'merchant'"),
+        (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace("reason =", 'advise = "Spend it."\nreason ='),
+            "acme.toml: rule 'x': unknown field 'advise' (expected one of advice, any_merchant, checkout, guide, "
+            "id, kind, reason, sources, uses, verdict, when)",
+        ),
+        (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('sources = "all"', 'when = ["sunny"]'),
+            "acme.toml: rule 'x': unknown condition 'sunny' (expected one of expired, not_expired, has_expiry, "
+            "no_expiry, has_categories, no_categories, has_terms, no_terms, has_reference, no_reference, "
+            "has_balance, large_balance, other_region, needs_checking)",
+        ),
+        (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('sources = "all"', 'checkout = "not_offered"'),
+            "acme.toml: rule 'x': a 'not_offered' checkout must decide 'no': the checkout has the last word",
+        ),
+        (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('sources = "all"', 'checkout = "offered"'),
+            "acme.toml: rule 'x': an 'offered' checkout may not promise 'yes' or 'likely': it may be temporary",
+        ),
+        (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('sources = "all"', 'when = ["expired"]'),
+            "acme.toml: rule 'x': a rule for expired credits must decide 'no': the balance is forfeited",
+        ),
+        (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace("Because.", "Because {weather}."),
+            "acme.toml: rule 'x': 'reason' has unknown placeholder {weather} (expected one of balance, categories, "
+            "days_left, expires_on, merchant, region, rule_region, source, time_left)",
+        ),
+        (
+            ACME.replace('cash_out = "no"\n', ""),
+            "acme.toml: rule 'acme-cautious': [default.verdicts] has no verdict for 'cash_out'",
+        ),
+    ],
+    ids=[
+        "unknown verdict",
+        "unknown use",
+        "unknown source",
+        "duplicate id",
+        "missing reason",
+        "missing verdict",
+        "missing id",
+        "missing merchant",
+        "misspelt field",
+        "unknown condition",
+        "not offered promising yes",
+        "offered promising yes",
+        "expired promising yes",
+        "unknown placeholder",
+        "default without every use",
+    ],
+)
+def test_a_broken_rule_file_is_reported_precisely_and_skipped(tmp_path: Path, text: str, expected: str) -> None:
+    book, problems = load_with(tmp_path, {"acme.toml": text})
+    assert problems == [expected]
+    assert [rule_set.merchant for rule_set in book.rule_sets] == ["Amazon"]
+    # The shipped rules still answer.
+    assert (
+        evaluate(credit("promotional"), TODAY, rulebook=book).verdict_for(Use.AMAZON_GIFT_CARDS).verdict is Verdict.NO
+    )
+
+
+def test_a_file_that_is_not_toml_names_the_line(tmp_path: Path) -> None:
+    _, problems = load_with(tmp_path, {"acme.toml": 'merchant = "ACME\nregion = "US"\n'})
+    assert len(problems) == 1
+    assert problems[0].startswith("acme.toml: not valid TOML: ")
+    assert "line 1" in problems[0]
+
+
+def test_a_file_that_is_not_text_is_reported(tmp_path: Path) -> None:
+    _, problems = load_with(tmp_path, {"acme.toml": b"\xff\xfe\x00garbage"})
+    assert len(problems) == 1 and problems[0].startswith("acme.toml: cannot be read: ")
+
+
+def test_every_problem_in_a_file_is_reported_at_once(tmp_path: Path) -> None:
+    text = 'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('"yes"', '"maybe"').replace("all", "lots")
+    _, problems = load_with(tmp_path, {"acme.toml": text})
+    assert len(problems) == 2
+    assert any("unknown verdict 'maybe'" in problem for problem in problems)
+    assert any("'sources' must be \"all\" or a list of words, not 'lots'" in problem for problem in problems)
+
+
+def test_a_user_rule_set_for_a_second_merchant_works_without_code(tmp_path: Path) -> None:
+    book, problems = load_with(tmp_path, {"acme.toml": ACME})
+    assert problems == []
+    ev = evaluate(credit("return_credit", merchant="acme"), TODAY, rulebook=book)
+    assert ev.rule_set == "ACME US v2"
+    general = ev.verdict_for(Use.GENERAL_PURCHASES)
+    assert (general.verdict, general.rule) == (Verdict.YES, "acme-store-credit-spends-anywhere")
+    assert ev.verdict_for(Use.CASH_OUT).rule == "acme-cautious"
+    assert "acme-store-credit-spends-anywhere" in [item.rule for item in ev.advice]
+    # Amazon's own advice stays with Amazon; merchant-neutral advice speaks of ACME.
+    assert "unsure-check-account" not in [item.rule for item in ev.advice]
+    assert all("Amazon" not in item.text for item in ev.advice)
+
+
+def test_a_second_merchant_still_gets_expiry_and_checkout_answers(tmp_path: Path) -> None:
+    book, _ = load_with(tmp_path, {"acme.toml": ACME})
+    expired = evaluate(credit("return_credit", merchant="ACME", expires_on=date(2026, 1, 1)), TODAY, rulebook=book)
+    assert {answer.verdict for answer in expired.verdicts} == {Verdict.NO}
+    assert expired.forfeited is not None
+
+
+def test_a_user_file_overrides_a_shipped_rule_by_id(tmp_path: Path) -> None:
+    override = """
+merchant = "amazon"
+region = "us"
+
+[[rules]]
+id = "no-transfer"
+sources = "all"
+uses = ["transfer"]
+verdict = "unlikely"
+reason = "My household shares one account."
+"""
+    book, problems = load_with(tmp_path, {"mine.toml": override})
+    assert problems == []
+    (amazon,) = book.rule_sets
+    ev = evaluate(credit("refund"), TODAY, rulebook=book)
+    transfer = ev.verdict_for(Use.TRANSFER)
+    assert (transfer.verdict, transfer.rule, transfer.reason) == (
+        Verdict.UNLIKELY,
+        "no-transfer",
+        "My household shares one account.",
+    )
+    # Everything else is still the shipped set.
+    assert ev.verdict_for(Use.GENERAL_PURCHASES).rule == "balance-general-purchases-likely"
+    assert len(amazon.rules) == len(load_rulebook(builtin_rules_dir())[0].rule_sets[0].rules)
+
+
+def test_a_user_rule_set_for_another_region_is_used_for_credits_from_there(tmp_path: Path) -> None:
+    uk = ACME.replace('"ACME"', '"Amazon"').replace('region = "US"', 'region = "UK"')
+    book, problems = load_with(tmp_path, {"amazon-uk.toml": uk})
+    assert problems == []
+    ev = evaluate(credit("return_credit", region="UK", currency="GBP"), TODAY, rulebook=book)
+    assert ev.verdict_for(Use.GENERAL_PURCHASES).verdict is Verdict.YES
+    us = evaluate(credit("return_credit"), TODAY, rulebook=book)
+    assert us.verdict_for(Use.GENERAL_PURCHASES).rule == "return-credit-general-purchases-likely"
+
+
+def test_a_broken_file_does_not_stop_a_good_one(tmp_path: Path) -> None:
+    book, problems = load_with(tmp_path, {"acme.toml": ACME, "broken.toml": "merchant = ["})
+    assert len(problems) == 1 and problems[0].startswith("broken.toml: ")
+    assert sorted(rule_set.merchant for rule_set in book.rule_sets) == ["ACME", "Amazon"]
+
+
+def test_no_user_folder_is_no_problem(tmp_path: Path) -> None:
+    _, problems = load_rulebook(builtin_rules_dir(), tmp_path / "not-there")
+    assert problems == []
+
+
+def test_without_any_shipped_rules_the_cautious_last_resort_answers(tmp_path: Path) -> None:
+    book, problems = load_rulebook(tmp_path / "missing")
+    assert [problem.problem for problem in problems] == ["rule folder not found"]
+    assert book.fallback is LAST_RESORT
+    ev = evaluate(credit("gift_card"), TODAY, rulebook=book)
+    assert ev.verdict_for(Use.AMAZON_GIFT_CARDS).verdict is Verdict.NO
+    assert ev.verdict_for(Use.GENERAL_PURCHASES).verdict is Verdict.CHECK_TERMS
