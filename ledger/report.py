@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ledger.eligibility import Evaluation, advice_json, eligibility_json, eligibility_summary
 from ledger.models import CheckoutCheck, Entry
 from ledger.money import from_minor
 from ledger.store import CreditDetail, CreditSummary
@@ -14,8 +15,8 @@ def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def summary_json(summary: CreditSummary) -> dict[str, Any]:
-    """A credit as `list --json` prints it."""
+def summary_json(summary: CreditSummary, evaluation: Evaluation) -> dict[str, Any]:
+    """A credit as `list --json` prints it: no entries; verdicts without advice."""
     return {
         "id": summary.id,
         "merchant": summary.merchant,
@@ -31,6 +32,8 @@ def summary_json(summary: CreditSummary) -> dict[str, Any]:
         "days_left": summary.days_left,
         "reference": summary.reference,
         "archived": summary.archived,
+        "eligibility": eligibility_json(evaluation),
+        "verdicts": eligibility_summary(evaluation),
     }
 
 
@@ -55,8 +58,8 @@ def check_json(check: CheckoutCheck) -> dict[str, Any]:
     }
 
 
-def detail_json(detail: CreditDetail) -> dict[str, Any]:
-    """A credit as `show --json` prints it (eligibility is added by the caller)."""
+def detail_json(detail: CreditDetail, evaluation: Evaluation) -> dict[str, Any]:
+    """A credit as `show --json` prints it, with what it can be used for and advice."""
     credit = detail.credit
     assert credit.id is not None
     return {
@@ -80,4 +83,7 @@ def detail_json(detail: CreditDetail) -> dict[str, Any]:
         "archived": credit.archived,
         "entries": [entry_json(entry, credit.currency) for entry in detail.entries],
         "checks": [check_json(check) for check in detail.checks],
+        "eligibility": eligibility_json(evaluation),
+        "advice": advice_json(evaluation),
+        "forfeited": None if evaluation.forfeited is None else str(evaluation.forfeited),
     }

@@ -275,6 +275,15 @@ class Ledger:
             result.append(summary)
         return result
 
+    def credits_with_checks(self) -> tuple[dict[int, Credit], dict[int, list[CheckoutCheck]]]:
+        """Every credit and its checkout observations, in two queries (for evaluating a whole list)."""
+        with self.reading() as session:
+            credits = {credit.id: credit for credit in session.exec(select(Credit)).all() if credit.id is not None}
+            checks: dict[int, list[CheckoutCheck]] = {}
+            for check in session.exec(select(CheckoutCheck).order_by(col(CheckoutCheck.id))).all():
+                checks.setdefault(check.credit_id, []).append(check)
+        return credits, checks
+
     # --- movements -----------------------------------------------------------------
 
     def _movement_date(self, credit: Credit, on: date | None, today: date, what: str) -> date:

@@ -20,9 +20,11 @@ from sqlalchemy.exc import OperationalError
 
 from ledger import clock
 from ledger.db import LedgerFileError
+from ledger.eligibility import Evaluation, evaluate
 from ledger.errors import LedgerError
-from ledger.paths import default_db_path
-from ledger.store import Ledger
+from ledger.paths import default_db_path, user_rules_dir
+from ledger.rules import RuleBook, builtin_rules_dir, load_rulebook
+from ledger.store import CreditDetail, Ledger
 
 PROG = "credit-ledger"
 EXIT_OK = 0
@@ -51,6 +53,7 @@ class Context:
     err: TextIO = field(default_factory=lambda: sys.stderr)
     stdin: TextIO = field(default_factory=lambda: sys.stdin)
     _ledger: Ledger | None = None
+    _rulebook: RuleBook | None = None
 
     @property
     def ledger(self) -> Ledger:
@@ -58,6 +61,19 @@ class Context:
         if self._ledger is None:
             self._ledger = Ledger.open(self.db_path)
         return self._ledger
+
+    @property
+    def rulebook(self) -> RuleBook:
+        """The built-in rules plus the user's rule files; a broken file is reported and skipped."""
+        if self._rulebook is None:
+            self._rulebook, problems = load_rulebook(builtin_rules_dir(), user_rules_dir(self.db_path))
+            for problem in problems:
+                print(f"{PROG}: warning: {problem}", file=self.err)
+        return self._rulebook
+
+    def evaluate(self, detail: CreditDetail) -> Evaluation:
+        """What the credit can be used for today, with the user's rule sets."""
+        return evaluate(detail.credit, self.today, balance=detail.balance, checks=detail.checks, rulebook=self.rulebook)
 
     def close(self) -> None:
         """Release the ledger if it was opened."""

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from ledger.cli import Context, add_command, credit_id, iso_date, json_option
+from ledger.eligibility import evaluate
 from ledger.errors import LedgerError
 from ledger.money import format_money
 from ledger.report import detail_json, entry_json, summary_json
@@ -41,7 +42,7 @@ def cmd_add(args: argparse.Namespace, context: Context) -> int:
     new_id = ledger.add_credit(new, context.today)
     detail = ledger.detail(new_id, context.today)
     if args.json:
-        _print_json(context, detail_json(detail))
+        _print_json(context, detail_json(detail, context.evaluate(detail)))
     else:
         credit = detail.credit
         print(
@@ -59,7 +60,20 @@ def cmd_list(args: argparse.Namespace, context: Context) -> int:
         expiring_within=args.expiring_within,
     )
     if args.json:
-        _print_json(context, [summary_json(summary) for summary in summaries])
+        credits, checks = context.ledger.credits_with_checks()
+        rulebook = context.rulebook
+        _print_json(
+            context,
+            [
+                summary_json(
+                    s,
+                    evaluate(
+                        credits[s.id], context.today, balance=s.balance, checks=checks.get(s.id, ()), rulebook=rulebook
+                    ),
+                )
+                for s in summaries
+            ],
+        )
         return 0
     if not summaries:
         print(
@@ -85,7 +99,7 @@ def cmd_list(args: argparse.Namespace, context: Context) -> int:
 def cmd_show(args: argparse.Namespace, context: Context) -> int:
     detail = context.ledger.detail(args.id, context.today)
     if args.json:
-        _print_json(context, detail_json(detail))
+        _print_json(context, detail_json(detail, context.evaluate(detail)))
         return 0
     credit = detail.credit
     out = context.out
@@ -106,6 +120,14 @@ def cmd_show(args: argparse.Namespace, context: Context) -> int:
     for entry in detail.entries:
         row = entry_json(entry, credit.currency)
         print(f"    {row['on']}  {row['kind']:<8} {row['amount']:>12}  {row['note']}", file=out)
+    evaluation = context.evaluate(detail)
+    print(f"  What it can be used for ({evaluation.rule_set}):", file=out)
+    for answer in evaluation.verdicts:
+        print(f"    {answer.use.value:<24} {answer.verdict.value:<12} {answer.reason}", file=out)
+    if evaluation.advice:
+        print("  Advice:", file=out)
+        for advice in evaluation.advice:
+            print(f"    - {advice.text}", file=out)
     return 0
 
 
@@ -116,7 +138,7 @@ def _movement(kind: str) -> Any:
         move(args.id, args.amount, context.today, on=args.on, note=args.note)
         detail = ledger.detail(args.id, context.today)
         if args.json:
-            _print_json(context, detail_json(detail))
+            _print_json(context, detail_json(detail, context.evaluate(detail)))
         else:
             balance = format_money(detail.balance, detail.credit.currency)
             print(f"Recorded {kind} on credit {args.id}; balance now {balance}", file=context.out)
@@ -130,7 +152,7 @@ def cmd_check(args: argparse.Namespace, context: Context) -> int:
     ledger.record_check(args.id, args.use, args.outcome)
     detail = ledger.detail(args.id, context.today)
     if args.json:
-        _print_json(context, detail_json(detail))
+        _print_json(context, detail_json(detail, context.evaluate(detail)))
     else:
         print(
             f"Recorded for credit {args.id}: {args.use} was {args.outcome.replace('_', ' ')} at checkout",
@@ -142,7 +164,8 @@ def cmd_check(args: argparse.Namespace, context: Context) -> int:
 def cmd_archive(args: argparse.Namespace, context: Context) -> int:
     context.ledger.set_archived(args.id, True)
     if args.json:
-        _print_json(context, detail_json(context.ledger.detail(args.id, context.today)))
+        detail = context.ledger.detail(args.id, context.today)
+        _print_json(context, detail_json(detail, context.evaluate(detail)))
     else:
         print(f"Archived credit {args.id}", file=context.out)
     return 0
