@@ -1,33 +1,64 @@
-"""Starting the desktop app: the QApplication, the ledger file and the main window."""
+"""Starting the desktop app: the QApplication, the main window, then the ledger file.
+
+The window is shown before the ledger (and the database libraries) are loaded, so it
+appears at once; the table fills a moment later.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ledger.db import LedgerFileError
 from ledger.paths import default_db_path, demo_db_path
-from ledger.store import Ledger
+from ui.main_window import MainWindow
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+def make_app() -> QApplication:
+    """The one QApplication, named so QSettings and the desktop know it."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("Credit Ledger")
+    app.setOrganizationName("credit-ledger")
+    app.setDesktopFileName("credit-ledger")
+    app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "credit-ledger.svg")))
+    style = RESOURCES / "style" / "app.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    return app
+
+
+def open_window(path: Path, demo: bool = False) -> MainWindow:
+    """Show the main window now and open the ledger right after the first paint."""
+    window = MainWindow(path, demo=demo)
+    window.show()
+    QTimer.singleShot(0, lambda: _open_or_explain(window))
+    return window
+
+
+def _open_or_explain(window: MainWindow) -> None:
+    from ledger.db import LedgerFileError
+
+    try:
+        window.open_ledger()
+    except LedgerFileError as error:
+        box = QMessageBox(QMessageBox.Icon.Critical, "Credit Ledger", str(error), parent=window)
+        box.finished.connect(lambda _result: QApplication.exit(2))
+        box.open()
 
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the ledger named by the arguments and show the main window until the user quits."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Credit Ledger")
-    app.setOrganizationName("credit-ledger")
-    path = demo_db_path() if args.demo else (getattr(args, "db", None) or default_db_path())
-    try:
-        ledger = Ledger.open(path)
-    except LedgerFileError as error:
-        QMessageBox.critical(None, "Credit Ledger", str(error))
-        return 2
-    window = QMainWindow()
-    window.setWindowTitle("Credit Ledger")
-    window.resize(1000, 640)
-    window.show()
+    app = make_app()
+    path = demo_db_path() if getattr(args, "demo", False) else (getattr(args, "db", None) or default_db_path())
+    window = open_window(Path(path), demo=bool(getattr(args, "demo", False)))
     try:
         return int(app.exec())
     finally:
-        ledger.close()
+        window.close_ledger()

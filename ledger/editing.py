@@ -1,0 +1,122 @@
+"""Changing a recorded credit, and taking it back: edit its details, snapshot it before a delete, restore it.
+
+Edits go through the same checks as `Ledger.add_credit`, and never break the ledger's
+promise that the balance is the sum of the entries and never below zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import col, select
+
+from ledger.errors import CreditNotFound, LedgerError
+from ledger.models import CheckoutCheck, Credit, Entry, ReminderSent, utc_now
+from ledger.money import check_currency, from_minor, parse_amount, to_minor
+from ledger.store import MAX_TEXT, Ledger, NewCredit, _categories, _choice, _region, _text
+from ledger.vocab import EntryKind, Source
+
+
+def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date) -> None:
+    """Replace a credit's details with `new`; the issue entry follows a changed amount or received date.
+
+    Refused (LedgerError, nothing written) when the new amount is less than what has
+    already been spent, when the currency changes after money has moved, or when the
+    received date would fall after a recorded movement.
+    """
+    currency = check_currency(new.currency)
+    amount = parse_amount(new.amount, currency)
+    received_on = new.received_on or today
+    if new.expires_on is not None and new.expires_on < received_on:
+        raise LedgerError(f"the expiry date {new.expires_on} is before the date received {received_on}")
+    fields: dict[str, Any] = {
+        "source": _choice(new.source, Source, "source"),
+        "merchant": _text(new.merchant, "merchant", required=True),
+        "region": _region(new.region),
+        "title": _text(new.title, "title"),
+        "received_on": received_on,
+        "expires_on": new.expires_on,
+        "reference": _text(new.reference, "reference"),
+        "categories": _categories(new.categories),
+        "terms": _text(new.terms, "terms", MAX_TEXT),
+        "terms_url": _text(new.terms_url, "terms URL", MAX_TEXT),
+        "claim_code": _text(new.claim_code, "claim code"),
+        "notes": _text(new.notes, "notes", MAX_TEXT),
+    }
+    with ledger.writing() as session:
+        credit = session.get(Credit, credit_id)
+        if credit is None:
+            raise CreditNotFound(credit_id)
+        entries = list(session.exec(select(Entry).where(Entry.credit_id == credit_id)).all())
+        issue = next((entry for entry in entries if entry.kind == EntryKind.ISSUE), None)
+        movements = [entry for entry in entries if entry is not issue]
+        if currency != credit.currency and movements:
+            raise LedgerError("the currency cannot change once money has been spent or refunded on this credit")
+        earliest = min((entry.occurred_on for entry in movements), default=None)
+        if earliest is not None and received_on > earliest:
+            raise LedgerError(f"the date received cannot be after the first recorded movement ({earliest})")
+        amount_minor = to_minor(amount, currency)
+        others = sum(entry.amount_minor for entry in movements)
+        if amount_minor + others < 0:
+            spent = from_minor(-others, currency)
+            raise LedgerError(f"the amount cannot be less than what has already been spent ({spent} {currency})")
+        for name, value in fields.items():
+            setattr(credit, name, value)
+        credit.currency = currency
+        credit.amount_minor = amount_minor
+        credit.updated_at = utc_now()
+        if issue is not None:
+            issue.amount_minor = amount_minor
+            issue.occurred_on = received_on
+
+
+@dataclass(frozen=True)
+class CreditSnapshot:
+    """Everything stored about one credit, enough to put it back exactly as it was."""
+
+    credit: dict[str, Any]
+    entries: list[dict[str, Any]]
+    checks: list[dict[str, Any]]
+    reminders: list[dict[str, Any]]
+
+
+def snapshot_credit(ledger: Ledger, credit_id: int) -> CreditSnapshot:
+    """A copy of the credit and its rows, taken before a delete so the delete can be undone."""
+    with ledger.reading() as session:
+        credit = session.get(Credit, credit_id)
+        if credit is None:
+            raise CreditNotFound(credit_id)
+
+        def rows(model: Any) -> list[dict[str, Any]]:
+            found = session.exec(select(model).where(model.credit_id == credit_id).order_by(col(model.id))).all()
+            return [row.model_dump() for row in found]
+
+        return CreditSnapshot(
+            credit=credit.model_dump(),
+            entries=rows(Entry),
+            checks=rows(CheckoutCheck),
+            # Restoring the reminder log too means an undone delete never repeats a reminder.
+            reminders=rows(ReminderSent),
+        )
+
+
+def restore_credit(ledger: Ledger, snapshot: CreditSnapshot) -> int:
+    """Put a deleted credit back under its old id, with its history; returns the id."""
+    with ledger.writing() as session:
+        credit = Credit.model_validate(snapshot.credit)
+        if credit.id is not None and session.get(Credit, credit.id) is not None:
+            raise LedgerError(f"credit {credit.id} already exists")
+        session.add(credit)
+        session.flush()
+        tables: tuple[tuple[Any, list[dict[str, Any]]], ...] = (
+            (Entry, snapshot.entries),
+            (CheckoutCheck, snapshot.checks),
+            (ReminderSent, snapshot.reminders),
+        )
+        for model, rows in tables:
+            for row in rows:
+                session.add(model.model_validate(row))
+        assert credit.id is not None
+        return credit.id

@@ -1,0 +1,83 @@
+"""Figures for the overview: balances per currency and the value about to expire, never mixing currencies."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ledger.listing import BALANCE, CURRENCY, EXPIRES, STATUS
+from ledger.money import from_minor
+
+USABLE = frozenset({"active", "expiring"})
+
+
+@dataclass(frozen=True)
+class MonthTotal:
+    """The value (per currency) of usable credits expiring in one calendar month."""
+
+    month: date
+    by_currency: dict[str, Decimal]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the user holds and what they are about to lose, each per currency."""
+
+    balances: dict[str, Decimal]
+    expiring_soon: dict[str, Decimal]
+    expiring_soon_count: int
+    months: list[MonthTotal]
+
+    @property
+    def currencies(self) -> list[str]:
+        """Every currency that appears anywhere in the overview, sorted."""
+        names = set(self.balances) | set(self.expiring_soon)
+        for month in self.months:
+            names |= set(month.by_currency)
+        return sorted(names)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _decimals(totals: dict[str, int]) -> dict[str, Decimal]:
+    return {currency: from_minor(minor, currency) for currency, minor in sorted(totals.items()) if minor}
+
+
+def overview_of(rows: Iterable[tuple[Any, ...]], today: date, soon_days: int = 30, months: int = 12) -> Overview:
+    """Totals over listed credits (see `ledger.listing`); only usable credits (active or expiring) count."""
+    first_month = date(today.year, today.month, 1)
+    month_starts = [_add_months(first_month, n) for n in range(months + 1)]
+    month_keys = {start.isoformat()[:7]: n for n, start in enumerate(month_starts[:months])}
+    today_iso = today.isoformat()
+    soon_iso = date.fromordinal(today.toordinal() + soon_days).isoformat()
+    balances: dict[str, int] = defaultdict(int)
+    soon: dict[str, int] = defaultdict(int)
+    soon_count = 0
+    per_month: list[dict[str, int]] = [defaultdict(int) for _ in range(months)]
+    for row in rows:
+        if row[STATUS] not in USABLE:
+            continue
+        currency, balance, expires = row[CURRENCY], row[BALANCE], row[EXPIRES]
+        balances[currency] += balance
+        if expires is None or expires < today_iso:
+            continue
+        # ISO dates compare correctly as text, which keeps this loop free of date parsing.
+        if expires <= soon_iso:
+            soon[currency] += balance
+            soon_count += 1
+        slot = month_keys.get(expires[:7])
+        if slot is not None:
+            per_month[slot][currency] += balance
+    return Overview(
+        balances=_decimals(balances),
+        expiring_soon=_decimals(soon),
+        expiring_soon_count=soon_count,
+        months=[MonthTotal(month_starts[n], _decimals(per_month[n])) for n in range(months)],
+    )

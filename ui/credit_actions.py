@@ -1,0 +1,220 @@
+"""What the user can do to credits from the window: add, edit, spend, refund, check, archive, delete, undo.
+
+Each action writes through `ledger`, then refreshes only the credit it touched and emits
+the window's `ledger_changed`. Dialogs open window-modal with `open()`, never `exec()`,
+so nothing blocks the event loop (and tests can drive them).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from ledger.editing import restore_credit, snapshot_credit, update_credit
+from ledger.errors import LedgerError
+from ledger.money import from_minor
+from ledger.vocab import EntryKind
+from ui.dialogs.confirm import confirm
+from ui.dialogs.credit_dialog import CreditDialog
+from ui.dialogs.movement_dialog import MovementDialog
+from ui.labels import OUTCOME_LABELS, USE_LABELS
+from ui.undo import UndoHistory
+
+if TYPE_CHECKING:
+    from ledger.store import Ledger
+    from ui.main_window import MainWindow
+
+
+class CreditActions(QObject):
+    """Connects the window's actions and buttons to ledger operations."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.history = UndoHistory(self)
+        self.dialog: QDialog | None = None
+        self.confirmation: QMessageBox | None = None
+        actions = window.credit_actions
+        window.add_action.triggered.connect(self.add)
+        window.empty_state.add_requested.connect(self.add)
+        actions["edit"].triggered.connect(self.edit)
+        actions["spend"].triggered.connect(lambda: self.move("spend"))
+        actions["refund"].triggered.connect(lambda: self.move("refund"))
+        actions["archive"].triggered.connect(self.toggle_archive)
+        actions["delete"].triggered.connect(self.delete)
+        window.undo_action.triggered.connect(self.undo)
+        self.history.changed.connect(self._undo_text)
+        detail = window.detail
+        detail.spend_requested.connect(lambda: self.move("spend"))
+        detail.refund_requested.connect(lambda: self.move("refund"))
+        detail.edit_requested.connect(self.edit)
+        detail.archive_requested.connect(self.toggle_archive)
+        detail.check_recorded.connect(self.record_check)
+
+    @property
+    def ledger(self) -> Ledger:
+        """The open ledger (actions exist only once it is open)."""
+        assert self.window.ledger is not None
+        return self.window.ledger
+
+    def _say(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 8000)
+
+    def _refused(self, error: LedgerError) -> None:
+        # The dialogs catch nearly everything; this covers races with another process (the CLI, a cron job).
+        self._say(f"Not saved: {error}")
+        box = QMessageBox(QMessageBox.Icon.Warning, "Credit Ledger", f"Not saved: {error}", parent=self.window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _open(self, dialog: QDialog, on_ok: object) -> None:
+        self.dialog = dialog
+        dialog.accepted.connect(on_ok)
+        dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
+        dialog.open()
+
+    # --- add and edit -----------------------------------------------------------------------
+
+    def add(self) -> None:
+        """Open the add dialog; the new credit is selected once saved."""
+        dialog = CreditDialog(self.window, self.window.today())
+
+        def save() -> None:
+            try:
+                credit_id = self.ledger.add_credit(dialog.value(), self.window.today())
+            except LedgerError as error:
+                self._refused(error)
+                return
+            self._clear_filters_for_new()
+            self.window.refresh_credit(credit_id, "added")
+            self._say("Credit added")
+
+        self._open(dialog, save)
+
+    def _clear_filters_for_new(self) -> None:
+        # A new credit hidden by an old search would look like a lost one.
+        window = self.window
+        window.search.clear()
+        window.status_filter.setCurrentIndex(0)
+        window.source_filter.setCurrentIndex(0)
+
+    def edit(self) -> None:
+        """Open the edit dialog for the selected credit."""
+        credit_id = self.window.detail.credit_id
+        if credit_id is None:
+            return
+        today = self.window.today()
+        detail = self.ledger.detail(credit_id, today)
+        spent = detail.amount - detail.balance
+        dialog = CreditDialog(
+            self.window, today, existing=detail.credit, amount=detail.amount, spent=max(spent, Decimal(0))
+        )
+
+        def save() -> None:
+            try:
+                update_credit(self.ledger, credit_id, dialog.value(), self.window.today())
+            except LedgerError as error:
+                self._refused(error)
+                return
+            self.window.refresh_credit(credit_id, "edited")
+            self._say("Credit saved")
+
+        self._open(dialog, save)
+
+    # --- money ------------------------------------------------------------------------------
+
+    def move(self, kind: str) -> None:
+        """Open the spend or refund dialog for the selected credit."""
+        credit_id = self.window.detail.credit_id
+        if credit_id is None:
+            return
+        today = self.window.today()
+        detail = self.ledger.detail(credit_id, today)
+        credit = detail.credit
+        spent = -sum(e.amount_minor for e in detail.entries if e.kind in (EntryKind.SPEND, EntryKind.REFUND))
+        limit = detail.balance if kind == "spend" else from_minor(spent, credit.currency)
+        dialog = MovementDialog(
+            self.window, kind=kind, currency=credit.currency, limit=limit, received_on=credit.received_on,
+            today=today, title=credit.title or credit.merchant,
+        )
+
+        def save() -> None:
+            amount, on, note = dialog.value()
+            operation = self.ledger.spend if kind == "spend" else self.ledger.refund
+            try:
+                operation(credit_id, amount, self.window.today(), on=on, note=note)
+            except LedgerError as error:
+                self._refused(error)
+                return
+            self.window.refresh_credit(credit_id, "spent" if kind == "spend" else "refunded")
+            self._say("Spend recorded" if kind == "spend" else "Refund recorded")
+
+        self._open(dialog, save)
+
+    def record_check(self, use: str, outcome: str) -> None:
+        """Remember what checkout showed for a use; the verdicts change at once."""
+        credit_id = self.window.detail.credit_id
+        if credit_id is None:
+            return
+        try:
+            self.ledger.record_check(credit_id, use, outcome)
+        except LedgerError as error:
+            self._refused(error)
+            return
+        self.window.refresh_credit(credit_id, "checked")
+        self._say(f"Noted: {USE_LABELS.get(use, use).lower()} was {OUTCOME_LABELS.get(outcome, outcome)} at checkout")
+
+    # --- archive, delete, undo --------------------------------------------------------------
+
+    def toggle_archive(self) -> None:
+        """Archive the selected credit (or bring an archived one back); undoable."""
+        credit_id = self.window.detail.credit_id
+        if credit_id is None:
+            return
+        archived = self.ledger.detail(credit_id, self.window.today()).credit.archived
+        self._set_archived(credit_id, not archived)
+        text = "archive" if not archived else "unarchive"
+        self.history.push(text, lambda: self._set_archived(credit_id, archived))
+        self._say(f"Credit {text}d · Ctrl+Z to undo")
+
+    def _set_archived(self, credit_id: int, archived: bool) -> None:
+        self.ledger.set_archived(credit_id, archived)
+        self.window.refresh_credit(credit_id, "archived" if archived else "unarchived")
+
+    def delete(self) -> None:
+        """Ask, then delete the selected credit and its history; undoable from a snapshot."""
+        credit_id = self.window.detail.credit_id
+        if credit_id is None:
+            return
+        detail = self.ledger.detail(credit_id, self.window.today())
+        name = detail.credit.title or detail.credit.merchant
+
+        def really_delete() -> None:
+            snapshot = snapshot_credit(self.ledger, credit_id)
+            self.ledger.delete(credit_id)
+            self.window.refresh_credit(credit_id, "deleted")
+            self.window.detail.clear()
+            self.history.push("delete", lambda: self._restore(snapshot))
+            self._say("Credit deleted · Ctrl+Z to undo")
+
+        self.confirmation = confirm(
+            self.window, "Delete credit", f"Delete “{name}” and its whole history?", "Delete", really_delete
+        )
+
+    def _restore(self, snapshot: object) -> None:
+        credit_id = restore_credit(self.ledger, snapshot)  # type: ignore[arg-type]
+        self.window.refresh_credit(credit_id, "restored")
+
+    def undo(self) -> None:
+        """Reverse the newest archive or delete (Ctrl+Z)."""
+        text = self.history.undo()
+        if text:
+            self._say(f"Undid {text}")
+
+    def _undo_text(self, text: str) -> None:
+        self.window.undo_action.setEnabled(bool(text))
+        self.window.undo_action.setText(f"Undo {text}" if text else "Undo")
+

@@ -1,0 +1,205 @@
+"""The selected credit in full: its figures, its history, what it can buy, and what to do next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ledger.money import format_money, from_minor
+from ui.eligibility_view import EligibilityView
+from ui.labels import ENTRY_LABELS, SOURCE_LABELS, STATUS_LABELS, days_left_color, days_left_text
+
+
+class DetailPanel(QScrollArea):
+    """Shows one `CreditDetail` and its evaluation; buttons ask the window to act on the credit."""
+
+    spend_requested = Signal()
+    refund_requested = Signal()
+    edit_requested = Signal()
+    archive_requested = Signal()
+    check_recorded = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailPanel")
+        self.setAccessibleName("Credit details")
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(360)
+        self.credit_id: int | None = None
+        # Two pages shown one at a time; not a QStackedWidget, which would hide the
+        # height-for-width of the wrapped labels and clip the reasons.
+        host = QWidget()
+        host_layout = QVBoxLayout(host)
+        host_layout.setContentsMargins(0, 0, 0, 0)
+        self.placeholder = self._placeholder()
+        self.page = self._details()
+        host_layout.addWidget(self.placeholder)
+        host_layout.addWidget(self.page)
+        self.page.hide()
+        self.setWidget(host)
+
+    def _placeholder(self) -> QWidget:
+        label = QLabel("Select a credit to see its balance, its history and what it can be used for.")
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setObjectName("hint")
+        return label
+
+    def _details(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("detailTitle")
+        self.title_label.setWordWrap(True)
+        layout.addWidget(self.title_label)
+        self.subtitle_label = QLabel()
+        self.subtitle_label.setObjectName("hint")
+        layout.addWidget(self.subtitle_label)
+
+        figures = QFormLayout()
+        self.balance_label = QLabel()
+        self.balance_label.setObjectName("balance")
+        self.balance_label.setAccessibleName("Balance")
+        self.amount_label = QLabel()
+        self.amount_label.setAccessibleName("Original amount")
+        self.expiry_label = QLabel()
+        self.expiry_label.setAccessibleName("Expiry")
+        self.status_label = QLabel()
+        self.status_label.setAccessibleName("Status")
+        self.reference_label = QLabel()
+        self.reference_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.categories_label = QLabel()
+        self.categories_label.setWordWrap(True)
+        self.notes_label = QLabel()
+        self.notes_label.setWordWrap(True)
+        figures.addRow("Balance", self.balance_label)
+        figures.addRow("Amount", self.amount_label)
+        figures.addRow("Expires", self.expiry_label)
+        figures.addRow("Status", self.status_label)
+        figures.addRow("Reference", self.reference_label)
+        figures.addRow("Categories", self.categories_label)
+        figures.addRow("Notes", self.notes_label)
+        layout.addLayout(figures)
+
+        buttons = QHBoxLayout()
+        self.spend_button = QPushButton("Spend…")
+        self.spend_button.setAccessibleName("Record a spend")
+        self.refund_button = QPushButton("Refund…")
+        self.refund_button.setAccessibleName("Record a refund")
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.setAccessibleName("Edit credit")
+        self.archive_button = QPushButton("Archive")
+        self.archive_button.setAccessibleName("Archive credit")
+        for button, signal in (
+            (self.spend_button, self.spend_requested),
+            (self.refund_button, self.refund_requested),
+            (self.edit_button, self.edit_requested),
+            (self.archive_button, self.archive_requested),
+        ):
+            button.clicked.connect(signal.emit)
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+
+        self.eligibility = EligibilityView()
+        self.eligibility.check_recorded.connect(self.check_recorded.emit)
+        layout.addWidget(self.eligibility)
+
+        history = QLabel("History")
+        history.setObjectName("sectionHeading")
+        layout.addWidget(history)
+        self.history = QTableWidget(0, 4)
+        self.history.setAccessibleName("Entry history")
+        self.history.setHorizontalHeaderLabels(["Date", "What", "Amount", "Note"])
+        self.history.verticalHeader().setVisible(False)
+        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.history.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.history.setMinimumHeight(120)
+        layout.addWidget(self.history)
+        layout.addStretch(1)
+        return page
+
+    def clear(self) -> None:
+        """Show the 'select a credit' hint."""
+        self.credit_id = None
+        self.page.hide()
+        self.placeholder.show()
+
+    def show_credit(self, detail: Any, evaluation: Any | None) -> None:
+        """Show a `ledger.store.CreditDetail` and (when rules are available) its `Evaluation`."""
+        credit = detail.credit
+        currency = credit.currency
+        self.credit_id = credit.id
+        self.placeholder.hide()
+        self.page.show()
+        self.title_label.setText(credit.title or SOURCE_LABELS.get(credit.source, credit.source))
+        self.subtitle_label.setText(
+            f"{SOURCE_LABELS.get(credit.source, credit.source)} · {credit.merchant} {credit.region} · "
+            f"received {credit.received_on.isoformat()}"
+        )
+        self.balance_label.setText(format_money(detail.balance, currency))
+        self.amount_label.setText(format_money(detail.amount, currency))
+        if credit.expires_on is None:
+            self.expiry_label.setText("No expiry date")
+            self.expiry_label.setStyleSheet("")
+        else:
+            self.expiry_label.setText(f"{credit.expires_on.isoformat()} ({days_left_text(detail.days_left).lower()})")
+            color = days_left_color(detail.days_left)
+            self.expiry_label.setStyleSheet(f"color: {color.name()};" if color else "")
+        status = str(detail.status)
+        self.status_label.setText(STATUS_LABELS.get(status, status))
+        self.reference_label.setText(credit.reference or "—")
+        self.categories_label.setText(", ".join(credit.categories) or "—")
+        self.notes_label.setText(credit.notes or "—")
+        usable = status in ("active", "expiring")
+        self.spend_button.setEnabled(usable)
+        self.refund_button.setEnabled(status in ("active", "expiring", "used"))
+        self.archive_button.setText("Unarchive" if credit.archived else "Archive")
+        self.archive_button.setAccessibleName("Unarchive credit" if credit.archived else "Archive credit")
+        self._show_history(detail.entries, currency)
+        self.eligibility.setVisible(evaluation is not None)
+        if evaluation is not None:
+            forfeited = ""
+            if evaluation.forfeited:
+                forfeited = f"Expired: {format_money(evaluation.forfeited, currency)} was forfeited."
+            self.eligibility.show_evaluation(evaluation, forfeited)
+        self.eligibility.set_checkout_enabled(usable)
+
+    def _show_history(self, entries: list[Any], currency: str) -> None:
+        self.history.setRowCount(len(entries))
+        for row, entry in enumerate(reversed(entries)):
+            amount = from_minor(entry.amount_minor, currency)
+            sign = "−" if amount < 0 else "+"
+            cells = (
+                entry.occurred_on.isoformat(),
+                ENTRY_LABELS.get(entry.kind, entry.kind),
+                f"{sign}{format_money(abs(amount), currency)}",
+                entry.note,
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.history.setItem(row, column, item)
+        self.history.resizeColumnsToContents()
+
+    def history_rows(self) -> list[tuple[str, ...]]:
+        """The history as shown, newest first (for tests and screen readers)."""
+        return [
+            tuple(self.history.item(row, column).text() for column in range(4))
+            for row in range(self.history.rowCount())
+        ]

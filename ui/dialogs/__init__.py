@@ -1,0 +1,1 @@
+"""The window's dialogs: add and edit a credit, spend and refund, confirmations."""

@@ -1,0 +1,282 @@
+"""Add or edit a credit. Every field is checked as the user types; OK stays disabled while any is wrong."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ledger.errors import LedgerError
+from ledger.money import check_currency, known_currencies, parse_amount
+from ledger.store import MAX_NAME, NewCredit
+from ui.dialogs.validation import FieldError, Validator, with_error
+from ui.labels import SOURCE_LABELS
+
+
+def split_categories(text: str) -> list[str]:
+    """Categories as typed, comma separated, without the spaces around them."""
+    return [part.strip() for part in text.split(",")] if text.strip() else []
+
+
+def categories_problem(text: str) -> str:
+    """Why a category list is refused, or ''."""
+    names = split_categories(text)
+    if any(not name for name in names):
+        return "There is an empty category between two commas."
+    seen: set[str] = set()
+    for name in names:
+        if len(name) > MAX_NAME:
+            return f"“{name[:20]}…” is too long (at most {MAX_NAME} characters)."
+        if name.casefold() in seen:
+            return f"“{name}” is listed twice."
+        seen.add(name.casefold())
+    return ""
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class CreditDialog(QDialog):
+    """The add/edit form; `value()` gives the `NewCredit` once the user presses OK."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        today: date,
+        existing: Any = None,
+        amount: Decimal | None = None,
+        spent: Decimal | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.today = today
+        self.spent = spent or Decimal(0)
+        self.setWindowTitle("Edit credit" if existing is not None else "Add a credit")
+        self.setObjectName("creditDialog")
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        layout.addLayout(form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._accept_if_valid)
+        self.buttons.rejected.connect(self.reject)
+        self.validator = Validator(self.buttons)
+        self.errors: dict[str, FieldError] = {}
+
+        self.source = QComboBox()
+        for source, label in SOURCE_LABELS.items():
+            self.source.addItem(label, source)
+        self._row(form, "Source", "source", self.source, None)
+        self.title = self._line("Title", "e.g. Refund for order 113-…, or Birthday gift card")
+        self._row(form, "Title", "title", self.title, lambda: self._length(self.title, "The title"))
+        self.merchant = self._line("Merchant", "")
+        self.merchant.setText("Amazon")
+        self._row(form, "Merchant", "merchant", self.merchant, self._merchant_problem)
+        self.region = self._line("Region", "Two-letter country code: US, GB, DE…")
+        self.region.setText("US")
+        self.region.setMaxLength(2)
+        self._row(form, "Region", "region", self.region, self._region_problem)
+
+        money = QHBoxLayout()
+        self.amount = self._line("Amount", "e.g. 25.00")
+        self.currency = self._line("Currency", "USD")
+        self.currency.setText("USD")
+        self.currency.setMaxLength(3)
+        self.currency.setMaximumWidth(80)
+        completer = QCompleter(sorted(known_currencies()), self.currency)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.currency.setCompleter(completer)
+        money.addWidget(self.amount, 1)
+        money.addWidget(self.currency)
+        money_box = QWidget()
+        money_box.setLayout(money)
+        money.setContentsMargins(0, 0, 0, 0)
+        self._row(form, "Amount", "amount", money_box, self._amount_problem)
+        self.errors["currency"] = FieldError("Currency")
+        form.addRow("", self.errors["currency"])
+        self.validator.add(self.errors["currency"], self._currency_problem)
+
+        self.received = QDateEdit(_qdate(today))
+        self.received.setCalendarPopup(True)
+        self.received.setDisplayFormat("yyyy-MM-dd")
+        self.received.setAccessibleName("Date received")
+        self._row(form, "Received on", "received", self.received, self._received_problem)
+        expiry = QHBoxLayout()
+        expiry.setContentsMargins(0, 0, 0, 0)
+        self.has_expiry = QCheckBox("Expires on")
+        self.has_expiry.setAccessibleName("Has an expiry date")
+        self.expires = QDateEdit(_qdate(today))
+        self.expires.setCalendarPopup(True)
+        self.expires.setDisplayFormat("yyyy-MM-dd")
+        self.expires.setAccessibleName("Expiry date")
+        self.expires.setEnabled(False)
+        self.has_expiry.toggled.connect(self.expires.setEnabled)
+        expiry.addWidget(self.has_expiry)
+        expiry.addWidget(self.expires, 1)
+        expiry_box = QWidget()
+        expiry_box.setLayout(expiry)
+        self._row(form, "Expiry", "expires", expiry_box, self._expiry_problem)
+
+        self.reference = self._line("Reference", "Order number, gift card ending, offer name")
+        self._row(form, "Reference", "reference", self.reference, lambda: self._length(self.reference, "The reference"))
+        self.categories = self._line("Eligible categories", "Promotional credits: e.g. Books, Kindle eBooks")
+        self._row(form, "Categories", "categories", self.categories, lambda: categories_problem(self.categories.text()))
+        self.claim_code = self._line("Claim code", "Kept private; shown masked")
+        self.claim_code.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
+        self._row(form, "Claim code", "claim_code", self.claim_code, lambda: self._length(self.claim_code, "The code"))
+        self.terms = QPlainTextEdit()
+        self.terms.setAccessibleName("Terms")
+        self.terms.setPlaceholderText("The fine print, if the credit came with any")
+        self.terms.setFixedHeight(60)
+        form.addRow("Terms", self.terms)
+        self.notes = QPlainTextEdit()
+        self.notes.setAccessibleName("Notes")
+        self.notes.setFixedHeight(48)
+        form.addRow("Notes", self.notes)
+        layout.addWidget(self.buttons)
+
+        if existing is not None:
+            self._fill(existing, amount)
+        for signal in (
+            self.title.textChanged, self.merchant.textChanged, self.region.textChanged, self.amount.textChanged,
+            self.currency.textChanged, self.reference.textChanged, self.categories.textChanged,
+            self.claim_code.textChanged, self.received.dateChanged, self.expires.dateChanged,
+            self.has_expiry.toggled, self.source.currentIndexChanged,
+        ):
+            signal.connect(self.validate)
+        self.validate()
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _line(self, name: str, placeholder: str) -> QLineEdit:
+        line = QLineEdit()
+        line.setAccessibleName(name)
+        line.setPlaceholderText(placeholder)
+        return line
+
+    def _row(self, form: QFormLayout, label: str, key: str, field: QWidget, check: Any) -> None:
+        error = FieldError(label)
+        self.errors[key] = error
+        form.addRow(label, with_error(field, error))
+        if check is not None:
+            self.validator.add(error, check)
+
+    def _fill(self, credit: Any, amount: Decimal | None) -> None:
+        self.source.setCurrentIndex(max(0, self.source.findData(credit.source)))
+        self.title.setText(credit.title)
+        self.merchant.setText(credit.merchant)
+        self.region.setText(credit.region)
+        self.currency.setText(credit.currency)
+        self.amount.setText("" if amount is None else str(amount))
+        self.received.setDate(_qdate(credit.received_on))
+        self.has_expiry.setChecked(credit.expires_on is not None)
+        if credit.expires_on is not None:
+            self.expires.setDate(_qdate(credit.expires_on))
+        self.reference.setText(credit.reference)
+        self.categories.setText(", ".join(credit.categories))
+        self.claim_code.setText(credit.claim_code)
+        self.terms.setPlainText(credit.terms)
+        self.notes.setPlainText(credit.notes)
+        if self.spent > 0:
+            # Money has moved in this currency: changing it would change what the history means.
+            self.currency.setReadOnly(True)
+            self.currency.setToolTip("The currency cannot change once money has been spent from this credit")
+
+    # --- checks -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _length(field: QLineEdit, what: str) -> str:
+        size = len(field.text().strip())
+        return f"{what} is too long ({size} characters; at most {MAX_NAME})." if size > MAX_NAME else ""
+
+    def _merchant_problem(self) -> str:
+        if not self.merchant.text().strip():
+            return "Say which store the credit is for, e.g. Amazon."
+        return self._length(self.merchant, "The merchant")
+
+    def _region_problem(self) -> str:
+        text = self.region.text().strip()
+        if not (len(text) == 2 and text.isascii() and text.isalpha()):
+            return "Use a two-letter country code such as US or GB."
+        return ""
+
+    def _currency_problem(self) -> str:
+        try:
+            check_currency(self.currency.text())
+        except LedgerError:
+            return f"“{self.currency.text()}” is not a currency code: use one such as USD, EUR or GBP."
+        return ""
+
+    def _amount_problem(self) -> str:
+        if not self.amount.text().strip():
+            return "Enter the amount the credit was worth, e.g. 25.00."
+        try:
+            currency = check_currency(self.currency.text())
+        except LedgerError:
+            return ""  # the currency line already says what is wrong
+        try:
+            value = parse_amount(self.amount.text(), currency)
+        except LedgerError as error:
+            return str(error).capitalize() + "."
+        if value < self.spent:
+            return f"{self.spent} has already been spent from this credit; the amount cannot be less."
+        return ""
+
+    def _received_problem(self) -> str:
+        if _date(self.received.date()) > self.today:
+            return "The date received cannot be in the future."
+        return ""
+
+    def _expiry_problem(self) -> str:
+        if self.has_expiry.isChecked() and _date(self.expires.date()) < _date(self.received.date()):
+            return "The expiry date is before the date received."
+        return ""
+
+    def validate(self) -> list[str]:
+        """Check every field now; returns the problems (OK is enabled only when there are none)."""
+        return self.validator.run()
+
+    def _accept_if_valid(self) -> None:
+        if not self.validate():
+            self.accept()
+
+    # --- result -----------------------------------------------------------------------------
+
+    def value(self) -> NewCredit:
+        """The credit as entered (valid once OK was pressed)."""
+        return NewCredit(
+            source=str(self.source.currentData()),
+            currency=self.currency.text().strip().upper(),
+            amount=self.amount.text().strip(),
+            merchant=self.merchant.text().strip(),
+            region=self.region.text().strip().upper(),
+            title=self.title.text().strip(),
+            received_on=_date(self.received.date()),
+            expires_on=_date(self.expires.date()) if self.has_expiry.isChecked() else None,
+            reference=self.reference.text().strip(),
+            categories=tuple(split_categories(self.categories.text())),
+            terms=self.terms.toPlainText().strip(),
+            claim_code=self.claim_code.text().strip(),
+            notes=self.notes.toPlainText().strip(),
+        )

@@ -1,0 +1,168 @@
+"""What the selected credit can buy: one line per use (icon, coloured word, reason), the advice,
+and the buttons that record what checkout showed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.labels import OUTCOME_LABELS, USE_LABELS, VERDICT_LOOKS
+
+ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
+CHECKOUT_USES = ("amazon_gift_cards", "third_party_gift_cards", "general_purchases")
+
+
+def icon(name: str) -> QIcon:
+    """An icon from resources/icons."""
+    return QIcon(str(ICONS / name))
+
+
+class VerdictRow(QWidget):
+    """One use's answer: an icon and a word in the verdict's colour, then the reason in plain text."""
+
+    def __init__(self, use: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.use = use
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 2)
+        layout.setSpacing(1)
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        self.icon_label = QLabel()
+        self.icon_label.setFixedSize(20, 20)
+        self.use_label = QLabel(USE_LABELS.get(use, use))
+        self.use_label.setObjectName("useName")
+        self.verdict_label = QLabel()
+        self.verdict_label.setObjectName("verdict")
+        self.reason_label = QLabel()
+        self.reason_label.setWordWrap(True)
+        self.reason_label.setObjectName("reason")
+        self.reason_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top.addWidget(self.icon_label)
+        top.addWidget(self.use_label, 1)
+        top.addWidget(self.verdict_label)
+        layout.addLayout(top)
+        # Indented under the use's name, so the icon column stays clear.
+        self.reason_label.setContentsMargins(28, 0, 0, 0)
+        layout.addWidget(self.reason_label)
+        self.verdict = ""
+
+    def show_verdict(self, verdict: str, reason: str, rule: str) -> None:
+        """Show a verdict with its icon, word, colour and reason."""
+        look = VERDICT_LOOKS[verdict]
+        self.verdict = verdict
+        self.icon_label.setPixmap(icon(look.icon).pixmap(18, 18))
+        self.verdict_label.setText(look.label)
+        self.verdict_label.setStyleSheet(f"color: {look.color.name()}; font-weight: 600;")
+        self.reason_label.setText(reason)
+        self.reason_label.setToolTip(f"Rule: {rule}")
+        text = f"{USE_LABELS.get(self.use, self.use)}: {look.label}. {reason}"
+        self.setAccessibleName(text)
+        self.setToolTip(f"Decided by rule {rule}")
+
+
+class EligibilityView(QFrame):
+    """Every use's verdict, the advice, and the checkout buttons; emits `check_recorded(use, outcome)`."""
+
+    check_recorded = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("eligibility")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel("What can it be used for?")
+        heading.setObjectName("sectionHeading")
+        layout.addWidget(heading)
+        self.rule_set_label = QLabel()
+        self.rule_set_label.setObjectName("hint")
+        layout.addWidget(self.rule_set_label)
+        self.rows: dict[str, VerdictRow] = {}
+        for use in USE_LABELS:
+            row = VerdictRow(use)
+            self.rows[use] = row
+            layout.addWidget(row)
+        self.forfeited_label = QLabel()
+        self.forfeited_label.setObjectName("forfeited")
+        self.forfeited_label.setWordWrap(True)
+        layout.addWidget(self.forfeited_label)
+        advice_heading = QLabel("Advice")
+        advice_heading.setObjectName("sectionHeading")
+        layout.addWidget(advice_heading)
+        self.advice_label = QLabel()
+        self.advice_label.setWordWrap(True)
+        self.advice_label.setTextFormat(Qt.TextFormat.RichText)
+        self.advice_label.setAccessibleName("Advice")
+        layout.addWidget(self.advice_label)
+        layout.addWidget(self._checkout_box())
+
+    def _checkout_box(self) -> QWidget:
+        box = QFrame()
+        box.setObjectName("checkoutBox")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(8, 8, 8, 8)
+        title = QLabel("I tried at checkout:")
+        title.setObjectName("sectionHeading")
+        layout.addWidget(title)
+        line = QHBoxLayout()
+        self.use_choice = QComboBox()
+        self.use_choice.setAccessibleName("Use tried at checkout")
+        for use in CHECKOUT_USES:
+            self.use_choice.addItem(USE_LABELS[use], use)
+        line.addWidget(self.use_choice, 1)
+        layout.addLayout(line)
+        buttons = QHBoxLayout()
+        self.outcome_buttons: dict[str, QPushButton] = {}
+        for outcome, text in OUTCOME_LABELS.items():
+            button = QPushButton(text.capitalize())
+            button.setAccessibleName(f"Checkout showed the credit as {text}")
+            button.setToolTip(f"Record that checkout showed this credit as {text} for the chosen use")
+            button.clicked.connect(lambda _=False, chosen=outcome: self._record(chosen))
+            self.outcome_buttons[outcome] = button
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        hint = QLabel("What you saw at checkout beats any rule: “not offered” or “grayed out” means no.")
+        hint.setWordWrap(True)
+        hint.setObjectName("hint")
+        layout.addWidget(hint)
+        return box
+
+    def _record(self, outcome: str) -> None:
+        self.check_recorded.emit(str(self.use_choice.currentData()), outcome)
+
+    def show_evaluation(self, evaluation: Any, forfeited_text: str = "") -> None:
+        """Show an `ledger.eligibility.Evaluation`."""
+        for answer in evaluation.verdicts:
+            row = self.rows.get(str(answer.use))
+            if row is not None:
+                row.show_verdict(str(answer.verdict), answer.reason, answer.rule)
+        self.rule_set_label.setText(f"Based on: {evaluation.rule_set}")
+        self.forfeited_label.setText(forfeited_text)
+        self.forfeited_label.setVisible(bool(forfeited_text))
+        items = "".join(f"<li>{_escape(advice.text)}</li>" for advice in evaluation.advice)
+        self.advice_label.setText(f"<ul>{items}</ul>" if items else "No advice for this credit.")
+
+    def set_checkout_enabled(self, enabled: bool) -> None:
+        """Checkout observations make no sense on an expired or archived credit."""
+        for button in self.outcome_buttons.values():
+            button.setEnabled(enabled)
+
+    def verdict_of(self, use: str) -> str:
+        """The verdict currently shown for a use (for tests and accessibility checks)."""
+        return self.rows[use].verdict
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

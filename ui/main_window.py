@@ -1,0 +1,426 @@
+"""The main window: the credit table, the detail panel, the overview, menus and shortcuts.
+
+Seams for other parts of the app: `ledger_changed` is emitted after every change,
+`add_banner()` puts a message at the top of the window, `file_menu` and
+`settings_action` are there to be extended and connected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ledger import clock
+from ledger.status import EXPIRING_WITHIN_DAYS
+from ui.credit_table import COL_TITLE, CreditProxy, CreditTableModel
+from ui.detail_panel import DetailPanel
+from ui.empty_state import EmptyState
+from ui.help_panel import HelpPanel
+from ui.labels import SOURCE_LABELS, STATUS_LABELS
+from ui.summary_bar import SummaryBar
+from ui.window_state import restore_window, save_window
+
+if TYPE_CHECKING:
+    from ledger.store import Ledger
+    from ui.credit_actions import CreditActions
+    from ui.overview import OverviewPanel
+
+PAGE_EMPTY, PAGE_CREDITS = 0, 1
+
+
+class LedgerChange:
+    """What changed: `kind` (added, edited, spent, refunded, checked, archived, unarchived, deleted,
+    restored, reloaded) and the credit it concerns (None for a reload)."""
+
+    def __init__(self, kind: str, credit_id: int | None) -> None:
+        self.kind = kind
+        self.credit_id = credit_id
+
+    def __repr__(self) -> str:
+        return f"LedgerChange({self.kind!r}, {self.credit_id!r})"
+
+
+class MainWindow(QMainWindow):
+    """Credit Ledger's window. Shows itself first, then opens the ledger file (`open_ledger`)."""
+
+    ledger_changed = Signal(object)
+    ledger_opened = Signal()
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        demo: bool = False,
+        today: Callable[[], date] = clock.today,
+        settings: QSettings | None = None,
+    ) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.demo = demo
+        self.today = today
+        self.settings = settings or QSettings()
+        self.ledger: Ledger | None = None
+        self.rulebook: Any = None
+        self.expiring_within = EXPIRING_WITHIN_DAYS
+        self.setWindowTitle("Credit Ledger — demo" if demo else "Credit Ledger")
+        self.setObjectName("mainWindow")
+        self.resize(1280, 760)
+        self.model = CreditTableModel(self)
+        self.proxy = CreditProxy(self.model, self)
+        self._overview: OverviewPanel | None = None
+        self._build()
+        self.actions_: CreditActions | None = None
+        restore_window(self, self.settings, self.table.horizontalHeader())
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.banner_area = QVBoxLayout()
+        self.banner_area.setContentsMargins(8, 4, 8, 0)
+        outer.addLayout(self.banner_area)
+        self.summary = SummaryBar()
+        outer.addWidget(self.summary)
+        self.pages = QStackedWidget()
+        self.empty_state = EmptyState()
+        self.pages.addWidget(self.empty_state)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self._credits_page(), "Credits")
+        self.overview_host = QWidget()
+        QVBoxLayout(self.overview_host).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self.overview_host, "Overview")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.pages.addWidget(self.tabs)
+        outer.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.loading_label = QLabel("Opening the ledger…")
+        self.statusBar().addWidget(self.loading_label)
+        self._build_toolbar()
+        self._build_help()
+        self._build_menus()
+
+    def _credits_page(self) -> QWidget:
+        self.table = QTableView()
+        self.table.setObjectName("creditTable")
+        self.table.setAccessibleName("Credits")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setHighlightSections(False)
+        for column, width in enumerate((80, 230, 100, 85, 62, 88, 72, 70)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.doubleClicked.connect(lambda _index: self._act("edit"))
+        self.detail = DetailPanel()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([810, 470])
+        self.splitter = splitter
+        return splitter
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Search and filter")
+        bar.setObjectName("filterBar")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.add_action = QAction("Add credit…", self)
+        self.add_action.setShortcut(QKeySequence.StandardKey.New)
+        self.add_action.setToolTip("Record a new credit (Ctrl+N)")
+        bar.addAction(self.add_action)
+        bar.addSeparator()
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search title, merchant, reference, notes  (Ctrl+F)")
+        self.search.setAccessibleName("Search credits")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(320)
+        self.search.textChanged.connect(self.proxy.set_search)
+        bar.addWidget(self.search)
+        self.status_filter = QComboBox()
+        self.status_filter.setAccessibleName("Filter by status")
+        self.status_filter.setToolTip("Show credits with this status (All leaves archived credits out)")
+        self.status_filter.addItem("All", None)
+        for status, label in STATUS_LABELS.items():
+            self.status_filter.addItem(label, status)
+        self.status_filter.currentIndexChanged.connect(
+            lambda _n: self.proxy.set_status(self.status_filter.currentData())
+        )
+        bar.addWidget(QLabel("  Status "))
+        bar.addWidget(self.status_filter)
+        self.source_filter = QComboBox()
+        self.source_filter.setAccessibleName("Filter by source")
+        self.source_filter.addItem("Every source", None)
+        for source, label in SOURCE_LABELS.items():
+            self.source_filter.addItem(label, source)
+        self.source_filter.currentIndexChanged.connect(
+            lambda _n: self.proxy.set_source(self.source_filter.currentData())
+        )
+        bar.addWidget(QLabel("  Source "))
+        bar.addWidget(self.source_filter)
+        self.proxy.modelReset.connect(self._after_filter)
+
+    def _build_help(self) -> None:
+        self.help_panel = HelpPanel()
+        self.help_dock = QDockWidget("Help", self)
+        self.help_dock.setObjectName("helpDock")
+        self.help_dock.setWidget(self.help_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.help_dock)
+        self.help_dock.hide()
+        self.empty_state.help_requested.connect(self.show_help)
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        self.file_menu = menus.addMenu("&File")
+        self.file_menu.addAction(self.add_action)
+        self.file_menu.addSeparator()
+        self.quit_action = self.file_menu.addAction("Quit")
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+
+        self.edit_menu = menus.addMenu("&Edit")
+        self.undo_action = self.edit_menu.addAction("Undo")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo_action.setEnabled(False)
+        self.edit_menu.addSeparator()
+        self.credit_actions: dict[str, QAction] = {}
+        for key, text, shortcut in (
+            ("edit", "Edit credit…", "Return"),
+            ("spend", "Spend…", "Ctrl+S"),
+            ("refund", "Refund…", "Ctrl+R"),
+            ("archive", "Archive / unarchive", "Del"),
+            ("delete", "Delete…", "Shift+Del"),
+        ):
+            action = self.edit_menu.addAction(text)
+            action.setShortcut(QKeySequence(shortcut))
+            if key in ("edit", "archive"):
+                # Enter and Del belong to the table; elsewhere they edit text.
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.table.addAction(action)
+            action.setEnabled(False)
+            self.credit_actions[key] = action
+        enter = QAction(self.table)
+        enter.setShortcut(QKeySequence("Enter"))
+        enter.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        enter.triggered.connect(self.credit_actions["edit"].trigger)
+        self.table.addAction(enter)
+        self.edit_menu.addSeparator()
+        find = self.edit_menu.addAction("Find")
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.focus_search)
+        self.edit_menu.addSeparator()
+        self.settings_action = self.edit_menu.addAction("Settings…")
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.setToolTip("Reminders and notifications")
+
+        self.view_menu = menus.addMenu("&View")
+        credits_view = self.view_menu.addAction("Credits")
+        credits_view.setShortcut(QKeySequence("Ctrl+1"))
+        credits_view.triggered.connect(lambda: self.tabs.setCurrentIndex(0))
+        overview_view = self.view_menu.addAction("Overview")
+        overview_view.setShortcut(QKeySequence("Ctrl+2"))
+        overview_view.triggered.connect(lambda: self.tabs.setCurrentIndex(1))
+
+        self.help_menu = menus.addMenu("&Help")
+        self.help_action = self.help_menu.addAction("Credit types and shortcuts")
+        self.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.help_action.triggered.connect(self.show_help)
+
+    # --- seams for other parts of the app ---------------------------------------------------
+
+    def add_banner(self, widget: QWidget) -> None:
+        """Show a widget (a reminder, a warning) at the top of the window until it closes itself."""
+        self.banner_area.addWidget(widget)
+
+    def show_help(self) -> None:
+        """Open the Help panel (F1)."""
+        self.help_dock.show()
+        self.help_dock.raise_()
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box (Ctrl+F)."""
+        self.tabs.setCurrentIndex(0)
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def open_ledger(self) -> None:
+        """Open the ledger file and fill the table; called right after the window is shown."""
+        from ledger.store import Ledger
+        from ui.credit_actions import CreditActions
+
+        self.ledger = Ledger.open(self.path)
+        if self.demo:
+            from ledger.demo import open_demo
+
+            open_demo(self.ledger, self.today())
+        self.actions_ = CreditActions(self)
+        self.reload()
+        self.ledger_opened.emit()
+
+    def reload(self) -> None:
+        """Read every credit again (after an import, or when the day changes)."""
+        from ledger.listing import list_credits
+
+        self.model.set_rows(list_credits(self.path, self.today(), self.expiring_within))
+        self._after_change()
+        self.loading_label.setText(f"{self.model.total_count():,} credits · {self.path}")
+
+    def refresh_credit(self, credit_id: int, kind: str) -> None:
+        """Update one credit's row and the panels after a change, then tell listeners."""
+        from ledger.listing import list_credit
+
+        self.model.put_row(list_credit(self.path, credit_id, self.today(), self.expiring_within), credit_id)
+        self._after_change()
+        self.select_credit(credit_id)
+        self.ledger_changed.emit(LedgerChange(kind, credit_id))
+
+    def _after_change(self) -> None:
+        self.pages.setCurrentIndex(PAGE_CREDITS if self.model.total_count() else PAGE_EMPTY)
+        self.summary.show_rows(self.model.all_rows(), self.today())
+        if self._overview is not None and self.tabs.currentIndex() == 1:
+            self._overview.show_rows(self.model.all_rows(), self.today())
+        self.loading_label.setText(f"{self.model.total_count():,} credits")
+
+    def _after_filter(self) -> None:
+        if self.detail.credit_id is not None and self.select_credit(self.detail.credit_id):
+            return
+        self.detail.clear()
+        self._update_actions()
+
+    # --- selection and detail ---------------------------------------------------------------
+
+    def selected_credit_id(self) -> int | None:
+        """The id of the credit selected in the table, if any."""
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            return None
+        return self.proxy.credit_id(index.row())
+
+    def select_credit(self, credit_id: int) -> bool:
+        """Select a credit's row (if it is shown) and show its details; False when it is filtered out."""
+        row = self.model.row_of(credit_id)
+        if row < 0:
+            return False
+        index = self.proxy.index(row, COL_TITLE)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
+        self.show_detail(credit_id)
+        return True
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        credit_id = self.proxy.credit_id(current.row()) if current.isValid() else None
+        if credit_id is None:
+            self.detail.clear()
+        elif credit_id != self.detail.credit_id:
+            self.show_detail(credit_id)
+        self._update_actions()
+
+    def show_detail(self, credit_id: int) -> None:
+        """Show a credit in the detail panel, evaluating the usage rules for it alone."""
+        if self.ledger is None:
+            return
+        detail = self.ledger.detail(credit_id, self.today(), self.expiring_within)
+        self.detail.show_credit(detail, self._evaluate(detail))
+        self._update_actions()
+
+    def _evaluate(self, detail: Any) -> Any:
+        # Rules are evaluated for the selected credit only, never for every row on load.
+        try:
+            from ledger.eligibility import evaluate
+            from ledger.paths import user_rules_dir
+            from ledger.rules import builtin_rules_dir, load_rulebook
+        except ImportError:
+            return None
+        if self.rulebook is None:
+            self.rulebook, problems = load_rulebook(builtin_rules_dir(), user_rules_dir(self.path))
+            for problem in problems:
+                self.statusBar().showMessage(f"Rule file skipped: {problem}", 15_000)
+        return evaluate(
+            detail.credit, self.today(), balance=detail.balance, checks=detail.checks, rulebook=self.rulebook
+        )
+
+    def _update_actions(self) -> None:
+        has = self.ledger is not None and self.detail.credit_id is not None
+        for action in self.credit_actions.values():
+            action.setEnabled(has)
+
+    def _act(self, key: str) -> None:
+        action = self.credit_actions.get(key)
+        if action is not None and action.isEnabled():
+            action.trigger()
+
+    def _tab_changed(self, index: int) -> None:
+        if index != 1:
+            return
+        if self._overview is None:
+            # QtCharts is loaded on first use: it is not needed to show the window.
+            from ui.overview import OverviewPanel
+
+            self._overview = OverviewPanel()
+            layout = self.overview_host.layout()
+            assert layout is not None
+            layout.addWidget(self._overview)
+        self._overview.show_rows(self.model.all_rows(), self.today())
+
+    @property
+    def overview(self) -> OverviewPanel:
+        """The overview tab's panel (created on first use)."""
+        if self._overview is None:
+            self._tab_changed(1) if self.tabs.currentIndex() == 1 else self.tabs.setCurrentIndex(1)
+        assert self._overview is not None
+        return self._overview
+
+    # --- closing ----------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        """Remember the geometry and column widths, then close."""
+        save_window(self, self.settings, self.table.horizontalHeader())
+        super().closeEvent(event)
+
+    def close_ledger(self) -> None:
+        """Release the ledger file (the app calls this after the event loop ends)."""
+        if self.ledger is not None:
+            self.ledger.close()
+            self.ledger = None
+
+

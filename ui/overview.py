@@ -1,0 +1,131 @@
+"""The Overview tab: balances per currency, what expires within 30 days, and a chart of the next 12 months."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ledger.money import format_money
+from ledger.overview import Overview, overview_of
+
+BAR_COLOR = QColor("#c26a00")
+
+
+class OverviewPanel(QWidget):
+    """Figures per currency (never summed across currencies) and a bar chart per month for one currency."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("overviewPanel")
+        layout = QVBoxLayout(self)
+        self.figures = QGridLayout()
+        layout.addLayout(self.figures)
+        chart_bar = QHBoxLayout()
+        self.chart_title = QLabel("Value expiring per month, next 12 months")
+        self.chart_title.setObjectName("sectionHeading")
+        chart_bar.addWidget(self.chart_title)
+        chart_bar.addStretch(1)
+        chart_bar.addWidget(QLabel("Currency"))
+        self.currency_choice = QComboBox()
+        self.currency_choice.setAccessibleName("Chart currency")
+        self.currency_choice.currentIndexChanged.connect(lambda _n: self._draw_chart())
+        chart_bar.addWidget(self.currency_choice)
+        layout.addLayout(chart_bar)
+        self.chart = QChart()
+        self.chart.legend().hide()
+        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        self.chart_view = QChartView(self.chart)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setAccessibleName("Chart of value expiring per month")
+        self.chart_view.setMinimumHeight(280)
+        layout.addWidget(self.chart_view, 1)
+        self.data: Overview | None = None
+
+    def show_rows(self, rows: list[tuple[Any, ...]], today: date) -> None:
+        """Recompute from the listed credits and redraw."""
+        self.data = overview_of(rows, today)
+        self._fill_figures(self.data)
+        current = self.currency_choice.currentText()
+        self.currency_choice.blockSignals(True)
+        self.currency_choice.clear()
+        currencies = self.data.currencies
+        self.currency_choice.addItems(currencies)
+        if current in currencies:
+            self.currency_choice.setCurrentText(current)
+        elif currencies:
+            # Start with the currency that has the most about to expire.
+            busiest = max(currencies, key=lambda code: sum(m.by_currency.get(code, 0) for m in self.data.months))
+            self.currency_choice.setCurrentText(busiest)
+        self.currency_choice.blockSignals(False)
+        self._draw_chart()
+
+    def _fill_figures(self, data: Overview) -> None:
+        while self.figures.count():
+            item = self.figures.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        headers = ("Currency", "Usable balance", "Expiring in the next 30 days")
+        for column, text in enumerate(headers):
+            label = QLabel(text)
+            label.setObjectName("sectionHeading")
+            self.figures.addWidget(label, 0, column)
+        for row, currency in enumerate(sorted(set(data.balances) | set(data.expiring_soon)), start=1):
+            soon = data.expiring_soon.get(currency)
+            cells = (
+                currency,
+                format_money(data.balances.get(currency, 0), currency),  # type: ignore[arg-type]
+                format_money(soon, currency) if soon else "—",
+            )
+            for column, text in enumerate(cells):
+                label = QLabel(text)
+                label.setAccessibleName(f"{headers[column]} {currency}")
+                if column == 2 and soon:
+                    label.setObjectName("alertFigure")
+                self.figures.addWidget(label, row, column)
+        if not data.balances:
+            self.figures.addWidget(QLabel("No usable credit."), 1, 0, 1, 3)
+
+    def _draw_chart(self) -> None:
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        data = self.data
+        currency = self.currency_choice.currentText()
+        if data is None or not currency:
+            self.chart.setTitle("Nothing expires in the next 12 months")
+            return
+        self.chart.setTitle("")
+        bars = QBarSet(currency)
+        bars.setColor(BAR_COLOR)
+        values = [month.by_currency.get(currency) for month in data.months]
+        # QtCharts draws with floats; the figures shown as text stay exact.
+        bars.append([float(value) if value is not None else 0.0 for value in values])
+        series = QBarSeries()
+        series.append(bars)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value")
+        self.chart.addSeries(series)
+        months = QBarCategoryAxis()
+        months.append([month.month.strftime("%b %y") for month in data.months])
+        self.chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(months)
+        amounts = QValueAxis()
+        amounts.setTitleText(currency)
+        top = max((float(value) for value in values if value is not None), default=0.0)
+        amounts.setRange(0, max(top * 1.15, 1.0))
+        amounts.applyNiceNumbers()
+        amounts.setLabelFormat("%.0f" if amounts.max() >= 10 else "%.2f")
+        self.chart.addAxis(amounts, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(amounts)
+
+    def month_values(self, currency: str) -> list[str]:
+        """The chart's values for a currency as decimal strings ('0' for none), for tests and screen readers."""
+        if self.data is None:
+            return []
+        return [str(month.by_currency.get(currency, 0)) for month in self.data.months]
