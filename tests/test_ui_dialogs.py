@@ -1,0 +1,140 @@
+"""Every invalid input in the dialogs keeps OK disabled and says why, under the field that is wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from tests.ui_helpers import OFFSCREEN_NOISE, TODAY
+from ui.dialogs.credit_dialog import CreditDialog
+from ui.dialogs.movement_dialog import MovementDialog
+
+pytestmark = OFFSCREEN_NOISE
+
+
+def qdate(days_from_today: int) -> QDate:
+    day = TODAY + timedelta(days=days_from_today)
+    return QDate(day.year, day.month, day.day)
+
+
+@pytest.fixture
+def dialog(qtbot: QtBot) -> CreditDialog:
+    form = CreditDialog(None, TODAY)
+    qtbot.addWidget(form)
+    form.amount.setText("25.00")
+    assert form.validate() == []
+    return form
+
+
+def ok_enabled(form: CreditDialog | MovementDialog) -> bool:
+    return form.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+
+
+CREDIT_CASES: list[tuple[str, str, Callable[[CreditDialog], None], str]] = [
+    ("empty amount", "amount", lambda d: d.amount.setText(""), "Enter the amount"),
+    ("amount is not a number", "amount", lambda d: d.amount.setText("twelve"), "not an amount"),
+    ("zero amount", "amount", lambda d: d.amount.setText("0"), "more than zero"),
+    ("negative amount", "amount", lambda d: d.amount.setText("-5"), "more than zero"),
+    ("too many decimals for USD", "amount", lambda d: d.amount.setText("1.005"), "decimal places"),
+    ("decimals for JPY", "amount", lambda d: (d.currency.setText("JPY"), d.amount.setText("10.5")), "decimal places"),
+    ("unknown currency", "currency", lambda d: d.currency.setText("ABC"), "not a currency code"),
+    ("empty currency", "currency", lambda d: d.currency.setText(""), "not a currency code"),
+    ("received in the future", "received", lambda d: d.received.setDate(qdate(3)), "in the future"),
+    ("expiry before received", "expires", lambda d: (d.has_expiry.setChecked(True), d.expires.setDate(qdate(-1))),
+     "before the date received"),
+    ("empty category between commas", "categories", lambda d: d.categories.setText("Books,,Toys"), "empty category"),
+    ("category listed twice", "categories", lambda d: d.categories.setText("Books, books"), "listed twice"),
+    ("category too long", "categories", lambda d: d.categories.setText("B" * 201), "too long"),
+    ("no merchant", "merchant", lambda d: d.merchant.setText("  "), "which store"),
+    ("bad region", "region", lambda d: d.region.setText("U1"), "two-letter country code"),
+    ("title too long", "title", lambda d: d.title.setText("t" * 201), "too long"),
+]
+
+
+@pytest.mark.parametrize(("field", "change", "says"), [case[1:] for case in CREDIT_CASES],
+                         ids=[case[0] for case in CREDIT_CASES])
+def test_invalid_credit_input_keeps_ok_disabled_and_says_why(
+    dialog: CreditDialog, field: str, change: Callable[[CreditDialog], None], says: str
+) -> None:
+    change(dialog)
+    assert not ok_enabled(dialog)
+    error = dialog.errors[field]
+    assert not error.isHidden()
+    assert says.lower() in error.text().lower()
+
+
+def test_fixing_the_input_enables_ok_again_and_clears_the_message(dialog: CreditDialog) -> None:
+    dialog.amount.setText("abc")
+    assert not ok_enabled(dialog)
+    dialog.amount.setText("19.99")
+    assert ok_enabled(dialog)
+    assert dialog.errors["amount"].isHidden()
+
+
+def test_a_valid_form_gives_the_new_credit(dialog: CreditDialog) -> None:
+    dialog.source.setCurrentIndex(dialog.source.findData("promotional"))
+    dialog.currency.setText("eur")
+    dialog.categories.setText(" Books , Toys ")
+    dialog.has_expiry.setChecked(True)
+    dialog.expires.setDate(qdate(30))
+    value = dialog.value()
+    assert (value.source, value.currency, value.amount) == ("promotional", "EUR", "25.00")
+    assert value.categories == ("Books", "Toys")
+    assert value.expires_on == TODAY + timedelta(days=30)
+
+
+def test_the_claim_code_is_masked(dialog: CreditDialog) -> None:
+    assert dialog.claim_code.echoMode() != dialog.claim_code.EchoMode.Normal
+
+
+def test_edit_refuses_an_amount_below_what_was_spent(qtbot: QtBot) -> None:
+    form = CreditDialog(None, TODAY, spent=Decimal("15.00"))
+    qtbot.addWidget(form)
+    form.amount.setText("10.00")
+    assert not ok_enabled(form)
+    assert "already been spent" in form.errors["amount"].text()
+
+
+def movement(qtbot: QtBot, kind: str, limit: str = "20.00") -> MovementDialog:
+    form = MovementDialog(None, kind=kind, currency="USD", limit=Decimal(limit),
+                          received_on=TODAY - timedelta(days=10), today=TODAY, title="Card")
+    qtbot.addWidget(form)
+    return form
+
+
+MOVEMENT_CASES: list[tuple[str, str, Callable[[MovementDialog], None], str, str]] = [
+    ("empty amount", "spend", lambda d: d.amount.setText(""), "amount", "enter an amount"),
+    ("junk amount", "spend", lambda d: d.amount.setText("1,5x"), "amount", "not an amount"),
+    ("overspend", "spend", lambda d: d.amount.setText("20.01"), "amount", "cannot be overspent"),
+    ("refund more than spent", "refund", lambda d: d.amount.setText("25"), "amount", "no more can be refunded"),
+    ("too many decimals", "spend", lambda d: d.amount.setText("1.001"), "amount", "decimal places"),
+    ("future date", "spend", lambda d: (d.amount.setText("1"), d.on.setDate(qdate(1))), "on", "in the future"),
+    ("before received", "spend", lambda d: (d.amount.setText("1"), d.on.setDate(qdate(-11))), "on",
+     "before the credit"),
+]
+
+
+@pytest.mark.parametrize(("kind", "change", "field", "says"), [case[1:] for case in MOVEMENT_CASES],
+                         ids=[case[0] for case in MOVEMENT_CASES])
+def test_invalid_spend_or_refund_keeps_ok_disabled_and_says_why(
+    qtbot: QtBot, kind: str, change: Callable[[MovementDialog], None], field: str, says: str
+) -> None:
+    form = movement(qtbot, kind)
+    change(form)
+    assert not ok_enabled(form)
+    error = form.amount_error if field == "amount" else form.on_error
+    assert not error.isHidden()
+    assert says in error.text().lower()
+
+
+def test_spending_the_whole_balance_is_allowed(qtbot: QtBot) -> None:
+    form = movement(qtbot, "spend")
+    form.amount.setText("20.00")
+    assert ok_enabled(form)
+    assert form.value()[0] == Decimal("20.00")

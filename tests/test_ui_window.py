@@ -1,0 +1,287 @@
+"""The real main window, driven like a user drives it: add, spend, check at checkout, filter, archive, undo."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from ledger.store import Ledger, NewCredit
+from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
+from ui.credit_table import COL_BALANCE, COL_STATUS, COL_TITLE, RECORD_ROLE
+from ui.dialogs.credit_dialog import CreditDialog
+from ui.dialogs.movement_dialog import MovementDialog
+from ui.main_window import PAGE_CREDITS, PAGE_EMPTY, MainWindow
+
+pytestmark = OFFSCREEN_NOISE
+
+
+@pytest.fixture
+def window(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> MainWindow:
+    win = make_window(qtbot, ledger_path, tmp_path / "settings.ini")
+    yield win
+    win.close()
+    win.close_ledger()
+
+
+def shown_titles(window: MainWindow) -> list[str]:
+    proxy = window.proxy
+    return [proxy.index(row, COL_TITLE).data() for row in range(proxy.rowCount())]
+
+
+def press_ok(qtbot: QtBot, dialog: CreditDialog | MovementDialog) -> None:
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert ok.isEnabled(), dialog.validate()
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+
+def test_a_new_ledger_shows_the_first_run_page_with_an_add_button(window: MainWindow) -> None:
+    assert window.windowTitle() == "Credit Ledger"
+    assert window.pages.currentIndex() == PAGE_EMPTY
+    assert window.empty_state.add_button.text() == "Add your first credit"
+
+
+def test_add_a_credit_through_the_dialog_then_spend_part_of_it(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.mouseClick(window.empty_state.add_button, Qt.MouseButton.LeftButton)
+    dialog = window.actions_.dialog
+    assert isinstance(dialog, CreditDialog)
+    dialog.source.setCurrentIndex(dialog.source.findData("refund"))
+    qtbot.keyClicks(dialog.title, "Refund: broken kettle")
+    qtbot.keyClicks(dialog.amount, "40.00")
+    qtbot.keyClicks(dialog.reference, "Order 113-55")
+    press_ok(qtbot, dialog)
+
+    assert window.pages.currentIndex() == PAGE_CREDITS
+    assert shown_titles(window) == ["Refund: broken kettle"]
+    assert window.proxy.index(0, COL_BALANCE).data() == "$40.00"
+    assert window.detail.balance_label.text() == "$40.00"
+
+    qtbot.mouseClick(window.detail.spend_button, Qt.MouseButton.LeftButton)
+    spend = window.actions_.dialog
+    assert isinstance(spend, MovementDialog)
+    qtbot.keyClicks(spend.amount, "12.50")
+    qtbot.keyClicks(spend.note, "Descaler")
+    press_ok(qtbot, spend)
+
+    assert window.proxy.index(0, COL_BALANCE).data() == "$27.50"
+    assert window.detail.balance_label.text() == "$27.50"
+    history = window.detail.history_rows()
+    assert [row[1:] for row in history] == [("Spent", "−$12.50", "Descaler"), ("Received", "+$40.00", "")]
+
+
+def test_spending_more_than_the_balance_is_refused_in_the_dialog(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(ledger_path, NewCredit(source="gift_card", currency="USD", amount="10.00", title="Small card"))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(1)
+    window.credit_actions["spend"].trigger()
+    spend = window.actions_.dialog
+    assert isinstance(spend, MovementDialog)
+    qtbot.keyClicks(spend.amount, "10.01")
+    assert not spend.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    assert "cannot be overspent" in spend.amount_error.text()
+    spend.reject()
+    window.close_ledger()
+
+
+def test_recording_a_checkout_observation_changes_the_eligibility_panel(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(ledger_path, NewCredit(source="refund", currency="USD", amount="25.00", title="Refund balance"))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(1)
+    panel = window.detail.eligibility
+    before = panel.verdict_of("amazon_gift_cards")
+    assert before != "no"
+    panel.use_choice.setCurrentIndex(panel.use_choice.findData("amazon_gift_cards"))
+    panel.outcome_buttons["grayed_out"].click()
+    assert panel.verdict_of("amazon_gift_cards") == "no"
+    row = panel.rows["amazon_gift_cards"]
+    assert row.verdict_label.text() == "No"
+    assert row.icon_label.pixmap() is not None and not row.icon_label.pixmap().isNull()
+    assert "grayed out" in row.reason_label.text().lower() or "checkout" in row.reason_label.text().lower()
+    window.close_ledger()
+
+
+def test_search_and_filters_narrow_the_table(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(
+        ledger_path,
+        NewCredit(source="gift_card", currency="USD", amount="50", title="Birthday card", notes="from Aunt May"),
+        NewCredit(source="promotional", currency="USD", amount="10", title="Prime Day promo",
+                  expires_on=TODAY + timedelta(days=5), categories=("Books",)),
+        NewCredit(source="refund", currency="GBP", amount="8", merchant="Amazon UK", region="GB",
+                  title="Kettle refund", reference="ORDER-77"),
+    )
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    assert len(shown_titles(window)) == 3
+    qtbot.keyClicks(window.search, "aunt")
+    assert shown_titles(window) == ["Birthday card"]
+    window.search.clear()
+    qtbot.keyClicks(window.search, "order-77")
+    assert shown_titles(window) == ["Kettle refund"]
+    window.search.clear()
+    window.status_filter.setCurrentIndex(window.status_filter.findData("expiring"))
+    assert shown_titles(window) == ["Prime Day promo"]
+    window.status_filter.setCurrentIndex(0)
+    window.source_filter.setCurrentIndex(window.source_filter.findData("refund"))
+    assert shown_titles(window) == ["Kettle refund"]
+    window.close_ledger()
+
+
+def test_archive_then_undo_brings_the_credit_back(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(ledger_path, NewCredit(source="gift_card", currency="USD", amount="20", title="Keep me"))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(1)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert shown_titles(window) == []
+    window.status_filter.setCurrentIndex(window.status_filter.findData("archived"))
+    assert shown_titles(window) == ["Keep me"]
+    window.status_filter.setCurrentIndex(0)
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    assert shown_titles(window) == ["Keep me"]
+    assert window.proxy.index(0, COL_STATUS).data() == "Active"
+    window.close_ledger()
+
+
+def test_delete_asks_first_and_undo_restores_the_history(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(ledger_path, NewCredit(source="gift_card", currency="USD", amount="30", title="Doomed"))
+    book = Ledger.open(ledger_path)
+    book.spend(1, "5", TODAY, note="Coffee")
+    book.close()
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(1)
+    window.credit_actions["delete"].trigger()
+    box = window.actions_.confirmation
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    delete_button = next(b for b in box.buttons() if b.text() == "Delete")
+    qtbot.mouseClick(delete_button, Qt.MouseButton.LeftButton)
+    assert shown_titles(window) == []
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert shown_titles(window) == ["Doomed"]
+    window.select_credit(1)
+    assert window.detail.balance_label.text() == "$25.00"
+    assert [row[2] for row in window.detail.history_rows()] == ["−$5.00", "+$30.00"]
+    window.close_ledger()
+
+
+def test_cancelling_the_delete_confirmation_keeps_the_credit(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(ledger_path, NewCredit(source="gift_card", currency="USD", amount="30", title="Stays"))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(1)
+    window.credit_actions["delete"].trigger()
+    box = window.actions_.confirmation
+    assert box is not None
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    assert shown_titles(window) == ["Stays"]
+    window.close_ledger()
+
+
+def test_edit_changes_the_row_and_the_detail(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(ledger_path, NewCredit(source="gift_card", currency="USD", amount="30", title="Old title"))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(1)
+    window.credit_actions["edit"].trigger()
+    dialog = window.actions_.dialog
+    assert isinstance(dialog, CreditDialog)
+    assert dialog.amount.text() == "30.00"
+    dialog.title.setText("New title")
+    dialog.amount.setText("45.00")
+    press_ok(qtbot, dialog)
+    assert shown_titles(window) == ["New title"]
+    assert window.detail.balance_label.text() == "$45.00"
+    window.close_ledger()
+
+
+def test_every_change_is_announced_on_ledger_changed(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(ledger_path, NewCredit(source="gift_card", currency="USD", amount="30", title="Watched"))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(1)
+    with qtbot.waitSignal(window.ledger_changed) as blocker:
+        window.detail.eligibility.outcome_buttons["offered"].click()
+    assert blocker.args[0].kind == "checked" and blocker.args[0].credit_id == 1
+    window.close_ledger()
+
+
+def test_record_role_returns_the_listed_credit_behind_the_proxy(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(ledger_path, NewCredit(source="rewards", currency="EUR", amount="12.34", title="Points"))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    record = window.proxy.index(0, 0).data(RECORD_ROLE)
+    assert record.title == "Points" and record.balance_minor == 1234 and record.currency == "EUR"
+    window.close_ledger()
+
+
+def test_window_geometry_and_column_widths_are_remembered(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    settings_path = tmp_path / "s.ini"
+    first = make_window(qtbot, ledger_path, settings_path)
+    first.resize(700, 510)
+    first.table.setColumnWidth(COL_TITLE, 333)
+    first.close()
+    first.close_ledger()
+    assert QSettings(str(settings_path), QSettings.Format.IniFormat).contains("window/geometry")
+    second = make_window(qtbot, ledger_path, settings_path)
+    assert second.table.columnWidth(COL_TITLE) == 333
+    assert second.size().width() == 700
+    second.close_ledger()
+
+
+def test_help_opens_with_f1_and_explains_credit_types(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert window.help_dock.isVisible()
+    text = window.help_panel.toPlainText()
+    for words in ("Gift card", "Refund", "Return credit", "Promotional", "Rewards"):
+        assert words in text
+
+
+def test_overview_totals_never_mix_currencies(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(
+        ledger_path,
+        NewCredit(source="gift_card", currency="USD", amount="10", expires_on=TODAY + timedelta(days=10)),
+        NewCredit(source="gift_card", currency="USD", amount="5", expires_on=TODAY + timedelta(days=40)),
+        NewCredit(source="gift_card", currency="GBP", amount="7", region="GB"),
+    )
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    overview = window.overview
+    assert overview.data is not None
+    assert overview.data.balances == {"GBP": Decimal("7.00"), "USD": Decimal("15.00")}
+    assert overview.data.expiring_soon == {"USD": Decimal("10.00")}
+    assert overview.month_values("USD")[:2] == ["10.00", "5.00"]
+    assert "$10.00" in window.summary.expiring_label.text()
+    window.close_ledger()
+
+
+def test_demo_ledger_holds_every_source(qtbot: QtBot, tmp_path: Path) -> None:
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(tmp_path / "demo.sqlite3", demo=True, today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(window)
+    window.open_ledger()
+    rows = window.model.all_rows()
+    assert {row[3] for row in rows} == {"gift_card", "refund", "return_credit", "promotional", "rewards", "other"}
+    assert {row[14] for row in rows} == {"active", "expiring", "expired", "used", "archived"}
+    assert "GBP" in {row[5] for row in rows}
+    window.close_ledger()

@@ -1,0 +1,48 @@
+"""Helpers for the GUI tests: a real main window on a real ledger file, and ways to drive its dialogs."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from ledger.store import Ledger, NewCredit
+from ui.main_window import MainWindow
+
+TODAY = date(2025, 3, 10)
+
+# The offscreen platform used in tests says this about every top-level window; it is not our noise.
+OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+
+
+def make_window(qtbot: QtBot, path: Path, settings_path: Path, today: date = TODAY) -> MainWindow:
+    """A shown main window with its ledger open, settings kept in a private ini file."""
+    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    window = MainWindow(path, today=lambda: today, settings=settings)
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.open_ledger()
+    return window
+
+
+def seed(path: Path, *credits: NewCredit, today: date = TODAY) -> list[int]:
+    """Record credits straight through the ledger (for tests that start from existing data)."""
+    book = Ledger.open(path)
+    try:
+        return [book.add_credit(credit, today) for credit in credits]
+    finally:
+        book.close()
+
+
+def ok_button(dialog: QDialog) -> QDialogButtonBox:
+    """The dialog's button box (its OK button is what validation enables)."""
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    return box
