@@ -19,7 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from ledger.backup import backup_copy, backups_dir
+from ledger.backup import backup_copy, backups_dir, newest_good_backup, quick_check
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -28,6 +28,23 @@ WRITE_OPTION = "ledger_write"
 
 class LedgerFileError(Exception):
     """The file cannot be used as a ledger; the message says why and what to do."""
+
+
+class DamagedLedgerError(LedgerFileError):
+    """A ledger whose pages are damaged; it was left untouched. `backup` is the newest good backup, if known."""
+
+    def __init__(self, path: Path, problem: str, backup: Path | None = None) -> None:
+        advice = (
+            f"Restore the newest good backup with: credit-ledger restore {backup}"
+            if backup is not None
+            else f"No good backup was found in {backups_dir(path)}."
+        )
+        super().__init__(
+            f"{path} is damaged and cannot be read as a ledger ({problem}); it was left untouched. {advice}"
+        )
+        self.path = path
+        self.problem = problem
+        self.backup = backup
 
 
 def _alembic_config() -> Config:
@@ -85,7 +102,11 @@ def inspect_revision(path: Path) -> str | None:
         finally:
             con.close()
     except sqlite3.DatabaseError as error:
-        raise LedgerFileError(f"{path} cannot be read as a ledger ({error}); it was left untouched") from None
+        # The header says SQLite, so a file SQLite cannot read is a damaged one.
+        raise DamagedLedgerError(path, str(error)) from None
+    problem = quick_check(path)
+    if problem is not None:
+        raise DamagedLedgerError(path, problem)
     revision = None if row is None else str(row[0])
     if revision is not None and revision not in known_revisions():
         raise LedgerFileError(
@@ -155,7 +176,10 @@ def current_revision(engine: Engine) -> str | None:
 def open_database(path: Path) -> Engine:
     """Check, back up, migrate and open the ledger at `path`, creating it (privately) if new."""
     path = Path(path).expanduser()
-    current = inspect_revision(path)
+    try:
+        current = inspect_revision(path)
+    except DamagedLedgerError as damage:
+        raise DamagedLedgerError(path, damage.problem, newest_good_backup(path)) from None
     try:
         _make_private(path)
     except OSError as error:

@@ -1,0 +1,358 @@
+"""Credits from files: the checks `Ledger.add_credit` makes, and inserts of many rows in one statement.
+
+Imports write through the session's own connection with `executemany`, so 100,000 rows cost
+about what plain sqlite3 costs; building one ORM object per row would be many times slower.
+"""
+
+from __future__ import annotations
+
+import gc
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
+from sqlmodel import Session
+
+from ledger.backup import backup_now
+from ledger.errors import LedgerError
+from ledger.models import Categories, UTCDateTime
+from ledger.money import check_currency, parse_amount, to_minor
+from ledger.settings import load_settings
+from ledger.store import MAX_NAME, MAX_TEXT, Ledger, NewCredit, _categories, _choice, _region, _text
+from ledger.vocab import Source
+
+MAX_IMPORT_BYTES = 50_000_000
+
+CREDIT_COLUMNS = (
+    "id",
+    "merchant",
+    "region",
+    "source",
+    "title",
+    "currency",
+    "amount_minor",
+    "received_on",
+    "expires_on",
+    "reference",
+    "terms",
+    "terms_url",
+    "categories",
+    "claim_code",
+    "notes",
+    "archived",
+    "reminders_muted",
+    "snoozed_until",
+    "created_at",
+    "updated_at",
+)
+ENTRY_COLUMNS = ("credit_id", "kind", "amount_minor", "occurred_on", "note", "created_at")
+CHECK_COLUMNS = ("credit_id", "use", "outcome", "observed_at", "note")
+REMINDER_COLUMNS = ("credit_id", "lead_days", "expires_on", "sent_at", "channel")
+
+# The column types' own encoders, so stored text matches what the ORM writes byte for byte.
+_TIMESTAMP = UTCDateTime()
+_CATEGORIES = Categories()
+_SQLITE = sqlite_dialect()
+
+
+@dataclass(slots=True)
+class CheckedCredit:
+    """A credit that passed every check `Ledger.add_credit` makes, normalised and ready to store."""
+
+    source: str
+    currency: str
+    amount_minor: int
+    merchant: str
+    region: str
+    title: str
+    received_on: date
+    expires_on: date | None
+    reference: str
+    categories: tuple[str, ...]
+    terms: str
+    terms_url: str
+    claim_code: str
+    notes: str
+
+
+class CreditFieldError(LedgerError):
+    """A new credit refused because of one field; `field` names it (a NewCredit attribute)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _amount_minor(amount: str | Decimal, currency: str) -> int:
+    return to_minor(parse_amount(amount, currency), currency)
+
+
+def _category_tuple(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_categories(values))
+
+
+@dataclass(frozen=True)
+class FieldChecks:
+    """The store's checks of a new credit's fields, each a pure function of its arguments."""
+
+    currency: Callable[[str], str] = check_currency
+    amount_minor: Callable[[str | Decimal, str], int] = _amount_minor
+    choice: Callable[[str, type[Source], str], str] = _choice
+    text: Callable[..., str] = _text
+    region: Callable[[str], str] = _region
+    categories: Callable[[tuple[str, ...]], tuple[str, ...]] = _category_tuple
+
+    def remembering(self) -> FieldChecks:
+        """A copy that checks each distinct value once: big files repeat merchants, currencies and dates."""
+        return FieldChecks(*(cache(getattr(self, f.name)) for f in fields(self)))
+
+
+PLAIN_CHECKS = FieldChecks()
+
+
+def check_credit(new: NewCredit, today: date, checks: FieldChecks = PLAIN_CHECKS) -> CheckedCredit:
+    """Validate a new credit exactly as `Ledger.add_credit` does; raises CreditFieldError naming the field."""
+    return check_credit_fields(
+        source=new.source,
+        currency=new.currency,
+        amount=new.amount,
+        merchant=new.merchant,
+        region=new.region,
+        title=new.title,
+        received_on=new.received_on,
+        expires_on=new.expires_on,
+        reference=new.reference,
+        categories=tuple(new.categories),
+        terms=new.terms,
+        terms_url=new.terms_url,
+        claim_code=new.claim_code,
+        notes=new.notes,
+        today=today,
+        checks=checks,
+    )
+
+
+def check_credit_fields(
+    *,
+    source: str,
+    currency: str,
+    amount: str | Decimal,
+    merchant: str,
+    region: str,
+    title: str,
+    received_on: date | None,
+    expires_on: date | None,
+    reference: str,
+    categories: tuple[str, ...],
+    terms: str,
+    terms_url: str,
+    claim_code: str,
+    notes: str,
+    today: date,
+    checks: FieldChecks,
+) -> CheckedCredit:
+    """`check_credit` on the NewCredit fields given one by one: big imports skip building a NewCredit."""
+    # A running field name instead of one try block per field: this runs for every row of a big import.
+    field = "currency"
+    try:
+        currency = checks.currency(currency)
+        field = "amount"
+        amount_minor = checks.amount_minor(amount, currency)
+        field = "received_on"
+        received_on = received_on or today
+        field = "expires_on"
+        if expires_on is not None and expires_on < received_on:
+            raise LedgerError(f"the expiry date {expires_on} is before the date received {received_on}")
+        field = "source"
+        source = checks.choice(source, Source, "source")
+        field = "merchant"
+        merchant = checks.text(merchant, "merchant", MAX_NAME, True)
+        field = "region"
+        region = checks.region(region)
+        field = "title"
+        title = checks.text(title, "title")
+        field = "reference"
+        reference = checks.text(reference, "reference")
+        field = "categories"
+        categories = checks.categories(categories)
+        field = "terms"
+        terms = checks.text(terms, "terms", MAX_TEXT)
+        field = "terms_url"
+        terms_url = checks.text(terms_url, "terms URL", MAX_TEXT)
+        field = "claim_code"
+        claim_code = checks.text(claim_code, "claim code")
+        field = "notes"
+        notes = checks.text(notes, "notes", MAX_TEXT)
+    except LedgerError as error:
+        raise CreditFieldError(field, str(error)) from None
+    return CheckedCredit(
+        source=source,
+        currency=currency,
+        amount_minor=amount_minor,
+        merchant=merchant,
+        region=region,
+        title=title,
+        received_on=received_on,
+        expires_on=expires_on,
+        reference=reference,
+        categories=categories,
+        terms=terms,
+        terms_url=terms_url,
+        claim_code=claim_code,
+        notes=notes,
+    )
+
+
+def timestamp_text(moment: datetime) -> str:
+    """An aware timestamp as the ledger stores it (ISO 8601, UTC, microseconds)."""
+    text = _TIMESTAMP.process_bind_param(moment, _SQLITE)
+    assert text is not None
+    return text
+
+
+@lru_cache(maxsize=8192)
+def _day_text(day: date) -> str:
+    return day.isoformat()
+
+
+@lru_cache(maxsize=1024)
+def categories_text(categories: tuple[str, ...]) -> str:
+    """Categories as the ledger stores them (a JSON array)."""
+    text = _CATEGORIES.process_bind_param(list(categories), _SQLITE)
+    assert text is not None
+    return text
+
+
+def credit_row(
+    credit: CheckedCredit,
+    credit_id: int,
+    created_at: str,
+    updated_at: str,
+    *,
+    archived: bool = False,
+    reminders_muted: bool = False,
+    snoozed_until: date | None = None,
+) -> tuple[Any, ...]:
+    """The values of one `credit` row, in CREDIT_COLUMNS order; timestamps already as stored text."""
+    expires_on = credit.expires_on
+    return (
+        credit_id,
+        credit.merchant,
+        credit.region,
+        credit.source,
+        credit.title,
+        credit.currency,
+        credit.amount_minor,
+        _day_text(credit.received_on),
+        None if expires_on is None else _day_text(expires_on),
+        credit.reference,
+        credit.terms,
+        credit.terms_url,
+        categories_text(credit.categories),
+        credit.claim_code,
+        credit.notes,
+        int(archived),
+        int(reminders_muted),
+        None if snoozed_until is None else snoozed_until.isoformat(),
+        created_at,
+        updated_at,
+    )
+
+
+def categories_from_text(text: str | None) -> list[str]:
+    """Categories as stored (a JSON array), decoded as the ORM decodes them."""
+    return _CATEGORIES.process_result_value(text, _SQLITE)
+
+
+def next_credit_id(session: Session) -> int:
+    """The first id above every stored credit; safe to count on inside a `Ledger.writing()` session."""
+    row = session.connection().exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM credit").fetchone()
+    return int(row[0] if row is not None else 0) + 1
+
+
+def credit_count(session: Session) -> int:
+    """How many credits the ledger holds."""
+    row = session.connection().exec_driver_sql("SELECT COUNT(*) FROM credit").fetchone()
+    return int(row[0] if row is not None else 0)
+
+
+def insert_rows(
+    session: Session,
+    *,
+    credits: Sequence[tuple[Any, ...]] = (),
+    entries: Sequence[tuple[Any, ...]] = (),
+    checks: Sequence[tuple[Any, ...]] = (),
+    reminders: Sequence[tuple[Any, ...]] = (),
+) -> None:
+    """Insert prepared rows with one `executemany` per table, inside the session's transaction."""
+    driver: Any = session.connection().connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    for table, columns, rows in (
+        ("credit", CREDIT_COLUMNS, credits),
+        ("entry", ENTRY_COLUMNS, entries),
+        ("checkout_check", CHECK_COLUMNS, checks),
+        ("reminder_sent", REMINDER_COLUMNS, reminders),
+    ):
+        if rows:
+            marks = ", ".join("?" for _ in columns)
+            driver.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did (or, for a dry run, would do)."""
+
+    format: str
+    added: int
+    skipped: int = 0
+    spends: int = 0
+    dry_run: bool = False
+    backup: Path | None = None
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector during a bulk import.
+
+    Rows of plain values make no reference cycles, but the collector would rescan them again and
+    again while 100,000 of them pile up: that alone doubled the import time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def read_import_file(path: Path) -> bytes:
+    """The bytes of a file to import, refusing one too big to be a ledger export before reading it."""
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise LedgerError(f"{path} is a folder, not a file to import")
+    try:
+        size = path.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise LedgerError(
+                f"{path.name} is {size / 1_000_000:.1f} MB; at most {MAX_IMPORT_BYTES // 1_000_000} MB "
+                "can be imported at once: split it into smaller files"
+            )
+        return path.read_bytes()
+    except OSError as error:
+        raise LedgerError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def backup_before_import(ledger: Ledger, now: datetime) -> Path | None:
+    """The copy taken before an import writes anything (kept within the backups-to-keep setting)."""
+    if ledger.path is None or not ledger.path.is_file():
+        return None
+    return backup_now(ledger.path, "before-import", now, load_settings(ledger).backups_to_keep)
