@@ -251,6 +251,7 @@ def test_window_geometry_and_column_widths_are_remembered(
 def test_help_opens_with_f1_and_explains_credit_types(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.keyClick(window, Qt.Key.Key_F1)
     assert window.help_dock.isVisible()
+    assert window.help_panel is not None
     text = window.help_panel.toPlainText()
     for words in ("Gift card", "Refund", "Return credit", "Promotional", "Rewards"):
         assert words in text

@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setHighlightSections(False)
-        for column, width in enumerate((80, 230, 100, 85, 62, 88, 72, 70)):
+        for column, width in enumerate((80, 230, 100, 85, 74, 88, 72, 70)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.doubleClicked.connect(lambda _index: self._act("edit"))
@@ -196,10 +196,10 @@ class MainWindow(QMainWindow):
         self.proxy.modelReset.connect(self._after_filter)
 
     def _build_help(self) -> None:
-        self.help_panel = HelpPanel()
+        # The panel itself is built on first use (F1): it is not needed to show the window.
+        self.help_panel: HelpPanel | None = None
         self.help_dock = QDockWidget("Help", self)
         self.help_dock.setObjectName("helpDock")
-        self.help_dock.setWidget(self.help_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.help_dock)
         self.help_dock.hide()
         self.empty_state.help_requested.connect(self.show_help)
@@ -270,6 +270,9 @@ class MainWindow(QMainWindow):
 
     def show_help(self) -> None:
         """Open the Help panel (F1)."""
+        if self.help_panel is None:
+            self.help_panel = HelpPanel()
+            self.help_dock.setWidget(self.help_panel)
         self.help_dock.show()
         self.help_dock.raise_()
 
@@ -299,8 +302,13 @@ class MainWindow(QMainWindow):
         """Read every credit again (after an import, or when the day changes)."""
         from ledger.listing import list_credits
 
+        # Let go of the old rows before reading the new ones: at 100,000 credits two copies
+        # at once would double the window's peak memory.
+        self.model.set_rows([])
         self.model.set_rows(list_credits(self.path, self.today(), self.expiring_within))
         self._after_change()
+        if self.detail.credit_id is None or not self.select_credit(self.detail.credit_id):
+            self._select_most_urgent()
         self.loading_label.setText(f"{self.model.total_count():,} credits · {self.path}")
 
     def refresh_credit(self, credit_id: int, kind: str) -> None:
@@ -318,6 +326,14 @@ class MainWindow(QMainWindow):
         if self._overview is not None and self.tabs.currentIndex() == 1:
             self._overview.show_rows(self.model.all_rows(), self.today())
         self.loading_label.setText(f"{self.model.total_count():,} credits")
+
+    def _select_most_urgent(self) -> None:
+        # Start where attention is needed: the usable credit closest to its expiry date.
+        from ledger.listing import DAYS_LEFT, ID, STATUS
+
+        urgent = [row for row in self.model.all_rows() if row[STATUS] == "expiring"]
+        if urgent:
+            self.select_credit(min(urgent, key=lambda row: row[DAYS_LEFT])[ID])
 
     def _after_filter(self) -> None:
         if self.detail.credit_id is not None and self.select_credit(self.detail.credit_id):
