@@ -37,6 +37,7 @@ from ui.detail_panel import DetailPanel
 from ui.empty_state import EmptyState
 from ui.help_panel import HelpPanel
 from ui.labels import SOURCE_LABELS, STATUS_LABELS
+from ui.menus import build_menus
 from ui.summary_bar import SummaryBar
 from ui.window_state import restore_window, save_window
 
@@ -121,7 +122,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.loading_label)
         self._build_toolbar()
         self._build_help()
-        self._build_menus()
+        build_menus(self)
 
     def _credits_page(self) -> QWidget:
         self.table = QTableView()
@@ -203,64 +204,6 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.help_dock)
         self.help_dock.hide()
         self.empty_state.help_requested.connect(self.show_help)
-
-    def _build_menus(self) -> None:
-        menus = self.menuBar()
-        self.file_menu = menus.addMenu("&File")
-        self.file_menu.addAction(self.add_action)
-        self.file_menu.addSeparator()
-        self.quit_action = self.file_menu.addAction("Quit")
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.quit_action.triggered.connect(self.close)
-
-        self.edit_menu = menus.addMenu("&Edit")
-        self.undo_action = self.edit_menu.addAction("Undo")
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.undo_action.setEnabled(False)
-        self.edit_menu.addSeparator()
-        self.credit_actions: dict[str, QAction] = {}
-        for key, text, shortcut in (
-            ("edit", "Edit credit…", "Return"),
-            ("spend", "Spend…", "Ctrl+S"),
-            ("refund", "Refund…", "Ctrl+R"),
-            ("archive", "Archive / unarchive", "Del"),
-            ("delete", "Delete…", "Shift+Del"),
-        ):
-            action = self.edit_menu.addAction(text)
-            action.setShortcut(QKeySequence(shortcut))
-            if key in ("edit", "archive"):
-                # Enter and Del belong to the table; elsewhere they edit text.
-                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                self.table.addAction(action)
-            action.setEnabled(False)
-            self.credit_actions[key] = action
-        enter = QAction(self.table)
-        enter.setShortcut(QKeySequence("Enter"))
-        enter.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        enter.triggered.connect(self.credit_actions["edit"].trigger)
-        self.table.addAction(enter)
-        self.edit_menu.addSeparator()
-        find = self.edit_menu.addAction("Find")
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self.focus_search)
-        self.edit_menu.addSeparator()
-        self.settings_action = self.edit_menu.addAction("Settings…")
-        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.settings_action.setToolTip("Reminders and notifications")
-
-        self.view_menu = menus.addMenu("&View")
-        credits_view = self.view_menu.addAction("Credits")
-        credits_view.setShortcut(QKeySequence("Ctrl+1"))
-        credits_view.triggered.connect(lambda: self.tabs.setCurrentIndex(0))
-        overview_view = self.view_menu.addAction("Overview")
-        overview_view.setShortcut(QKeySequence("Ctrl+2"))
-        overview_view.triggered.connect(lambda: self.tabs.setCurrentIndex(1))
-
-        self.help_menu = menus.addMenu("&Help")
-        self.help_action = self.help_menu.addAction("Credit types and shortcuts")
-        self.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
-        self.help_action.triggered.connect(self.show_help)
 
     # --- seams for other parts of the app ---------------------------------------------------
 

@@ -1,0 +1,75 @@
+"""The window's menus and their shortcuts (File, Edit, View, Help).
+
+Other parts of the app extend these: `window.file_menu` (import, export, backup) and
+`window.settings_action` (the settings dialog) are left for them to fill and connect.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+
+def build_menus(window: MainWindow) -> None:
+    """Create the menu bar; credit actions start disabled until a credit is selected."""
+    menus = window.menuBar()
+    window.file_menu = menus.addMenu("&File")
+    window.file_menu.addAction(window.add_action)
+    window.file_menu.addSeparator()
+    window.quit_action = window.file_menu.addAction("Quit")
+    window.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+    window.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+    window.quit_action.triggered.connect(window.close)
+
+    window.edit_menu = menus.addMenu("&Edit")
+    window.undo_action = window.edit_menu.addAction("Undo")
+    window.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+    window.undo_action.setEnabled(False)
+    window.edit_menu.addSeparator()
+    window.credit_actions = {}
+    for key, text, shortcut in (
+        ("edit", "Edit credit…", "Return"),
+        ("spend", "Spend…", "Ctrl+S"),
+        ("refund", "Refund…", "Ctrl+R"),
+        ("archive", "Archive / unarchive", "Del"),
+        ("delete", "Delete…", "Shift+Del"),
+    ):
+        action = window.edit_menu.addAction(text)
+        action.setShortcut(QKeySequence(shortcut))
+        if key in ("edit", "archive"):
+            # Enter and Del belong to the table; elsewhere they edit text.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            window.table.addAction(action)
+        action.setEnabled(False)
+        window.credit_actions[key] = action
+    enter = QAction(window.table)
+    enter.setShortcut(QKeySequence("Enter"))
+    enter.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    enter.triggered.connect(window.credit_actions["edit"].trigger)
+    window.table.addAction(enter)
+    window.edit_menu.addSeparator()
+    find = window.edit_menu.addAction("Find")
+    find.setShortcut(QKeySequence.StandardKey.Find)
+    find.triggered.connect(window.focus_search)
+    window.edit_menu.addSeparator()
+    window.settings_action = window.edit_menu.addAction("Settings…")
+    window.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+    window.settings_action.setToolTip("Reminders and notifications")
+
+    window.view_menu = menus.addMenu("&View")
+    credits_view = window.view_menu.addAction("Credits")
+    credits_view.setShortcut(QKeySequence("Ctrl+1"))
+    credits_view.triggered.connect(lambda: window.tabs.setCurrentIndex(0))
+    overview_view = window.view_menu.addAction("Overview")
+    overview_view.setShortcut(QKeySequence("Ctrl+2"))
+    overview_view.triggered.connect(lambda: window.tabs.setCurrentIndex(1))
+
+    window.help_menu = menus.addMenu("&Help")
+    window.help_action = window.help_menu.addAction("Credit types and shortcuts")
+    window.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+    window.help_action.triggered.connect(window.show_help)
