@@ -12,6 +12,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from ledger.bulk import read_import_file
 from ledger.csv_io import CSV_COLUMNS, import_csv
 from ledger.store import Ledger
 
@@ -63,7 +64,7 @@ def time_import(folder: Path, csv_path: Path, now: datetime, round_number: int) 
     ledger = Ledger.open(folder / f"imported-{round_number}.sqlite3")
     try:
         started = time.perf_counter()
-        report = import_csv(ledger, csv_path, now)
+        report = import_csv(ledger, read_import_file(csv_path), now)
         return time.perf_counter() - started, report.added
     finally:
         ledger.close()

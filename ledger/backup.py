@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ledger.errors import LedgerError
+
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 BACKUP_SUFFIX = ".sqlite3"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-class BackupError(Exception):
+class BackupError(LedgerError):
     """A backup or restore that cannot be done; the message says why. Nothing was changed."""
 
 

@@ -305,7 +305,6 @@ def insert_rows(
             driver.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
-
 @dataclass(frozen=True)
 class ImportReport:
     """What an import did (or, for a dry run, would do)."""

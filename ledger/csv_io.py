@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from ledger.bulk import (
@@ -28,7 +27,6 @@ from ledger.bulk import (
     credit_row,
     insert_rows,
     next_credit_id,
-    read_import_file,
     timestamp_text,
 )
 from ledger.errors import LedgerError
@@ -108,7 +106,7 @@ def decode_csv(data: bytes) -> str:
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise _refuse(1, "the file is empty: a CSV file needs a header row and one row per credit")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16(data):
-        raise _refuse(1, "the file is UTF-16 text; save it as UTF-8 (\"CSV UTF-8\" in spreadsheet programs)")
+        raise _refuse(1, 'the file is UTF-16 text; save it as UTF-8 ("CSV UTF-8" in spreadsheet programs)')
     nul = data.find(b"\x00")
     if nul >= 0:
         raise _refuse(data.count(b"\n", 0, nul) + 1, "the file holds binary data (a NUL byte), it is not a CSV file")
@@ -308,10 +306,10 @@ def write_plan(ledger: Ledger, plan: CsvPlan, now: datetime) -> ImportReport:
     return ImportReport(format="csv", added=len(plan.rows), spends=spends, backup=backup)
 
 
-def import_csv(ledger: Ledger, path: Path, now: datetime, *, dry_run: bool = False) -> ImportReport:
-    """Import a CSV file all or nothing; a dry run checks everything and writes nothing."""
+def import_csv(ledger: Ledger, data: bytes, now: datetime, *, dry_run: bool = False) -> ImportReport:
+    """Import a CSV file's bytes all or nothing; a dry run checks everything and writes nothing."""
     with collector_paused():
-        plan = read_csv(read_import_file(path), now.date())
+        plan = read_csv(data, now.date())
         if dry_run:
             spends = sum(1 for row in plan.rows if row.spent_minor)
             return ImportReport(format="csv", added=len(plan.rows), spends=spends, dry_run=True)

@@ -1,10 +1,179 @@
-"""Subcommands that move data in and out: import, export, backup, restore (issue 6)."""
+"""Subcommands that move data in and out: import, export, backup, backups, restore (issue 6)."""
 
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 from typing import Any
+
+from ledger.backup import backup_now, check_restorable, find_backup, list_backups, restore_backup
+from ledger.cli import Context, add_command, json_option
+from ledger.db import LedgerFileError
+from ledger.errors import LedgerError
+from ledger.files import EXPORT_FORMATS, export_file, export_format, export_text, import_file
+from ledger.settings import Settings, load_settings
+from ledger.store import Ledger
+
+
+def _print_json(context: Context, payload: Any) -> None:
+    json.dump(payload, context.out, indent=2, ensure_ascii=False)
+    context.out.write("\n")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def cmd_import(args: argparse.Namespace, context: Context) -> int:
+    report = import_file(context.ledger, args.file, context.now, merge=args.merge, dry_run=args.dry_run)
+    if args.json:
+        _print_json(
+            context,
+            {
+                "file": str(args.file),
+                "format": report.format,
+                "imported": report.added,
+                "skipped": report.skipped,
+                "spends": report.spends,
+                "dry_run": report.dry_run,
+                "backup": None if report.backup is None else str(report.backup),
+            },
+        )
+        return 0
+    if report.dry_run:
+        line = f"Checked {args.file}: {_plural(report.added, 'credit')} would be imported; nothing was written."
+    else:
+        line = f"Imported {_plural(report.added, 'credit')} from {args.file}."
+    if report.spends:
+        line += f" {_plural(report.spends, 'balance')} below the amount recorded as a spend."
+    if report.skipped:
+        line += f" {_plural(report.skipped, 'credit')} already in the ledger skipped."
+    print(line, file=context.out)
+    if report.backup is not None:
+        print(f"Backup taken first: {report.backup}", file=context.out)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, context: Context) -> int:
+    fmt = export_format(args.format, args.output)
+    if args.output is None:
+        text, _ = export_text(context.ledger, fmt, context.now, everything=args.all)
+        context.out.write(text)
+        return 0
+    count = export_file(context.ledger, args.output, fmt, context.now, everything=args.all)
+    if args.json:
+        _print_json(context, {"file": str(args.output), "format": fmt, "count": count})
+    else:
+        what = _plural(count, "event") if fmt == "ics" else _plural(count, "credit")
+        print(f"Exported {what} to {args.output} ({fmt})", file=context.out)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, context: Context) -> int:
+    ledger = context.ledger
+    target = backup_now(context.db_path, "manual", context.now, load_settings(ledger).backups_to_keep)
+    if args.json:
+        _print_json(context, {"backup": str(target)})
+    else:
+        print(f"Backed up to {target}", file=context.out)
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace, context: Context) -> int:
+    backups = list_backups(context.db_path)
+    if args.json:
+        _print_json(
+            context,
+            [
+                {"file": str(b.path), "taken_at": b.taken_at.isoformat(), "reason": b.reason, "size": b.size}
+                for b in backups
+            ],
+        )
+        return 0
+    if not backups:
+        print(f"No backups of {context.db_path} yet. Take one with: credit-ledger backup", file=context.out)
+        return 0
+    print(f"{'Taken (local time)':<20} {'Reason':<22} {'Size':>10}  File", file=context.out)
+    for info in backups:
+        taken = info.taken_at.astimezone(context.now.tzinfo).strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{taken:<20} {info.reason:<22} {info.size:>10,}  {info.path.name}", file=context.out)
+    return 0
+
+
+def _backups_to_keep(path: Path) -> int:
+    """The setting from the current ledger, or its default when that ledger is damaged or missing."""
+    if not path.exists():
+        return Settings().backups_to_keep
+    try:
+        ledger = Ledger.open(path)
+    except LedgerFileError:
+        return Settings().backups_to_keep
+    try:
+        return load_settings(ledger).backups_to_keep
+    finally:
+        ledger.close()
+
+
+def cmd_restore(args: argparse.Namespace, context: Context) -> int:
+    # The ledger is never opened through the context here: it may be the damaged file being replaced.
+    source = find_backup(context.db_path, args.file)
+    check_restorable(source)
+    if not args.yes:
+        print(
+            f"Replace the ledger {context.db_path} with {source}? The current ledger is backed up first "
+            "(or set aside if damaged). [y/N] ",
+            end="",
+            file=context.err,
+            flush=True,
+        )
+        if context.stdin.readline().strip().lower() not in ("y", "yes"):
+            raise LedgerError("not restored: confirm with 'y', or pass --yes")
+    keep = _backups_to_keep(context.db_path)
+    report = restore_backup(context.db_path, source, context.now, keep)
+    if args.json:
+        _print_json(
+            context,
+            {
+                "restored_from": str(report.restored_from),
+                "previous_backup": None if report.previous_backup is None else str(report.previous_backup),
+                "damaged_copy": None if report.damaged_copy is None else str(report.damaged_copy),
+            },
+        )
+        return 0
+    print(f"Restored {context.db_path} from {report.restored_from}", file=context.out)
+    if report.previous_backup is not None:
+        print(f"The ledger as it was is kept in {report.previous_backup}", file=context.out)
+    if report.damaged_copy is not None:
+        print(f"The damaged file was set aside as {report.damaged_copy}", file=context.out)
+    return 0
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     """Add the data-transfer subcommands to the command line."""
+    importer = add_command(
+        subparsers, parent, "import", cmd_import, "import credits from a .csv file or a whole ledger from .json"
+    )
+    importer.add_argument("file", type=Path, metavar="FILE")
+    importer.add_argument("--dry-run", action="store_true", help="check the whole file but write nothing")
+    importer.add_argument(
+        "--merge", action="store_true", help="JSON into a ledger that has credits: add only the ones it lacks"
+    )
+    json_option(importer)
+
+    exporter = add_command(subparsers, parent, "export", cmd_export, "export the ledger as csv, json or ics")
+    exporter.add_argument("--format", choices=EXPORT_FORMATS, default=None, help="default: from -o, else json")
+    exporter.add_argument("-o", "--output", type=Path, default=None, metavar="FILE", help="default: standard output")
+    exporter.add_argument("--all", action="store_true", help="ics: every credit with an expiry, even used ones")
+    json_option(exporter)
+
+    backup = add_command(subparsers, parent, "backup", cmd_backup, "take a backup of the ledger now")
+    json_option(backup)
+
+    backups = add_command(subparsers, parent, "backups", cmd_backups, "list the ledger's backups, newest first")
+    json_option(backups)
+
+    restore = add_command(subparsers, parent, "restore", cmd_restore, "replace the ledger with a backup")
+    restore.add_argument("file", metavar="FILE", help="a backup file, or its name as `backups` lists it")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    json_option(restore)

@@ -1,0 +1,100 @@
+"""Which format a file is in, and moving a ledger in and out by format (CSV, JSON, ICS).
+
+The command line and the window both come through here, so a file is treated the same way
+whichever way it arrives. Exported files are written privately (0600) and atomically.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from datetime import datetime
+from pathlib import Path
+
+from ledger.bulk import ImportReport, read_import_file
+from ledger.csv_io import export_csv, import_csv
+from ledger.errors import LedgerError
+from ledger.ics_export import ledger_calendar
+from ledger.json_io import export_json, import_json
+from ledger.store import Ledger
+
+EXPORT_FORMATS = ("csv", "json", "ics")
+IMPORT_FORMATS = ("csv", "json")
+
+
+def import_format(path: Path, data: bytes) -> str:
+    """ "csv" or "json", from the file's extension, else from its first character."""
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in IMPORT_FORMATS:
+        return suffix
+    if suffix == "ics":
+        raise LedgerError(f"{path.name} is a calendar file; calendars are export only: import a .csv or .json file")
+    return "json" if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{" else "csv"
+
+
+def import_data(
+    ledger: Ledger, data: bytes, fmt: str, now: datetime, *, merge: bool = False, dry_run: bool = False
+) -> ImportReport:
+    """Import bytes already read, in the given format, all or nothing."""
+    if fmt == "json":
+        return import_json(ledger, data, now, merge=merge, dry_run=dry_run)
+    return import_csv(ledger, data, now, dry_run=dry_run)
+
+
+def import_file(
+    ledger: Ledger, path: Path, now: datetime, *, merge: bool = False, dry_run: bool = False
+) -> ImportReport:
+    """Import a .csv or .json file all or nothing (a backup is taken first); a dry run writes nothing."""
+    data = read_import_file(path)
+    return import_data(ledger, data, import_format(path, data), now, merge=merge, dry_run=dry_run)
+
+
+def export_format(fmt: str | None, output: Path | None) -> str:
+    """The format asked for, else the output file's extension, else JSON (the whole ledger)."""
+    if fmt is not None:
+        if fmt not in EXPORT_FORMATS:
+            raise LedgerError(f"unknown export format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)}")
+        return fmt
+    if output is None:
+        return "json"
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix not in EXPORT_FORMATS:
+        raise LedgerError(f"cannot tell the format from the name {output.name}; pass --format csv, json or ics")
+    return suffix
+
+
+def export_text(ledger: Ledger, fmt: str, now: datetime, *, everything: bool = False) -> tuple[str, int]:
+    """The exported file's text and how many credits (or calendar events) it holds."""
+    if fmt == "ics":
+        calendar = ledger_calendar(ledger, now, everything=everything)
+        return calendar.to_ical().decode("utf-8"), len(calendar.walk("VEVENT"))
+    buffer = io.StringIO(newline="")
+    count = export_csv(ledger, buffer) if fmt == "csv" else export_json(ledger, buffer)
+    return buffer.getvalue(), count
+
+
+def write_private(path: Path, text: str, *, bom: bool = False) -> Path:
+    """Write a file only its owner can read, atomically: a reader sees the old file or the whole new one."""
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise LedgerError(f"{path} is a folder; give a file name to export to")
+    if not path.parent.is_dir():
+        raise LedgerError(f"the folder {path.parent} does not exist")
+    staging = path.with_name(f".{path.name}.partial")
+    descriptor = os.open(staging, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(staging, path)
+    finally:
+        staging.unlink(missing_ok=True)
+    return path
+
+
+def export_file(ledger: Ledger, path: Path, fmt: str, now: datetime, *, everything: bool = False) -> int:
+    """Export to a file; CSV gets a byte-order mark so spreadsheet programs read it as UTF-8."""
+    text, count = export_text(ledger, fmt, now, everything=everything)
+    write_private(path, text, bom=fmt == "csv")
+    return count

@@ -1,0 +1,168 @@
+"""The whole ledger as one JSON document: credits with their entries, checkout checks and reminder log, and settings.
+
+Export then import into an empty ledger gives back the same ledger (ids, timestamps and all).
+Importing into a ledger that already holds credits needs `merge=True` and adds only the credits
+it does not have: a credit's identity is its creation moment, which no edit changes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any, TextIO
+
+from ledger.bulk import (
+    PLAIN_CHECKS,
+    ImportReport,
+    backup_before_import,
+    categories_from_text,
+    collector_paused,
+    credit_count,
+    credit_row,
+    insert_rows,
+    next_credit_id,
+)
+from ledger.errors import LedgerError
+from ledger.json_checks import FORMAT, FORMAT_VERSION, IncomingCredit, JsonImportError, credit_uid, read_document
+from ledger.money import from_minor
+from ledger.settings import load_settings, save_settings
+from ledger.store import Ledger
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "JsonImportError", "credit_uid", "export_json", "import_json", "ledger_document"]
+
+
+def _rows(ledger: Ledger, sql: str) -> list[tuple[Any, ...]]:
+    with ledger.engine.connect() as connection:
+        return list(connection.exec_driver_sql(sql).fetchall())
+
+
+def ledger_document(ledger: Ledger) -> dict[str, Any]:
+    """The whole ledger as plain JSON values, in id order; stored text (dates, timestamps) is kept as is."""
+    entries: dict[int, list[dict[str, Any]]] = {}
+    checks: dict[int, list[dict[str, Any]]] = {}
+    reminders: dict[int, list[dict[str, Any]]] = {}
+    credits = _rows(
+        ledger,
+        "SELECT id, merchant, region, source, title, currency, amount_minor, received_on, expires_on, reference,"
+        " terms, terms_url, categories, claim_code, notes, archived, reminders_muted, snoozed_until,"
+        " created_at, updated_at FROM credit ORDER BY id",
+    )
+    currency_of = {row[0]: row[5] for row in credits}
+    for credit_id, kind, minor, on, note, created in _rows(
+        ledger, "SELECT credit_id, kind, amount_minor, occurred_on, note, created_at FROM entry ORDER BY id"
+    ):
+        amount = str(from_minor(minor, currency_of[credit_id]))
+        entries.setdefault(credit_id, []).append(
+            {"kind": kind, "amount": amount, "on": on, "note": note, "created_at": created}
+        )
+    for credit_id, use, outcome, observed, note in _rows(
+        ledger, "SELECT credit_id, use, outcome, observed_at, note FROM checkout_check ORDER BY id"
+    ):
+        checks.setdefault(credit_id, []).append({"use": use, "outcome": outcome, "observed_at": observed, "note": note})
+    for credit_id, lead_days, expires_on, sent_at, channel in _rows(
+        ledger, "SELECT credit_id, lead_days, expires_on, sent_at, channel FROM reminder_sent ORDER BY id"
+    ):
+        reminders.setdefault(credit_id, []).append(
+            {"lead_days": lead_days, "expires_on": expires_on, "sent_at": sent_at, "channel": channel}
+        )
+    settings = asdict(load_settings(ledger))
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "settings": {key: list(value) if isinstance(value, tuple) else value for key, value in settings.items()},
+        "credits": [
+            {
+                "id": row[0],
+                "uid": credit_uid(row[18]),
+                "merchant": row[1],
+                "region": row[2],
+                "source": row[3],
+                "title": row[4],
+                "currency": row[5],
+                "amount": str(from_minor(row[6], row[5])),
+                "received_on": row[7],
+                "expires_on": row[8],
+                "reference": row[9],
+                "terms": row[10],
+                "terms_url": row[11],
+                "categories": categories_from_text(row[12]),
+                "claim_code": row[13],
+                "notes": row[14],
+                "archived": bool(row[15]),
+                "reminders_muted": bool(row[16]),
+                "snoozed_until": row[17],
+                "created_at": row[18],
+                "updated_at": row[19],
+                "entries": entries.get(row[0], []),
+                "checks": checks.get(row[0], []),
+                "reminders": reminders.get(row[0], []),
+            }
+            for row in credits
+        ],
+    }
+
+
+def export_json(ledger: Ledger, out: TextIO) -> int:
+    """Write the whole ledger as JSON; returns how many credits were written."""
+    document = ledger_document(ledger)
+    json.dump(document, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+    return len(document["credits"])
+
+
+def _known_uids(ledger: Ledger) -> set[str]:
+    return {credit_uid(row[0]) for row in _rows(ledger, "SELECT created_at FROM credit")}
+
+
+def import_json(
+    ledger: Ledger, data: bytes, now: datetime, *, merge: bool = False, dry_run: bool = False
+) -> ImportReport:
+    """Import a JSON export all or nothing; into a ledger with credits only with `merge`, never duplicating one."""
+    with collector_paused():
+        document = read_document(data, PLAIN_CHECKS.remembering())
+        with ledger.reading() as session:
+            held = credit_count(session)
+        if held and not merge:
+            raise LedgerError(
+                f"the ledger already holds {held} credit{'s' if held != 1 else ''}; import with --merge to add "
+                "only the credits it does not have yet"
+            )
+        known = _known_uids(ledger) if held else set()
+        fresh = [credit for credit in document.credits if credit.uid not in known]
+        skipped = len(document.credits) - len(fresh)
+        if dry_run or not fresh:
+            return ImportReport(format="json", added=len(fresh), skipped=skipped, dry_run=dry_run)
+        backup = backup_before_import(ledger, now)
+        _write(ledger, fresh, keep_ids=not held)
+        if not held:
+            # Settings were checked with everything else; a merge keeps this ledger's own settings.
+            save_settings(ledger, document.settings)
+    return ImportReport(format="json", added=len(fresh), skipped=skipped, backup=backup)
+
+
+def _write(ledger: Ledger, fresh: list[IncomingCredit], *, keep_ids: bool) -> None:
+    """Insert the credits and everything recorded about them in one transaction."""
+    credits: list[tuple[Any, ...]] = []
+    entries: list[tuple[Any, ...]] = []
+    checks: list[tuple[Any, ...]] = []
+    reminders: list[tuple[Any, ...]] = []
+    with ledger.writing() as session:
+        next_id = next_credit_id(session)
+        for offset, incoming in enumerate(fresh):
+            credit_id = incoming.id if keep_ids else next_id + offset
+            credits.append(
+                credit_row(
+                    incoming.credit,
+                    credit_id,
+                    incoming.created_at,
+                    incoming.updated_at,
+                    archived=incoming.archived,
+                    reminders_muted=incoming.reminders_muted,
+                    snoozed_until=incoming.snoozed_until,
+                )
+            )
+            entries.extend((credit_id, *entry) for entry in incoming.entries)
+            checks.extend((credit_id, *check) for check in incoming.checks)
+            reminders.extend((credit_id, *reminder) for reminder in incoming.reminders)
+        insert_rows(session, credits=credits, entries=entries, checks=checks, reminders=reminders)
