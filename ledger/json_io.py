@@ -131,7 +131,7 @@ def import_json(
         known = _known_uids(ledger) if held else set()
         fresh = [credit for credit in document.credits if credit.uid not in known]
         skipped = len(document.credits) - len(fresh)
-        if dry_run or not fresh:
+        if dry_run or (held and not fresh):
             return ImportReport(format="json", added=len(fresh), skipped=skipped, dry_run=dry_run)
         backup = backup_before_import(ledger, now)
         _write(ledger, fresh, keep_ids=not held)
