@@ -150,7 +150,8 @@ def quick_check(path: Path) -> str | None:
             con.close()
     except (OSError, sqlite3.Error) as error:
         return str(error)
-    problems = [str(row[0]) for row in rows if row[0] != "ok"]
+    # SQLite's report can span lines ("*** in database main ***\nPage 7: ..."); a message is one line.
+    problems = [" ".join(str(row[0]).split()) for row in rows if row[0] != "ok"]
     return "; ".join(problems[:3]) or None
 
 

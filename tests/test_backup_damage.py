@@ -1,0 +1,115 @@
+"""A damaged ledger file: detected at open, never written to, and recovered from the newest good backup."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from ledger.backup import make_backup, newest_good_backup, quick_check, restore_backup
+from ledger.db import DamagedLedgerError
+from ledger.store import Ledger, NewCredit
+from tests.conftest import CliRunner, file_digest
+
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+TODAY = NOW.date()
+PAGE = 4096
+
+
+def fill(path: Path, titles: list[str]) -> None:
+    ledger = Ledger.open(path)
+    try:
+        for title in titles:
+            ledger.add_credit(NewCredit(source="refund", currency="EUR", amount="3.50", title=title * 4), TODAY)
+    finally:
+        ledger.close()
+    con = sqlite3.connect(path)  # fold the log into the file, so the damage below hits real pages
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+
+
+def damage(path: Path) -> None:
+    """Overwrite bytes at the start of a page in the middle of the file, as a failing disk might."""
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2 // PAGE * PAGE
+    data[middle : middle + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def damaged_with_backup(ledger_path: Path) -> Path:
+    """A real ledger with 200 credits, a good backup of it, then damage to the ledger itself."""
+    fill(ledger_path, [f"credit {n} " for n in range(200)])
+    backup = make_backup(ledger_path, "daily", NOW)
+    damage(ledger_path)
+    assert quick_check(ledger_path) is not None
+    return backup
+
+
+def folder_state(folder: Path) -> dict[str, str]:
+    return {path.name: file_digest(path) for path in folder.iterdir() if path.is_file()}
+
+
+def test_a_damaged_file_is_detected_and_left_untouched(ledger_path: Path, damaged_with_backup: Path) -> None:
+    before = folder_state(ledger_path.parent)
+    with pytest.raises(DamagedLedgerError) as caught:
+        Ledger.open(ledger_path)
+    assert caught.value.backup == damaged_with_backup
+    assert f"credit-ledger restore {damaged_with_backup}" in str(caught.value)
+    assert "left untouched" in str(caught.value)
+    assert folder_state(ledger_path.parent) == before
+
+
+def test_without_a_backup_the_message_says_so(ledger_path: Path) -> None:
+    fill(ledger_path, [f"credit {n} " for n in range(200)])
+    damage(ledger_path)
+    with pytest.raises(DamagedLedgerError, match="No good backup was found"):
+        Ledger.open(ledger_path)
+
+
+def test_a_damaged_backup_is_never_offered(ledger_path: Path, damaged_with_backup: Path) -> None:
+    newer = make_backup(damaged_with_backup, "copy", NOW + timedelta(hours=1))  # a copy taken from the good one
+    moved = newer.rename(damaged_with_backup.with_name(f"ledger-20250301-130000-daily{newer.suffix}"))
+    damage(moved)
+    assert newest_good_backup(ledger_path) == damaged_with_backup
+
+
+def test_restore_sets_the_damaged_file_aside_and_brings_every_credit_back(
+    ledger_path: Path, damaged_with_backup: Path
+) -> None:
+    damaged_bytes = ledger_path.read_bytes()
+    report = restore_backup(ledger_path, damaged_with_backup, NOW + timedelta(minutes=5), keep=10)
+    assert report.damaged_copy is not None and report.previous_backup is None
+    assert report.damaged_copy.read_bytes() == damaged_bytes
+    assert report.damaged_copy.parent == ledger_path.parent
+    ledger = Ledger.open(ledger_path)
+    try:
+        summaries = ledger.summaries(TODAY)
+    finally:
+        ledger.close()
+    assert len(summaries) == 200
+    assert sum(summary.balance for summary in summaries) == 700
+
+
+def test_cli_names_the_backup_then_restores_it(
+    cli: CliRunner, ledger_path: Path, damaged_with_backup: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CREDIT_LEDGER_NOW", (NOW + timedelta(minutes=5)).isoformat())
+    before = file_digest(ledger_path)
+    refused = cli("list")
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err.count("\n") == 1
+    assert f"credit-ledger restore {damaged_with_backup}" in refused.err
+    assert file_digest(ledger_path) == before
+    restored = cli("restore", str(damaged_with_backup), "--yes")
+    assert restored.code == 0, restored.err
+    assert "The damaged file was set aside as" in restored.out
+    assert cli("list").code == 0
+    [aside] = [
+        path
+        for path in ledger_path.parent.iterdir()
+        if path.name.startswith("ledger.sqlite3.damaged-") and not path.name.endswith(("-wal", "-shm"))
+    ]
+    assert file_digest(aside) == before
