@@ -13,8 +13,12 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ledger.errors import LedgerError
+
+if TYPE_CHECKING:
+    from ledger.store import Ledger
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 BACKUP_SUFFIX = ".sqlite3"
@@ -106,9 +110,10 @@ def make_backup(ledger_path: Path, reason: str, now: datetime) -> Path:
         counter += 1
     try:
         return backup_copy(ledger_path, target)
-    except sqlite3.DatabaseError as error:
+    except (OSError, sqlite3.Error) as error:
         target.unlink(missing_ok=True)
-        raise BackupError(f"could not back up {ledger_path}: {error}") from None
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise BackupError(f"could not back up {ledger_path} to {folder}: {reason}") from None
 
 
 def prune_backups(ledger_path: Path, keep: int) -> list[Path]:
@@ -135,6 +140,15 @@ def daily_backup(ledger_path: Path, now: datetime, keep: int) -> Path | None:
     if any(info.taken_at.astimezone(now.tzinfo).date() == today for info in list_backups(ledger_path)):
         return None
     return backup_now(ledger_path, "daily", now, keep)
+
+
+def startup_backup(ledger: Ledger, now: datetime) -> Path | None:
+    """The daily backup for an app or command starting up, keeping as many as the user's setting says."""
+    from ledger.settings import load_settings  # settings -> store -> db -> this module
+
+    if ledger.path is None:
+        return None
+    return daily_backup(ledger.path, now, load_settings(ledger).backups_to_keep)
 
 
 def quick_check(path: Path) -> str | None:

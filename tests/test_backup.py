@@ -18,7 +18,9 @@ from ledger.backup import (
     make_backup,
     prune_backups,
     restore_backup,
+    startup_backup,
 )
+from ledger.settings import Settings, save_settings
 from ledger.store import Ledger, NewCredit
 from tests.conftest import CliRunner, file_digest
 
@@ -166,3 +168,10 @@ def test_cli_restore_of_a_missing_file_exits_2_with_one_line(cli: CliRunner, led
 def test_taken_at_dates_come_from_the_file_names(ledger: Ledger, ledger_path: Path) -> None:
     make_backup(ledger_path, "daily", datetime(2024, 12, 31, 23, 59, 59, tzinfo=UTC))
     assert list_backups(ledger_path)[0].taken_at.date() == date(2024, 12, 31)
+
+
+def test_the_start_up_backup_follows_the_backups_to_keep_setting(ledger: Ledger, ledger_path: Path) -> None:
+    save_settings(ledger, Settings(backups_to_keep=2))
+    for day in range(4):
+        assert startup_backup(ledger, NOW + timedelta(days=day)) is not None
+    assert len(list_backups(ledger_path)) == 2
