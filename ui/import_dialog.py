@@ -1,0 +1,244 @@
+"""The import preview: every row and every problem of a file is shown before anything is written.
+
+Reading and writing run off the GUI thread with a progress bar, so a 100,000-row file never
+freezes the window. Import stays disabled while the file has any problem (all or nothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ledger.bulk import PLAIN_CHECKS, CheckedCredit, ImportReport, read_import_file
+from ledger.csv_io import CsvImportError, CsvPlan, read_csv, write_plan
+from ledger.files import import_format
+from ledger.json_checks import JsonImportError, read_document
+from ledger.json_io import import_json
+from ledger.money import from_minor
+from ledger.store import Ledger
+from ui.background import Progress, run_in_background
+
+PREVIEW_COLUMNS = ("Line", "Source", "Currency", "Amount", "Balance", "Received", "Expires", "Title")
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass
+class ImportPreview:
+    """A read file: the rows to show, the problems found, and what is needed to write it."""
+
+    fmt: str
+    data: bytes
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    plan: CsvPlan | None = None
+
+
+def _row(line: str, credit: CheckedCredit, balance_minor: int) -> tuple[str, ...]:
+    return (
+        line,
+        credit.source,
+        credit.currency,
+        str(from_minor(credit.amount_minor, credit.currency)),
+        str(from_minor(balance_minor, credit.currency)),
+        credit.received_on.isoformat(),
+        credit.expires_on.isoformat() if credit.expires_on else "",
+        credit.title,
+    )
+
+
+def read_preview(path: Path, today: date, progress: Progress) -> ImportPreview:
+    """Read and check a file for the preview; problems are collected, never raised."""
+    data = read_import_file(path)
+    fmt = import_format(path, data)
+    preview = ImportPreview(fmt=fmt, data=data)
+    try:
+        if fmt == "csv":
+            plan = read_csv(data, today, all_problems=True, progress=progress)
+            preview.plan = plan
+            preview.problems = [str(problem) for problem in plan.problems]
+            preview.rows = [
+                _row(str(row.line), row.credit, row.credit.amount_minor - row.spent_minor) for row in plan.rows
+            ]
+        else:
+            document = read_document(data, PLAIN_CHECKS.remembering())
+            preview.rows = [
+                _row(f"#{credit.id}", credit.credit, sum(entry[1] for entry in credit.entries))
+                for credit in document.credits
+            ]
+    except (CsvImportError, JsonImportError) as error:
+        preview.problems = [str(error)]
+    return preview
+
+
+class PreviewModel(QAbstractTableModel):
+    """The rows of a file being imported, read-only."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[str, ...]] = []
+
+    def set_rows(self, rows: list[tuple[str, ...]]) -> None:
+        """Show these rows instead."""
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt's names)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(PREVIEW_COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        return self._rows[index.row()][index.column()]
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return PREVIEW_COLUMNS[section]
+        return None
+
+
+class ImportDialog(QDialog):
+    """Preview a .csv or .json file, then import it all at once; `report` holds what was done."""
+
+    def __init__(
+        self, parent: QWidget | None, ledger: Ledger, path: Path, now: Callable[[], datetime], held_credits: int
+    ) -> None:
+        super().__init__(parent)
+        self.ledger = ledger
+        self.path = Path(path)
+        self.now = now
+        self.held_credits = held_credits
+        self.preview: ImportPreview | None = None
+        self.report: ImportReport | None = None
+        self.setWindowTitle(f"Import {self.path.name}")
+        self.setObjectName("importDialog")
+        self.resize(820, 520)
+        self._build()
+        self._start_reading()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(f"Reading {self.path.name}…")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.progress = QProgressBar()
+        layout.addWidget(self.progress)
+        self.model = PreviewModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 3)
+        self.problems = QListWidget()
+        self.problems.setObjectName("importProblems")
+        self.problems.hide()
+        layout.addWidget(self.problems, 1)
+        self.merge = QCheckBox(
+            f"This ledger already has {self.held_credits:,} credits: add only the ones it does not have (merge)"
+        )
+        self.merge.hide()
+        self.merge.toggled.connect(self._update_button)
+        layout.addWidget(self.merge)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button: QPushButton = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setEnabled(False)
+        self.buttons.accepted.connect(self._start_writing)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def _start_reading(self) -> None:
+        today = self.now().date()
+        self.reading = run_in_background(lambda progress: read_preview(self.path, today, progress), self)
+        self.reading.progress.connect(self._show_progress)
+        self.reading.done.connect(self._show_preview)
+        self.reading.failed.connect(self._refused)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _show_preview(self, preview: ImportPreview) -> None:
+        self.preview = preview
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self.model.set_rows(preview.rows)
+        self.table.resizeColumnsToContents()
+        if preview.problems:
+            self.problems.addItems(preview.problems)
+            self.problems.show()
+            count = len(preview.problems)
+            self.summary.setText(
+                f"{count:,} problem{'s' if count != 1 else ''} in {self.path.name}. Nothing can be imported until "
+                "the file is fixed: an import is all or nothing."
+            )
+        else:
+            rows = len(preview.rows)
+            what = f"{rows:,} credit{'s' if rows != 1 else ''}"
+            self.summary.setText(f"{what} ready to import from {self.path.name} ({preview.fmt.upper()}).")
+        self.merge.setVisible(preview.fmt == "json" and self.held_credits > 0 and not preview.problems)
+        self._update_button()
+
+    def _refused(self, message: str) -> None:
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.problems.clear()
+        self.problems.addItem(message)
+        self.problems.show()
+        self.summary.setText("Nothing was imported.")
+        self.import_button.setEnabled(False)
+
+    def _update_button(self) -> None:
+        preview = self.preview
+        ready = preview is not None and not preview.problems and bool(preview.rows)
+        if preview is not None and preview.fmt == "json" and self.held_credits > 0:
+            ready = ready and self.merge.isChecked()
+        self.import_button.setEnabled(ready)
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def _start_writing(self) -> None:
+        preview = self.preview
+        if preview is None or not self.import_button.isEnabled():
+            return
+        self.import_button.setEnabled(False)
+        self.merge.setEnabled(False)
+        self.progress.setRange(0, 0)  # one transaction: busy, not measurable
+        self.summary.setText(f"Importing {len(preview.rows):,} credits…")
+        ledger, now, merge = self.ledger, self.now(), self.merge.isChecked()
+
+        def work(_progress: Progress) -> ImportReport:
+            if preview.plan is not None:
+                return write_plan(ledger, preview.plan, now)
+            return import_json(ledger, preview.data, now, merge=merge)
+
+        self.writing = run_in_background(work, self)
+        self.writing.done.connect(self._written)
+        self.writing.failed.connect(self._refused)
+
+    def _written(self, report: ImportReport) -> None:
+        self.report = report
+        self.accept()

@@ -1,0 +1,176 @@
+"""The File menu's Import, Export, Back up now and Backups entries, and what they do.
+
+Call `install_transfer_actions(window)` once, after the menus are built. An import or a restore
+reloads the table and emits the window's `ledger_changed` (kind "reloaded").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
+
+from ledger import clock
+from ledger.backup import backup_now
+from ledger.bulk import ImportReport, credit_count
+from ledger.errors import LedgerError
+from ledger.files import EXPORT_FORMATS, export_file, export_format
+from ui.background import Progress, run_in_background
+from ui.backup_dialog import BackupDialog, backups_to_keep
+from ui.import_dialog import ImportDialog
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+EXPORT_FILTERS = {
+    "json": "Whole ledger, to move or keep (*.json)",
+    "csv": "Spreadsheet of credits (*.csv)",
+    "ics": "Calendar of expiry dates (*.ics)",
+}
+IMPORT_FILTER = "Credit files (*.csv *.json);;Spreadsheet (*.csv);;Whole ledger (*.json)"
+
+
+def imported_text(report: ImportReport) -> str:
+    """One line for the status bar about an import."""
+    text = f"Imported {report.added:,} credit{'s' if report.added != 1 else ''}"
+    if report.skipped:
+        text += f"; {report.skipped:,} already in the ledger skipped"
+    return text + (f". Backup taken first: {report.backup.name}" if report.backup else ".")
+
+
+class TransferActions(QObject):
+    """Import, export and backups for one window."""
+
+    def __init__(self, window: MainWindow, now: Callable[[], datetime] = clock.now) -> None:
+        super().__init__(window)
+        self.window = window
+        self.now = now
+        self.dialog: QDialog | None = None
+        self.progress: QProgressDialog | None = None
+        menu = window.file_menu
+        before = window.quit_action  # everything goes above Quit, below what the window put there
+        self.import_action = QAction("Import…", menu)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setToolTip("Add credits from a .csv file, or a whole ledger from .json")
+        self.export_action = QAction("Export…", menu)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.setToolTip("Save the ledger as .json, the credits as .csv, or expiry dates as .ics")
+        self.backup_action = QAction("Back up now", menu)
+        self.backups_action = QAction("Backups and restore…", menu)
+        menu.insertActions(before, [self.import_action, self.export_action])
+        menu.insertSeparator(before)
+        menu.insertActions(before, [self.backup_action, self.backups_action])
+        menu.insertSeparator(before)
+        self.import_action.triggered.connect(self.choose_import)
+        self.export_action.triggered.connect(self.choose_export)
+        self.backup_action.triggered.connect(self.back_up)
+        self.backups_action.triggered.connect(self.show_backups)
+
+    # --- import ---------------------------------------------------------------------------
+
+    def choose_import(self) -> None:
+        """Ask for a file, then preview it."""
+        name, _ = QFileDialog.getOpenFileName(self.window, "Import credits", str(Path.home()), IMPORT_FILTER)
+        if name:
+            self.start_import(Path(name))
+
+    def start_import(self, path: Path) -> ImportDialog | None:
+        """Open the preview of a file; importing it reloads the window. Returns the open dialog."""
+        ledger = self.window.ledger
+        if ledger is None:
+            return None
+        with ledger.reading() as session:
+            held = credit_count(session)
+        dialog = ImportDialog(self.window, ledger, path, self.now, held)
+        dialog.accepted.connect(lambda: self._imported(dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _imported(self, dialog: ImportDialog) -> None:
+        from ui.main_window import LedgerChange
+
+        self.window.reload()
+        self.window.ledger_changed.emit(LedgerChange("reloaded", None))
+        if dialog.report is not None:
+            self.window.statusBar().showMessage(imported_text(dialog.report), 15_000)
+
+    # --- export ---------------------------------------------------------------------------
+
+    def choose_export(self) -> None:
+        """Ask where and in which format, then export."""
+        stamp = self.now().strftime("%Y-%m-%d")
+        name, chosen = QFileDialog.getSaveFileName(
+            self.window,
+            "Export",
+            str(Path.home() / f"credit-ledger-{stamp}.json"),
+            ";;".join(EXPORT_FILTERS.values()),
+        )
+        if not name:
+            return
+        path = Path(name)
+        fmt = next((key for key, text in EXPORT_FILTERS.items() if text == chosen), "json")
+        if path.suffix.lower().lstrip(".") not in EXPORT_FORMATS:
+            path = path.with_name(f"{path.name}.{fmt}")
+        self.export_to(path, export_format(None, path))
+
+    def export_to(self, path: Path, fmt: str) -> QProgressDialog | None:
+        """Export in the background with a progress window; the status bar says when it is done."""
+        ledger = self.window.ledger
+        if ledger is None:
+            return None
+        now = self.now()
+        progress = QProgressDialog(f"Exporting to {path.name}…", "", 0, 0, self.window)
+        progress.setCancelButton(None)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        self.progress = progress
+
+        def work(_progress: Progress) -> int:
+            return export_file(ledger, path, fmt, now)
+
+        task = run_in_background(work, progress)
+        task.done.connect(lambda count: self._exported(path, fmt, count))
+        task.failed.connect(self._export_failed)
+        progress.open()
+        return progress
+
+    def _exported(self, path: Path, fmt: str, count: int) -> None:
+        if self.progress is not None:
+            self.progress.close()
+        what = f"{count:,} {'event' if fmt == 'ics' else 'credit'}{'s' if count != 1 else ''}"
+        self.window.statusBar().showMessage(f"Exported {what} to {path}", 15_000)
+
+    def _export_failed(self, message: str) -> None:
+        if self.progress is not None:
+            self.progress.close()
+        box = QMessageBox(QMessageBox.Icon.Warning, "Export", f"Nothing was exported: {message}", parent=self.window)
+        box.open()
+
+    # --- backups --------------------------------------------------------------------------
+
+    def back_up(self) -> None:
+        """Take a backup now; the status bar names it."""
+        try:
+            target = backup_now(self.window.path, "manual", self.now(), backups_to_keep(self.window))
+        except LedgerError as error:
+            self.window.statusBar().showMessage(f"No backup taken: {error}", 15_000)
+            return
+        self.window.statusBar().showMessage(f"Backed up to {target}", 15_000)
+
+    def show_backups(self) -> BackupDialog:
+        """The list of backups, to restore one."""
+        dialog = BackupDialog(self.window, self.now)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+
+def install_transfer_actions(window: MainWindow) -> TransferActions:
+    """Add Import, Export, Back up now and Backups to the window's File menu (once); the window owns them."""
+    return TransferActions(window)
