@@ -100,3 +100,15 @@ def test_cli_export_ics_to_a_file(cli: CliRunner, tmp_path: Path, monkeypatch: p
     assert result.code == 0 and '"count": 1' in result.out
     calendar = Calendar.from_ical(target.read_bytes())
     assert [event.decoded("DTSTART") for event in calendar.walk("VEVENT")] == [date(2025, 5, 1)]
+
+
+def test_calendars_are_export_only_and_unknown_names_need_a_format(cli: CliRunner, tmp_path: Path) -> None:
+    calendar = tmp_path / "expiry.ics"
+    calendar.write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", encoding="utf-8")
+    refused = cli("import", str(calendar))
+    assert (refused.code, refused.out, refused.err.count("\n")) == (2, "", 1)
+    assert "calendars are export only" in refused.err
+    unknown = cli("export", "-o", str(tmp_path / "ledger.txt"))
+    assert (unknown.code, unknown.err.count("\n")) == (2, 1)
+    assert "pass --format csv, json or ics" in unknown.err
+    assert not (tmp_path / "ledger.txt").exists()
