@@ -1,0 +1,126 @@
+"""Reminder planning at 100,000 credits, beside a plain indexed sqlite3 query of the same credits (issue 5).
+
+Run: `python -m bench.bench_planning`. Target: planning (the due reminders and the exact next
+due time, straight from the ledger file) at most 50 ms median. The baseline is the bare
+indexed SELECT planning cannot do without: the same credits (those in the reminder window)
+and columns, with their balances, fetched with the sqlite3 module alone. The ratio shows
+what planning adds on top: the sent reminders, the rules, the next due time.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from ledger.reminder_store import plan_due, window_end  # noqa: E402
+from ledger.reminders import ReminderPolicy  # noqa: E402
+from ledger.store import Ledger  # noqa: E402
+
+COUNT = 100_000
+ROUNDS = 41
+TODAY = date(2026, 3, 10)
+NOW = datetime(2026, 3, 10, 12, 0).astimezone()
+TARGET_MS = 50.0
+STAMP = "2026-01-01T00:00:00.000000+00:00"
+
+
+def build_ledger(path: Path, count: int) -> None:
+    """A migrated ledger of `count` credits: expiries over three years, some spent, archived, muted or reminded."""
+    Ledger.open(path).close()
+    credits, entries, sent = [], [], []
+    for n in range(1, count + 1):
+        expires = None if n % 5 == 0 else (TODAY + timedelta(days=(n * 7) % 1100 - 60)).isoformat()
+        amount = 1000 + (n * 37) % 9000
+        currency = ("USD", "USD", "EUR", "GBP")[n % 4]
+        flags = (int(n % 50 == 0), int(n % 70 == 0))  # archived, reminders muted
+        texts = ("", "", "", "[]", "", "")  # reference, terms, terms_url, categories, claim_code, notes
+        dates = ("2025-01-01", expires)
+        credits.append(
+            (n, "Amazon", "US", "gift_card", f"Credit {n}", currency, amount, *dates, *texts, *flags, STAMP, STAMP)
+        )
+        entries.append((n, "issue", amount, "2025-01-01", "", STAMP))
+        if n % 3 == 0:
+            spent = amount if n % 9 == 0 else amount // 3  # every ninth credit is used up
+            entries.append((n, "spend", -spent, "2025-02-01", "", STAMP))
+        if expires and n % 2 == 0:
+            sent.append((n, 30, expires, STAMP, "desktop"))
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.executemany(
+            "INSERT INTO credit (id, merchant, region, source, title, currency, amount_minor, received_on, expires_on,"
+            " reference, terms, terms_url, categories, claim_code, notes, archived, reminders_muted,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            credits,
+        )
+        connection.executemany(
+            "INSERT INTO entry (credit_id, kind, amount_minor, occurred_on, note, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            entries,
+        )
+        connection.executemany(
+            "INSERT INTO reminder_sent (credit_id, lead_days, expires_on, sent_at, channel) VALUES (?, ?, ?, ?, ?)",
+            sent,
+        )
+    connection.execute("ANALYZE")
+    connection.close()
+
+
+def median_ms(work: Callable[[], object]) -> float:
+    """The median wall time of `work` over ROUNDS runs, after one warm-up."""
+    work()
+    times = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main() -> int:
+    """Build the ledger, time both, print the figures and whether planning met its target."""
+    policy = ReminderPolicy()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ledger.sqlite3"
+        build_ledger(path, COUNT)
+        ledger = Ledger.open(path)
+        raw = sqlite3.connect(path)
+        bounds = (TODAY.isoformat(), window_end(policy, TODAY).isoformat())
+
+        def plain_query() -> list[tuple[object, ...]]:
+            # The same credits and columns planning reads, with their balances: the floor for any planner.
+            return raw.execute(
+                "SELECT c.id, c.expires_on, c.currency, c.merchant, c.source, c.title, c.snoozed_until,"
+                " (SELECT SUM(e.amount_minor) FROM entry e WHERE e.credit_id = c.id)"
+                " FROM credit c WHERE c.expires_on BETWEEN ? AND ? AND c.archived = 0 AND c.reminders_muted = 0",
+                bounds,
+            ).fetchall()
+
+        try:
+            plan = plan_due(ledger, policy, NOW)
+            window = len(plain_query())
+            planning = median_ms(lambda: plan_due(ledger, policy, NOW))
+            baseline = median_ms(plain_query)
+        finally:
+            raw.close()
+            ledger.close()
+    print(f"credits: {COUNT:,}; in the reminder window: {window:,}; due now: {len(plan.due):,}")
+    print(f"next reminder after now: {plan.next_due_at}")
+    print(f"planning (plan_due):        {planning:8.2f} ms median of {ROUNDS}")
+    print(f"plain indexed sqlite3 query: {baseline:8.2f} ms median of {ROUNDS}")
+    verdict = "ok" if planning <= TARGET_MS else "MISSED"
+    print(f"ratio: {planning / baseline:.2f}x   target: planning <= {TARGET_MS:.0f} ms -> {verdict}")
+    return 0 if planning <= TARGET_MS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Desktop notifications through a chain of channels, each failing cleanly to the next (DESIGN.md "Reminders").
+
+The chain here knows no Qt: the app appends its tray message and in-app banner (in `ui/`)
+after the system notification, so a failure never loses a reminder.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "Credit Ledger"
+
+
+@dataclass(frozen=True)
+class Notification:
+    """What the user is told: a title line and a body."""
+
+    title: str
+    body: str
+
+
+class NotificationFailed(Exception):
+    """A channel could not show a notification; the chain moves on to the next one."""
+
+
+class Notifier(Protocol):
+    """One way of showing a notification; `notify` raises NotificationFailed when it cannot."""
+
+    @property
+    def channel(self) -> str:
+        """A short name for the channel, recorded with each reminder it delivered."""
+        ...
+
+    def notify(self, notification: Notification) -> None:
+        """Show the notification or raise NotificationFailed."""
+        ...
+
+
+class PlyerNotifier:
+    """The system's notification service through plyer (on Linux: org.freedesktop.Notifications over D-Bus)."""
+
+    channel = "desktop"
+
+    def __init__(self, app_name: str = APP_NAME, app_icon: str = "", timeout_seconds: int = 10) -> None:
+        self.app_name = app_name
+        self.app_icon = app_icon
+        self.timeout_seconds = timeout_seconds
+
+    def notify(self, notification: Notification) -> None:
+        """Show the notification on the desktop, or raise NotificationFailed."""
+        try:
+            from plyer import notification as desktop
+
+            desktop.notify(
+                title=notification.title,
+                message=notification.body,
+                app_name=self.app_name,
+                app_icon=self.app_icon,
+                timeout=self.timeout_seconds,
+            )
+        except Exception as error:  # plyer raises whatever its backend raises (DBusException, OSError, ...)
+            _forget_dead_session_bus()
+            raise NotificationFailed(f"the desktop notification service failed: {error}") from error
+
+
+def _forget_dead_session_bus() -> None:
+    """dbus-python shares one session-bus connection per process; once the bus is gone it stays dead.
+
+    Dropping it lets the next attempt reconnect, so a notification service that comes
+    back (a new login session, a restarted bus) is used again without restarting the app.
+    """
+    dbus = sys.modules.get("dbus")
+    if dbus is None:
+        return
+    try:
+        shared = dbus.Bus._shared_instances.get(dbus.Bus.TYPE_SESSION)
+        if shared is not None and not shared.get_is_connected():
+            shared.close()
+    except Exception as error:  # only housekeeping: never let it hide the real failure
+        log.debug("could not drop the dead session bus: %s", error)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How a notification went: the channel that showed it (None if every one failed) and each failure."""
+
+    channel: str | None
+    failures: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def delivered(self) -> bool:
+        """True when some channel showed the notification."""
+        return self.channel is not None
+
+
+class NotifierChain:
+    """Tries each notifier in order and reports which one delivered."""
+
+    def __init__(self, notifiers: Sequence[Notifier]) -> None:
+        self.notifiers = list(notifiers)
+
+    def deliver(self, notification: Notification) -> Delivery:
+        """Show the notification on the first channel that works."""
+        failures: list[tuple[str, str]] = []
+        for notifier in self.notifiers:
+            try:
+                notifier.notify(notification)
+            except Exception as error:  # a broken channel must never lose a reminder: try the next one
+                log.warning("notification channel %s failed: %s", notifier.channel, error)
+                failures.append((notifier.channel, str(error)))
+                continue
+            return Delivery(channel=notifier.channel, failures=tuple(failures))
+        return Delivery(channel=None, failures=tuple(failures))

@@ -1,0 +1,235 @@
+"""The reminders' side of the database: which credits to plan for, and the claims that make a reminder once-only.
+
+Planning reads only credits whose expiry date falls inside the reminder window, through
+the index on `credit.expires_on`, plus as few credits beyond it as it takes to know when
+the next reminder comes. A reminder is claimed by inserting its `reminder_sent` row before
+it is shown; the UNIQUE key (credit, lead, expiry) lets only one process win.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection
+
+from ledger.reminders import (
+    DueReminder,
+    ReminderCandidate,
+    ReminderPlan,
+    ReminderPolicy,
+    first_reminder_at,
+    plan_reminders,
+)
+from ledger.store import Ledger
+
+# A day of slack on the window, so a time-zone edge never leaves a due credit outside it.
+WINDOW_MARGIN_DAYS = 1
+# Credits beyond the window are read in pages until the next reminder time is certain.
+PAGE = 64
+
+CLAIMED = "claimed"
+SUPERSEDED = "superseded"
+
+_BALANCE = "COALESCE((SELECT SUM(e.amount_minor) FROM entry e WHERE e.credit_id = c.id), 0)"
+# The leads already sent for the credit's current expiry date ride along, as "30,7".
+_SENT_LEADS = (
+    "(SELECT group_concat(r.lead_days) FROM reminder_sent r WHERE r.credit_id = c.id AND r.expires_on = c.expires_on)"
+)
+_CANDIDATE_COLUMNS = f"c.id, c.expires_on, {_BALANCE}, c.currency, c.merchant, c.source, c.title, c.snoozed_until"
+_REMINDABLE = "c.archived = 0 AND c.reminders_muted = 0"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A reminder this process won: the rows it inserted, and the snooze it ended (to put back on release)."""
+
+    reminder: DueReminder
+    row_ids: tuple[int, ...]
+    ended_snooze: date | None = None
+
+
+def _candidate(row: Sequence[Any], sent: frozenset[int]) -> ReminderCandidate:
+    return ReminderCandidate(
+        credit_id=int(row[0]),
+        expires_on=date.fromisoformat(row[1]),
+        balance_minor=int(row[2]),
+        currency=str(row[3]),
+        merchant=str(row[4]),
+        source=str(row[5]),
+        title=str(row[6]),
+        snoozed_until=date.fromisoformat(row[7]) if row[7] else None,
+        sent_leads=sent,
+    )
+
+
+def _leads(text: str | None) -> frozenset[int]:
+    return frozenset(int(part) for part in text.split(",")) if text else frozenset()
+
+
+def window_end(policy: ReminderPolicy, today: date) -> date:
+    """The last expiry date whose reminders can be due by the end of `today`."""
+    return today + timedelta(days=policy.longest_lead + WINDOW_MARGIN_DAYS)
+
+
+def load_candidates(ledger: Ledger, policy: ReminderPolicy, today: date) -> list[ReminderCandidate]:
+    """Credits that may be reminded of: money left, expiring from today to the window's end, not archived or muted."""
+    with ledger.engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            f"SELECT {_CANDIDATE_COLUMNS}, {_SENT_LEADS} FROM credit c"
+            f" WHERE c.expires_on BETWEEN ? AND ? AND {_REMINDABLE} AND {_BALANCE} > 0",
+            (today.isoformat(), window_end(policy, today).isoformat()),
+        ).fetchall()
+    return [_candidate(row, _leads(row[8])) for row in rows]
+
+
+def _sent_leads(connection: Connection, rows: Sequence[Sequence[Any]]) -> dict[int, frozenset[int]]:
+    expiry_of = {int(row[0]): str(row[1]) for row in rows}
+    if not expiry_of:
+        return {}
+    found: dict[int, set[int]] = defaultdict(set)
+    marks = ",".join("?" * len(expiry_of))
+    for credit_id, lead, expires_on in connection.exec_driver_sql(
+        f"SELECT credit_id, lead_days, expires_on FROM reminder_sent WHERE credit_id IN ({marks})", tuple(expiry_of)
+    ):
+        # Rows for an earlier expiry date are history: a changed date re-arms every reminder.
+        if expiry_of.get(int(credit_id)) == expires_on:
+            found[int(credit_id)].add(int(lead))
+    return {key: frozenset(value) for key, value in found.items()}
+
+
+def next_beyond_window(
+    ledger: Ledger, policy: ReminderPolicy, now: datetime, before: datetime | None
+) -> datetime | None:
+    """The first reminder time among credits expiring after the window, if earlier than `before`.
+
+    Credits come in expiry order and none can be reminded of before its longest lead,
+    so the search stops as soon as that bound passes the best time found.
+    """
+    if not policy.lead_days:
+        return before
+    best = before
+    after = (window_end(policy, policy.local_today(now)).isoformat(), 2**62)
+    with ledger.engine.connect() as connection:
+        while True:
+            rows = connection.exec_driver_sql(
+                f"SELECT {_CANDIDATE_COLUMNS} FROM credit c"
+                f" WHERE (c.expires_on, c.id) > (?, ?) AND {_REMINDABLE}"
+                " ORDER BY c.expires_on, c.id LIMIT ?",
+                (*after, PAGE),
+            ).fetchall()
+            sent = _sent_leads(connection, rows)
+            for row in rows:
+                credit = _candidate(row, sent.get(int(row[0]), frozenset()))
+                earliest = policy.moment(credit.expires_on - timedelta(days=policy.longest_lead), now)
+                if best is not None and earliest >= best:
+                    return best
+                at = first_reminder_at(credit, policy, now)
+                if at is not None and (best is None or at < best):
+                    best = at
+            if len(rows) < PAGE:
+                return best
+            after = (str(rows[-1][1]), int(rows[-1][0]))
+
+
+def plan_due(ledger: Ledger, policy: ReminderPolicy, now: datetime) -> ReminderPlan:
+    """Plan from the database: the reminders due at `now` and the exact time of the next one."""
+    candidates = load_candidates(ledger, policy, policy.local_today(now))
+    plan = plan_reminders(candidates, policy, now)
+    return ReminderPlan(due=plan.due, next_due_at=next_beyond_window(ledger, policy, now, plan.next_due_at))
+
+
+# --- claims ----------------------------------------------------------------------------
+
+
+def _timestamp(moment: datetime) -> str:
+    # The same text `models.UTCDateTime` writes, so the ORM reads these rows back unchanged.
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+_INSERT_IF_REMINDABLE = (
+    "INSERT OR IGNORE INTO reminder_sent (credit_id, lead_days, expires_on, sent_at, channel)"
+    " SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM credit c WHERE c.id = ? AND c.expires_on = ?"
+    f" AND {_REMINDABLE}"
+    " AND (SELECT COALESCE(SUM(e.amount_minor), 0) FROM entry e WHERE e.credit_id = c.id) > 0)"
+)
+
+
+def claim(ledger: Ledger, due: Sequence[DueReminder], now: datetime) -> list[Claim]:
+    """Claim reminders before showing them; returns only those this process won.
+
+    A reminder another process already claimed (the UNIQUE key refuses the row), or whose
+    credit changed since planning (spent, archived, muted, new expiry), is left out.
+    """
+    claims: list[Claim] = []
+    stamp = _timestamp(now)
+    with ledger.writing() as session:
+        connection = session.connection()
+        for reminder in due:
+            credit_id, lead, expires_on = reminder.key
+            expiry = expires_on.isoformat()
+            won = connection.exec_driver_sql(
+                _INSERT_IF_REMINDABLE, (credit_id, lead, expiry, stamp, CLAIMED, credit_id, expiry)
+            )
+            if won.rowcount != 1 or won.lastrowid is None:
+                continue
+            row_ids = [int(won.lastrowid)]
+            for older in reminder.superseded_leads:
+                # The less urgent reminders this one replaces count as sent, never shown later.
+                skipped = connection.exec_driver_sql(
+                    _INSERT_IF_REMINDABLE, (credit_id, older, expiry, stamp, SUPERSEDED, credit_id, expiry)
+                )
+                if skipped.rowcount == 1 and skipped.lastrowid is not None:
+                    row_ids.append(int(skipped.lastrowid))
+            ended = reminder.credit.snoozed_until
+            if ended is not None:
+                # The snooze has run its course; clearing it keeps it from re-arming after an expiry edit.
+                cleared = connection.exec_driver_sql(
+                    "UPDATE credit SET snoozed_until = NULL WHERE id = ? AND snoozed_until = ?",
+                    (credit_id, ended.isoformat()),
+                )
+                ended = ended if cleared.rowcount == 1 else None
+            claims.append(Claim(reminder=reminder, row_ids=tuple(row_ids), ended_snooze=ended))
+    return claims
+
+
+def mark_delivered(ledger: Ledger, claims: Sequence[Claim], channel: str, now: datetime) -> None:
+    """Record which channel showed the claimed reminders, and when."""
+    if not claims:
+        return
+    primary = tuple(claimed.row_ids[0] for claimed in claims)
+    with ledger.writing() as session:
+        session.connection().exec_driver_sql(
+            f"UPDATE reminder_sent SET channel = ?, sent_at = ? WHERE id IN ({','.join('?' * len(primary))})",
+            (channel, _timestamp(now), *primary),
+        )
+
+
+def release(ledger: Ledger, claims: Sequence[Claim]) -> None:
+    """Give back claims whose delivery failed on every channel, so the reminders are tried again later."""
+    if not claims:
+        return
+    row_ids = tuple(row_id for claimed in claims for row_id in claimed.row_ids)
+    with ledger.writing() as session:
+        connection = session.connection()
+        connection.exec_driver_sql(f"DELETE FROM reminder_sent WHERE id IN ({','.join('?' * len(row_ids))})", row_ids)
+        for claimed in claims:
+            if claimed.ended_snooze is not None:
+                connection.exec_driver_sql(
+                    "UPDATE credit SET snoozed_until = ? WHERE id = ? AND snoozed_until IS NULL",
+                    (claimed.ended_snooze.isoformat(), claimed.reminder.credit.credit_id),
+                )
+
+
+def count_expiring(ledger: Ledger, today: date, within_days: int) -> int:
+    """How many credits with money left expire between today and `within_days` from now (for the tray)."""
+    with ledger.engine.connect() as connection:
+        row = connection.exec_driver_sql(
+            "SELECT COUNT(*) FROM credit c WHERE c.expires_on BETWEEN ? AND ? AND c.archived = 0"
+            " AND (SELECT COALESCE(SUM(e.amount_minor), 0) FROM entry e WHERE e.credit_id = c.id) > 0",
+            (today.isoformat(), (today + timedelta(days=within_days)).isoformat()),
+        ).one()
+    return int(row[0])

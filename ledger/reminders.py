@@ -1,0 +1,193 @@
+"""Expiry reminders, planned: which are due now and when the next one comes (DESIGN.md "Reminders").
+
+Planning is pure: it takes the candidate credits, what was already sent, the policy and
+`now`, and reads no clock. The database side (which credits to plan for, claims) lives in
+`ledger.reminder_store`; this module also holds the per-credit controls, snooze and mute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from ledger.errors import CreditNotFound
+from ledger.models import Credit, utc_now
+from ledger.settings import Settings
+from ledger.store import Ledger
+
+
+@dataclass(frozen=True)
+class ReminderPolicy:
+    """When to remind: whole days before expiry (largest first), the local time of day, the time zone."""
+
+    lead_days: tuple[int, ...] = (30, 7, 1)
+    remind_at: time = time(9, 0)
+    zone: tzinfo | None = None  # None: the zone of the `now` planning is given
+
+    @classmethod
+    def from_settings(cls, settings: Settings, zone: tzinfo | None = None) -> ReminderPolicy:
+        """The policy the user chose in the settings."""
+        leads = tuple(sorted(set(settings.lead_days), reverse=True))
+        return cls(lead_days=leads, remind_at=settings.remind_time, zone=zone)
+
+    @property
+    def longest_lead(self) -> int:
+        """The earliest reminder, in days before expiry; 0 when there are no lead times."""
+        return max(self.lead_days, default=0)
+
+    def moment(self, day: date, now: datetime) -> datetime:
+        """The reminder time of day on `day`, as an aware datetime in the policy's zone."""
+        return datetime.combine(day, self.remind_at, tzinfo=self.zone or now.tzinfo)
+
+    def local_today(self, now: datetime) -> date:
+        """The calendar date `now` falls on in the policy's zone."""
+        return now.astimezone(self.zone).date() if self.zone else now.date()
+
+
+@dataclass(frozen=True)
+class ReminderCandidate:
+    """What planning needs to know about one credit; `sent_leads` are for its current expiry date."""
+
+    credit_id: int
+    expires_on: date
+    balance_minor: int
+    currency: str
+    merchant: str = "Amazon"
+    source: str = "other"
+    title: str = ""
+    archived: bool = False
+    muted: bool = False
+    snoozed_until: date | None = None
+    sent_leads: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """A reminder to deliver now: the most urgent one for its credit, and the less urgent ones it replaces."""
+
+    credit: ReminderCandidate
+    lead_days: int
+    due_at: datetime
+    days_left: int
+    superseded_leads: tuple[int, ...] = ()
+
+    @property
+    def key(self) -> tuple[int, int, date]:
+        """The reminder's identity in the `reminder_sent` table: credit, lead time, expiry date."""
+        return (self.credit.credit_id, self.lead_days, self.credit.expires_on)
+
+
+@dataclass(frozen=True)
+class ReminderPlan:
+    """The outcome of planning: what is due now (most urgent first) and when the next reminder comes."""
+
+    due: tuple[DueReminder, ...] = ()
+    next_due_at: datetime | None = None
+
+
+@dataclass
+class _Pending:
+    lead_days: int
+    at: datetime
+    leads_at_same_time: list[int] = field(default_factory=list)
+
+
+def wants_reminders(credit: ReminderCandidate, today: date) -> bool:
+    """Only a credit with money left, not archived, not muted and not yet expired is ever reminded of."""
+    return credit.balance_minor > 0 and not credit.archived and not credit.muted and today <= credit.expires_on
+
+
+def reminder_leads(credit: ReminderCandidate, policy: ReminderPolicy) -> tuple[int, ...]:
+    """The lead times that apply to a credit: the policy's, plus the day a snooze ends ("remind me again").
+
+    A snooze only adds a reminder inside the policy's window, so a credit far from expiry
+    is never reminded of earlier than its first regular reminder.
+    """
+    if credit.snoozed_until is None:
+        return policy.lead_days
+    again = (credit.expires_on - credit.snoozed_until).days
+    if 0 <= again <= policy.longest_lead and again not in policy.lead_days:
+        return tuple(sorted((*policy.lead_days, again), reverse=True))
+    return policy.lead_days
+
+
+def reminder_times(credit: ReminderCandidate, policy: ReminderPolicy, now: datetime) -> dict[int, datetime]:
+    """For each lead time not yet sent, when its reminder may first be shown (a snooze holds it back)."""
+    zone = policy.zone or now.tzinfo
+    resume_at = None
+    if credit.snoozed_until is not None:
+        resume_at = datetime.combine(credit.snoozed_until, policy.remind_at, tzinfo=zone)
+    times: dict[int, datetime] = {}
+    for lead in reminder_leads(credit, policy):
+        if lead in credit.sent_leads:
+            continue
+        at = datetime.combine(credit.expires_on - timedelta(days=lead), policy.remind_at, tzinfo=zone)
+        if resume_at is not None and at < resume_at:
+            # Held back by the snooze; if the snooze outlasts the credit there is nothing left to remind of.
+            if resume_at.date() > credit.expires_on:
+                continue
+            at = resume_at
+        times[lead] = at
+    return times
+
+
+def plan_reminders(candidates: Iterable[ReminderCandidate], policy: ReminderPolicy, now: datetime) -> ReminderPlan:
+    """The reminders due at `now`, one per credit (its most urgent), and the time of the next one."""
+    today = policy.local_today(now)
+    due: list[DueReminder] = []
+    next_due_at: datetime | None = None
+    for credit in candidates:
+        if not wants_reminders(credit, today):
+            continue
+        times = reminder_times(credit, policy, now)
+        ready = sorted(lead for lead, at in times.items() if at <= now)
+        if ready:
+            # Catch-up: several leads passed while the app was away; only the most urgent is shown.
+            lead = ready[0]
+            due.append(
+                DueReminder(
+                    credit=credit,
+                    lead_days=lead,
+                    due_at=times[lead],
+                    days_left=(credit.expires_on - today).days,
+                    superseded_leads=tuple(ready[1:]),
+                )
+            )
+        later = [at for at in times.values() if at > now]
+        if later and (next_due_at is None or min(later) < next_due_at):
+            next_due_at = min(later)
+    due.sort(key=lambda reminder: (reminder.days_left, reminder.credit.credit_id))
+    return ReminderPlan(due=tuple(due), next_due_at=next_due_at)
+
+
+def first_reminder_at(credit: ReminderCandidate, policy: ReminderPolicy, now: datetime) -> datetime | None:
+    """The earliest moment any of a credit's pending reminders may be shown, or None."""
+    if not wants_reminders(credit, policy.local_today(now)):
+        return None
+    return min(reminder_times(credit, policy, now).values(), default=None)
+
+
+# --- per-credit controls ----------------------------------------------------------------
+
+
+def snooze(ledger: Ledger, credit_id: int, until: date | None) -> None:
+    """Hold a credit's reminders until `until` and remind again that day (None ends the snooze)."""
+    with ledger.writing() as session:
+        credit = _credit(session.get(Credit, credit_id), credit_id)
+        credit.snoozed_until = until
+        credit.updated_at = utc_now()
+
+
+def mute(ledger: Ledger, credit_id: int, muted: bool = True) -> None:
+    """Silence (or bring back) every reminder of one credit."""
+    with ledger.writing() as session:
+        credit = _credit(session.get(Credit, credit_id), credit_id)
+        credit.reminders_muted = muted
+        credit.updated_at = utc_now()
+
+
+def _credit(credit: Credit | None, credit_id: int) -> Credit:
+    if credit is None:
+        raise CreditNotFound(credit_id)
+    return credit

@@ -1,0 +1,171 @@
+"""A simulated year: a fake clock drives planning and real delivery through restarts, sleeps and edits.
+
+Every due reminder must be shown exactly once (or folded into a more urgent one shown at the
+same moment), never before its time, and the planner's "next reminder" must be exact.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from ledger.notify import NotifierChain, PlyerNotifier
+from ledger.reminder_delivery import ReminderRun, deliver_due
+from ledger.reminders import mute
+from ledger.settings import Settings
+from ledger.store import Ledger
+from tests.reminder_fixtures import ZONE, add_credit, local, set_expiry
+
+if TYPE_CHECKING:
+    from tests.dbus_fixtures import NotificationServer
+
+pytest_plugins = ("tests.dbus_fixtures",)
+
+SETTINGS = Settings()  # leads 30, 7 and 1 days; 09:00
+LEADS = SETTINGS.lead_days
+Key = tuple[int, int, date]
+
+
+def due_at(expires_on: date, lead: int) -> datetime:
+    """The oracle's own idea of when a reminder is due: 09:00 local, `lead` days before expiry."""
+    day = expires_on - timedelta(days=lead)
+    return local(day.year, day.month, day.day, 9, 0)
+
+
+class YearModel:
+    """What the test believes about every credit, kept apart from the app's own tables."""
+
+    def __init__(self) -> None:
+        self.live: dict[int, date] = {}  # remindable credits and their current expiry
+        self.muted: dict[int, date] = {}
+        self.shown: dict[Key, datetime] = {}
+        self.folded: set[Key] = set()  # superseded by a more urgent reminder shown at the same moment
+
+    def covered(self, key: Key) -> bool:
+        return key in self.shown or key in self.folded
+
+    def check_run(self, run: ReminderRun, now: datetime) -> None:
+        """Every reminder shown is live, due, new; and nothing due is left behind."""
+        for reminder in run.delivered:
+            credit_id, lead, expiry = reminder.key
+            assert self.live.get(credit_id) == expiry, f"reminder for a credit that wants none: {reminder.key}"
+            assert due_at(expiry, lead) <= now, f"early: {reminder.key} at {now}"
+            assert now.date() <= expiry
+            assert not self.covered(reminder.key), f"shown twice: {reminder.key}"
+            self.shown[reminder.key] = now
+            for older in reminder.superseded_leads:
+                assert older > lead and due_at(expiry, older) <= now
+                self.folded.add((credit_id, older, expiry))
+        for credit_id, expiry in self.live.items():
+            for lead in LEADS:
+                if now.date() <= expiry and due_at(expiry, lead) <= now:
+                    assert self.covered((credit_id, lead, expiry)), f"missed: {(credit_id, lead, expiry)} at {now}"
+
+    def next_due(self, now: datetime) -> datetime | None:
+        later = [
+            due_at(expiry, lead)
+            for credit_id, expiry in self.live.items()
+            for lead in LEADS
+            if due_at(expiry, lead) > now and not self.covered((credit_id, lead, expiry))
+        ]
+        return min(later, default=None)
+
+
+class App:
+    """The app as the simulation sees it: a ledger file that is opened, closed and reopened."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.ledger = Ledger.open(path)
+
+    def restart(self) -> None:
+        self.ledger.close()
+        self.ledger = Ledger.open(self.path)
+
+
+def edit_something(app: App, model: YearModel, rng: random.Random, now: datetime) -> None:
+    """One change a user might make between two clock ticks."""
+    today = now.date()
+    action = rng.choice(["add", "add", "expiry", "expiry", "spend", "archive", "mute", "unmute", "restart"])
+    credit_id = rng.choice(sorted(model.live)) if model.live else None
+    if action == "add":
+        expiry = today + timedelta(days=rng.randint(0, 200))
+        model.live[add_credit(app.ledger, expiry, received_on=today)] = expiry
+    elif action == "expiry" and credit_id is not None:
+        expiry = today + timedelta(days=rng.randint(-3, 120))
+        set_expiry(app.ledger, credit_id, expiry)
+        model.live[credit_id] = expiry
+    elif action == "spend" and credit_id is not None and today <= model.live[credit_id]:
+        app.ledger.spend(credit_id, "25.00", today=today)
+        del model.live[credit_id]
+    elif action == "archive" and credit_id is not None:
+        app.ledger.set_archived(credit_id)
+        del model.live[credit_id]
+    elif action == "mute" and credit_id is not None:
+        mute(app.ledger, credit_id)
+        model.muted[credit_id] = model.live.pop(credit_id)
+    elif action == "unmute" and model.muted:
+        back = rng.choice(sorted(model.muted))
+        mute(app.ledger, back, muted=False)
+        model.live[back] = model.muted.pop(back)
+    elif action == "restart":
+        app.restart()
+
+
+VACATION = (local(2026, 8, 1, 0, 0), timedelta(days=24))
+
+
+def next_tick(run: ReminderRun, now: datetime, rng: random.Random) -> datetime:
+    """Where the clock goes next: the scheduler's job, a periodic reconcile, or a long sleep."""
+    roll = rng.random()
+    if roll < 0.5 and run.next_due_at is not None:
+        later = run.next_due_at  # the job at the next due time fires on the dot
+    elif roll < 0.6 and run.next_due_at is not None:
+        later = max(now, run.next_due_at - timedelta(seconds=rng.choice([1, 60])))  # a reconcile just before it
+    elif roll < 0.9:
+        later = now + timedelta(minutes=rng.choice([1, 5, 59, 240]))  # a reconcile, or a user action
+    else:
+        later = now + timedelta(hours=rng.randint(2, 24 * 9))  # the machine slept, or the app was closed
+    leaves, away = VACATION
+    if now < leaves <= later:
+        # The laptop stays shut for weeks: several reminders of one credit pile up.
+        return max(later, leaves + away)
+    return later
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [2026, 7, 31337])
+def test_a_simulated_year_shows_every_reminder_once_and_none_early(
+    ledger_path: Path, notification_server: NotificationServer, seed: int
+) -> None:
+    rng = random.Random(seed)
+    start, end = local(2026, 1, 1, 0, 0), local(2027, 1, 1, 0, 0)
+    app, model = App(ledger_path), YearModel()
+    for _ in range(80):
+        expiry = start.date() + timedelta(days=rng.randint(0, 420))
+        model.live[add_credit(app.ledger, expiry, received_on=start.date())] = expiry
+    add_credit(app.ledger, None)  # never expires, never reminded of
+    chain = NotifierChain([PlyerNotifier()])
+
+    now, notifications, ticks = start, 0, 0
+    while now < end:
+        run = deliver_due(app.ledger, chain, now, SETTINGS, ZONE)
+        assert run.failed == ()
+        model.check_run(run, now)
+        notifications += 1 if run.delivered else 0
+        assert run.next_due_at == model.next_due(now), f"wrong next reminder time at {now}"
+        if rng.random() < 0.25:
+            edit_something(app, model, rng, now)
+        now = next_tick(run, now, rng)
+        ticks += 1
+    app.ledger.close()
+
+    assert len(notification_server.shown()) == notifications
+    # The year really exercised the planner: many reminders, some folded into a catch-up, many ticks.
+    assert len(model.shown) > 150
+    assert model.folded
+    assert ticks > 150
