@@ -143,6 +143,9 @@ def evaluate(
             return False
         if rule.id in deciding:
             return True
+        if rule.checkout is Outcome.OFFERED:
+            # Seen at checkout but kept at the rule's answer: say why the offer is not to be trusted.
+            return Outcome.OFFERED in latest.values() and holds(rule)
         return not rule.uses and Condition.EXPIRED not in rule.conditions and holds(rule, needs_checking)
 
     advice = [Advice(rule.id, _render(rule.advice, values)) for rule in rules if advises(rule)]
@@ -199,9 +202,12 @@ def _apply_observation(
     observed = UseVerdict(answer.use, rule.verdict, rule.id, _render(rule.reason, values))
     if outcome in _REFUSING:
         return observed
-    # "Offered" may be a passing allowance: it lifts a caution only as far as its own
-    # verdict, and never lowers an answer that is already more permissive.
-    return answer if _rank(answer.verdict) < _rank(rule.verdict) else observed
+    # "Offered" may be a passing allowance: it never overturns a firm `no` (the terms still
+    # rule, and a purchase that slips through can be reversed), lifts a lesser caution only
+    # as far as its own verdict, and never lowers an answer that is already more permissive.
+    if answer.verdict is Verdict.NO or _rank(answer.verdict) < _rank(rule.verdict):
+        return answer
+    return observed
 
 
 def _soften_for_region(

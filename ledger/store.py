@@ -21,7 +21,7 @@ from ledger.errors import CreditNotFound, LedgerError
 from ledger.models import CheckoutCheck, Credit, Entry, utc_now
 from ledger.money import check_currency, from_minor, parse_amount, to_minor
 from ledger.status import EXPIRING_WITHIN_DAYS, days_left, is_expired, status_of
-from ledger.vocab import EntryKind, Outcome, Source, Status, Use
+from ledger.vocab import CHECKOUT_USES, EntryKind, Outcome, Source, Status, Use
 
 MAX_TEXT = 10_000
 MAX_NAME = 200
@@ -343,9 +343,11 @@ class Ledger:
 
     def record_check(self, credit_id: int, use: str, outcome: str, note: str = "") -> CheckoutCheck:
         """Remember what checkout showed for a use; the newest observation per use counts."""
+        if _choice(use, Use, "use") not in CHECKOUT_USES:
+            raise LedgerError(f"{use} is not something a checkout offers; checkouts decide purchases only")
         check = CheckoutCheck(
             credit_id=credit_id,
-            use=_choice(use, Use, "use"),
+            use=use,
             outcome=_choice(outcome, Outcome, "outcome"),
             note=_text(note, "note", MAX_TEXT),
         )

@@ -26,6 +26,10 @@ class Use(StrEnum):
     CASH_OUT = "cash_out"
 
 
+# The uses a checkout can offer or refuse; transfers and cash-outs never reach a checkout.
+CHECKOUT_USES = (Use.GENERAL_PURCHASES, Use.AMAZON_GIFT_CARDS, Use.THIRD_PARTY_GIFT_CARDS)
+
+
 class Verdict(StrEnum):
     """How sure the app is that a use is allowed, most permissive first."""
 

@@ -149,6 +149,7 @@ REFUSALS = [
     pytest.param(["delete", "42", "--yes"], "no credit with id 42", id="delete-unknown"),
     pytest.param(["check", "1", "cash_out", "maybe"], "invalid choice", id="check-bad-outcome"),
     pytest.param(["check", "1", "teleport", "offered"], "invalid choice", id="check-bad-use"),
+    pytest.param(["check", "1", "cash_out", "offered"], "invalid choice", id="check-cash-out-is-no-checkout"),
     pytest.param(["list", "--status", "lost"], "invalid choice", id="list-bad-status"),
     pytest.param(["list", "--expiring-within", "-3"], "0 or more", id="list-negative-window"),
     pytest.param(["list", "--bogus"], "unrecognized arguments", id="unknown-option"),

@@ -212,10 +212,19 @@ FAQ = [
     ),
     Case(
         "What if Amazon’s website allows me to buy a gift card with credit?",
-        {"source": "promotional"},
+        {"source": "refund"},
         Use.AMAZON_GIFT_CARDS,
         Verdict.CHECK_TERMS,
         ("checkout-offered-may-be-temporary",),
+        checks=((Use.AMAZON_GIFT_CARDS, "offered"),),
+    ),
+    Case(
+        "What if Amazon’s website allows me to buy a gift card with credit?",
+        {"source": "promotional"},
+        Use.AMAZON_GIFT_CARDS,
+        Verdict.NO,
+        ("faq-promotional-gift-cards",),
+        advice="checkout-offered-may-be-temporary",
         checks=((Use.AMAZON_GIFT_CARDS, "offered"),),
     ),
 ]

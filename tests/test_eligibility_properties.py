@@ -19,7 +19,7 @@ from ledger.eligibility import (
     evaluate,
 )
 from ledger.models import Credit
-from ledger.vocab import Outcome, Source, Use, Verdict
+from ledger.vocab import CHECKOUT_USES, Outcome, Source, Use, Verdict
 
 TODAY = date(2026, 3, 1)
 
@@ -116,10 +116,18 @@ def test_a_checkout_that_refused_the_credit_always_means_no(subject: Credit, use
 def test_offered_at_checkout_never_turns_a_caution_into_a_promise(subject: Credit, use: Use) -> None:
     before = evaluate(subject, TODAY).verdict_for(use)
     after = evaluate(subject, TODAY, checks=[seen(use, Outcome.OFFERED)]).verdict_for(use)
-    if before.verdict in (Verdict.YES, Verdict.LIKELY):
+    if before.verdict in (Verdict.YES, Verdict.LIKELY, Verdict.NO) or use not in CHECKOUT_USES:
+        # A firm no stays no (a purchase that slips through can be reversed); transfers never reach a checkout.
         assert after == before
     else:
         assert (after.verdict, after.rule) == (Verdict.CHECK_TERMS, "checkout-offered-may-be-temporary")
+
+
+@given(us_credits, st.sampled_from(list(Use)))
+def test_offered_at_checkout_never_loosens_a_firm_no(subject: Credit, use: Use) -> None:
+    before = evaluate(subject, TODAY).verdict_for(use)
+    after = evaluate(subject, TODAY, checks=[seen(use, Outcome.OFFERED)]).verdict_for(use)
+    assert before.verdict is not Verdict.NO or after.verdict is Verdict.NO
 
 
 def test_the_latest_observation_wins() -> None:

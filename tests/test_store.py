@@ -152,3 +152,9 @@ def test_add_refuses_bad_credits(ledger: Ledger, changes: dict[str, object], mes
     with pytest.raises(LedgerError, match=message):
         ledger.add_credit(gift_card(**changes), TODAY)
     assert ledger.summaries(TODAY) == []
+
+
+def test_transfers_and_cash_outs_are_not_checkout_observations(ledger: Ledger) -> None:
+    credit_id = ledger.add_credit(gift_card(), TODAY)
+    with pytest.raises(LedgerError, match="not something a checkout offers"):
+        ledger.record_check(credit_id, "transfer", "offered")

@@ -12,7 +12,7 @@ from ledger.errors import LedgerError
 from ledger.money import format_money
 from ledger.report import detail_json, entry_json, summary_json
 from ledger.store import NewCredit
-from ledger.vocab import Outcome, Source, Status, Use
+from ledger.vocab import CHECKOUT_USES, Outcome, Source, Status
 
 
 def _print_json(context: Context, payload: Any) -> None:
@@ -227,7 +227,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
     check = add_command(subparsers, parent, "check", cmd_check, "record what checkout offered for a use")
     check.add_argument("id", type=credit_id)
-    check.add_argument("use", choices=[u.value for u in Use])
+    check.add_argument("use", choices=[u.value for u in CHECKOUT_USES])
     check.add_argument("outcome", choices=[o.value for o in Outcome])
     json_option(check)
 
