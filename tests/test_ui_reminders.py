@@ -1,0 +1,249 @@
+"""Reminders in the running app: the scheduler fires, the notification reaches D-Bus, the tray count follows."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from PySide6.QtCore import QSettings, QThread
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from ledger.notify import Notification, NotifierChain
+from ledger.settings import Settings, load_settings, save_settings
+from ledger.store import Ledger
+from tests.reminder_fixtures import BrokenNotifier, RecordingNotifier, add_credit, local
+from tests.ui_helpers import OFFSCREEN_NOISE
+from ui.autostart import autostart_path
+from ui.main_window import MainWindow
+from ui.notifiers import ReminderBanner
+from ui.reminder_scheduler import ReminderScheduler
+from ui.reminder_service import ReminderService, install_reminders
+from ui.settings_dialog import SettingsDialog
+from ui.tray import ReminderTray, badge_icon
+
+if TYPE_CHECKING:
+    from tests.dbus_fixtures import NotificationServer
+
+pytest_plugins = ("tests.dbus_fixtures",)
+pytestmark = OFFSCREEN_NOISE
+
+EXPIRY = date(2026, 7, 31)
+
+
+def running_clock(start: datetime) -> Callable[[], datetime]:
+    """The app's clock: it starts at `start` and runs at the speed of the real one."""
+    origin = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - origin)
+
+
+@pytest.fixture
+def app_window(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> Iterator[Callable[..., ReminderService]]:
+    """Opens the real main window on this test's ledger with reminders installed, at a given app time."""
+    services: list[ReminderService] = []
+
+    def open_at(now: Callable[[], datetime]) -> ReminderService:
+        settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(ledger_path, today=lambda: now().date(), settings=settings)
+        qtbot.addWidget(window)
+        service = install_reminders(window, now=now)
+        services.append(service)
+        window.show()
+        window.open_ledger()
+        return service
+
+    yield open_at
+    for service in services:
+        service.shutdown()
+
+
+def seed_ledger(path: Path, settings: Settings, *expiries: date) -> list[int]:
+    book = Ledger.open(path)
+    try:
+        save_settings(book, settings)
+        return [add_credit(book, expiry, title=f"Card {n}") for n, expiry in enumerate(expiries, 1)]
+    finally:
+        book.close()
+
+
+def test_a_reminder_comes_due_in_the_running_app_and_reaches_dbus_and_the_tray(
+    qtbot: QtBot, ledger_path: Path, app_window: Callable[..., ReminderService], notification_server: NotificationServer
+) -> None:
+    # Reminders at midnight: two seconds after the app starts the credit enters its 30-day window.
+    seed_ledger(ledger_path, Settings(remind_at="00:00"), EXPIRY)
+    service = app_window(running_clock(local(2026, 6, 30, 23, 59) + timedelta(seconds=58)))
+
+    assert notification_server.shown() == []
+    assert service.tray.count == 0
+    assert service.scheduler.next_wakeup() is not None
+
+    qtbot.waitUntil(lambda: len(notification_server.shown()) == 1, timeout=20_000)
+    qtbot.waitUntil(lambda: service.tray.count == 1, timeout=5_000)
+
+    assert [(n.app_name, n.title) for n in notification_server.shown()] == [
+        ("Credit Ledger", "Card 1 expires in 30 days")
+    ]
+    assert "1 credit expiring soon" in service.tray.icon.toolTip()
+    assert service.scheduler.last_run is not None and service.scheduler.last_run.channel == "desktop"
+
+
+def test_a_change_to_the_ledger_is_reconciled_at_once_and_falls_back_to_the_banner(
+    ledger_path: Path, app_window: Callable[..., ReminderService], session_bus: str
+) -> None:
+    seed_ledger(ledger_path, Settings())
+    service = app_window(lambda: local(2026, 7, 28, 12, 0))
+    window = service.window
+    assert window.ledger is not None
+
+    credit_id = add_credit(window.ledger, EXPIRY, title="Just added")
+    window.refresh_credit(credit_id, "added")
+
+    banners = window.findChildren(ReminderBanner)
+    assert [b.notification.title for b in banners] == ["Just added expires in 3 days"]
+    assert service.scheduler.last_run is not None and service.scheduler.last_run.channel == "banner"
+    assert service.tray.count == 1
+
+
+def test_the_scheduler_job_runs_the_work_on_the_gui_thread(qtbot: QtBot, ledger: Ledger) -> None:
+    add_credit(ledger, EXPIRY)
+    threads: list[QThread] = []
+    recorder = RecordingNotifier()
+
+    class ThreadNoting(RecordingNotifier):
+        def notify(self, notification: Notification) -> None:
+            threads.append(QThread.currentThread())
+            recorder.notify(notification)
+
+    now = running_clock(local(2026, 7, 24, 8, 59) + timedelta(seconds=59))
+    scheduler = ReminderScheduler(lambda: ledger, lambda _s: NotifierChain([ThreadNoting()]), now)
+    scheduler.start()  # catches up on the 30-day reminder missed while "closed"
+    try:
+        assert scheduler.last_run is not None
+        assert [r.lead_days for r in scheduler.last_run.delivered] == [30]
+        qtbot.waitUntil(lambda: len(recorder.shown) == 2, timeout=20_000)
+    finally:
+        scheduler.stop()
+
+    app = QApplication.instance()
+    assert app is not None
+    assert threads == [app.thread(), app.thread()]
+    assert scheduler.last_run is not None
+    assert [r.lead_days for r in scheduler.last_run.delivered] == [7]
+
+
+def test_when_every_channel_fails_the_scheduler_tries_again_soon(ledger: Ledger) -> None:
+    add_credit(ledger, EXPIRY)
+    scheduler = ReminderScheduler(
+        lambda: ledger, lambda _s: NotifierChain([BrokenNotifier()]), lambda: local(2026, 7, 30)
+    )
+    scheduler.start()
+    try:
+        assert scheduler.last_run is not None and scheduler.last_run.failed
+        assert scheduler.next_wakeup() is not None
+    finally:
+        scheduler.stop()
+    assert not scheduler.running
+
+
+def test_pausing_from_the_tray_holds_every_reminder_until_resumed(
+    ledger_path: Path, app_window: Callable[..., ReminderService], session_bus: str
+) -> None:
+    seed_ledger(ledger_path, Settings(reminders_paused=True), EXPIRY)
+    service = app_window(lambda: local(2026, 7, 30, 12, 0))
+    assert service.window.ledger is not None
+    assert service.tray.pause_action.isChecked()
+    assert service.window.findChildren(ReminderBanner) == []
+
+    service.tray.pause_action.trigger()
+
+    assert not load_settings(service.window.ledger).reminders_paused
+    assert len(service.window.findChildren(ReminderBanner)) == 1
+
+
+def test_the_tray_icon_shows_the_count_and_its_menu_reports_choices(qtbot: QtBot) -> None:
+    tray = ReminderTray(QIcon())
+    seen: list[str] = []
+    tray.open_requested.connect(lambda: seen.append("open"))
+    tray.check_requested.connect(lambda: seen.append("check"))
+    tray.quit_requested.connect(lambda: seen.append("quit"))
+
+    tray.set_count(3)
+    for action in (tray.open_action, tray.check_action, tray.quit_action):
+        action.trigger()
+
+    assert tray.icon.toolTip() == "Credit Ledger: 3 credits expiring soon"
+    assert seen == ["open", "check", "quit"]
+    assert badge_icon(QIcon(), 3).cacheKey() != badge_icon(QIcon(), 0).cacheKey()
+    tray.dispose()
+
+
+def test_the_settings_dialog_edits_lead_times_time_and_switches(qtbot: QtBot) -> None:
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+
+    dialog.add_lead_time(14)
+    dialog.leads.setCurrentRow(0)
+    dialog.remove_selected_lead()
+    dialog.remind_at.setTime(dialog.remind_at.time().addSecs(90 * 60))
+    dialog.notifications.setChecked(False)
+    dialog.start_at_login.setChecked(True)
+
+    chosen = dialog.chosen()
+    assert chosen.lead_days == (14, 7, 1)
+    assert chosen.remind_at == "10:30"
+    assert not chosen.notifications_enabled
+    assert chosen.start_at_login
+    assert dialog.leads.item(0).text() == "14 days before expiry"
+
+
+def test_send_a_test_notification_reaches_the_desktop(
+    ledger_path: Path, app_window: Callable[..., ReminderService], notification_server: NotificationServer
+) -> None:
+    seed_ledger(ledger_path, Settings())
+    service = app_window(lambda: local(2026, 1, 1, 12, 0))
+    dialog = service.open_settings()
+    assert dialog is not None
+
+    dialog.test_button.click()
+
+    assert [n.title for n in notification_server.shown()] == ["Credit Ledger"]
+    dialog.reject()
+
+
+def test_start_at_login_writes_and_removes_the_autostart_entry(
+    ledger_path: Path, app_window: Callable[..., ReminderService], isolated_home: Path, session_bus: str
+) -> None:
+    seed_ledger(ledger_path, Settings())
+    service = app_window(lambda: local(2026, 1, 1, 12, 0))
+    entry = isolated_home / "config" / "autostart" / "credit-ledger.desktop"
+
+    service.apply_settings(Settings(start_at_login=True))
+
+    assert autostart_path() == entry
+    text = entry.read_text(encoding="utf-8")
+    assert "Exec=" in text and text.rstrip().splitlines()[0] == "[Desktop Entry]"
+    assert "--background" in text
+    service.apply_settings(Settings(start_at_login=False))
+    assert not entry.exists()
+
+
+def test_snooze_and_mute_act_on_the_selected_credit(
+    ledger_path: Path, app_window: Callable[..., ReminderService], session_bus: str
+) -> None:
+    credit_id = seed_ledger(ledger_path, Settings(), EXPIRY)[0]
+    service = app_window(lambda: local(2026, 7, 1, 8, 0))
+    window = service.window
+    assert window.ledger is not None
+    assert window.select_credit(credit_id)
+    assert service.snooze_action.isEnabled() and service.mute_action.isEnabled()
+
+    assert service.snooze_selected(3)
+    assert window.ledger.detail(credit_id, date(2026, 7, 1)).credit.snoozed_until == date(2026, 7, 4)
+    assert service.toggle_mute_selected() is True
+    assert window.ledger.detail(credit_id, date(2026, 7, 1)).credit.reminders_muted
+    assert service.toggle_mute_selected() is False

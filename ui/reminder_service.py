@@ -1,0 +1,226 @@
+"""Reminders in the running app: the scheduler, the notifier chain, the tray, the settings dialog, snooze and mute.
+
+`install_reminders(window)` attaches everything to the main window through its seams
+(`ledger_opened`, `ledger_changed`, `add_banner`, `settings_action`, `edit_menu`,
+`credit_actions`), so the window itself knows nothing about reminders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QInputDialog
+
+from ledger import clock
+from ledger.notify import Delivery, Notification, Notifier, NotifierChain, PlyerNotifier
+from ledger.reminders import mute, snooze
+from ledger.settings import Settings, load_settings, save_settings
+from ui.autostart import set_start_at_login
+from ui.notifiers import BannerNotifier, TrayNotifier
+from ui.reminder_scheduler import ReminderScheduler
+from ui.settings_dialog import SettingsDialog
+from ui.tray import ReminderTray
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+TEST_NOTIFICATION = Notification(
+    title="Credit Ledger", body="This is how a reminder looks: the credit, the money left and the days left."
+)
+STATUS_MS = 8_000
+
+
+class ReminderService(QObject):
+    """Everything about reminders in the running app, attached to one main window."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        now: Callable[[], datetime] = clock.now,
+        desktop: Notifier | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.now = now
+        self.quitting = False
+        self.desktop = desktop or PlyerNotifier()
+        self.tray = ReminderTray(window.windowIcon(), self)
+        self.tray_notifier = TrayNotifier(self.tray.icon)
+        self.banner = BannerNotifier(window.add_banner)
+        self.scheduler = ReminderScheduler(lambda: window.ledger, self.chain_for, now, self)
+        self.scheduler.expiring_count_changed.connect(self.tray.set_count)
+        self.tray.open_requested.connect(self.show_window)
+        self.tray.check_requested.connect(self.scheduler.reconcile)
+        self.tray.pause_toggled.connect(self.set_paused)
+        self.tray.quit_requested.connect(self.quit)
+        window.ledger_opened.connect(self.start)
+        window.ledger_changed.connect(lambda _change: self.scheduler.reconcile())
+        window.settings_action.triggered.connect(self.open_settings)
+        self._add_credit_actions()
+        window.installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    # --- the notifier chain -----------------------------------------------------------------
+
+    def chain_for(self, settings: Settings) -> NotifierChain:
+        """Desktop, then tray, then banner; with notifications off only the in-app banner remains."""
+        channels: list[Notifier] = [self.desktop, self.tray_notifier] if settings.notifications_enabled else []
+        return NotifierChain([*channels, self.banner])
+
+    def send_test_notification(self, settings: Settings | None = None) -> Delivery:
+        """Show a sample notification through the chain and say in the status bar which channel showed it."""
+        ledger = self.window.ledger
+        chosen = settings or (load_settings(ledger) if ledger is not None else Settings())
+        delivery = self.chain_for(chosen).deliver(TEST_NOTIFICATION)
+        where = {"desktop": "as a desktop notification", "tray": "by the tray icon", "banner": "in this window"}
+        self.window.statusBar().showMessage(
+            f"Test notification shown {where.get(delivery.channel or '', '')}", STATUS_MS
+        )
+        return delivery
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Show the tray icon and start scheduling (delivering what was missed while the app was closed)."""
+        ledger = self.window.ledger
+        if ledger is not None:
+            self.tray.set_paused(load_settings(ledger).reminders_paused)
+        if self.tray.show():
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                # Hidden in the tray is still running: only Quit ends the app.
+                app.setQuitOnLastWindowClosed(False)
+        self.scheduler.start()
+
+    def shutdown(self) -> None:
+        """Stop the scheduler and take the icon off the tray."""
+        self.scheduler.stop()
+        self.tray.dispose()
+
+    def show_window(self) -> None:
+        """Bring the window back from the tray."""
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def quit(self) -> None:
+        """Quit for real, from the tray menu."""
+        self.quitting = True
+        self.window.close()
+        QApplication.quit()
+
+    def keeps_running_in_tray(self) -> bool:
+        """Closing the window hides it when a tray icon is shown and the user wants that."""
+        ledger = self.window.ledger
+        wanted = load_settings(ledger).close_to_tray if ledger is not None else True
+        return wanted and self.tray.icon.isVisible() and not self.quitting
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Closing the window hides it in the tray instead, where a tray exists; otherwise the app quits."""
+        if watched is self.window and event.type() == QEvent.Type.Close and self.keeps_running_in_tray():
+            event.ignore()
+            self.window.hide()
+            return True
+        if watched is self.window and event.type() == QEvent.Type.Close and self.tray.icon.isVisible():
+            QApplication.quit()  # the tray kept the app alive so far; without it, closing means quitting
+        return super().eventFilter(watched, event)
+
+    # --- settings -------------------------------------------------------------------------
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause or resume reminders (stored), then look again."""
+        ledger = self.window.ledger
+        if ledger is None:
+            return
+        save_settings(ledger, replace(load_settings(ledger), reminders_paused=paused))
+        self.tray.set_paused(paused)
+        self.scheduler.reconcile()
+
+    def open_settings(self) -> SettingsDialog | None:
+        """Open the settings dialog; on OK store the settings, write the autostart entry, and replan."""
+        ledger = self.window.ledger
+        if ledger is None:
+            return None
+        dialog = SettingsDialog(load_settings(ledger), self.window)
+        dialog.test_requested.connect(lambda: self.send_test_notification(dialog.chosen()))
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.chosen()))
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, settings: Settings) -> Settings:
+        """Store the settings and act on them: the autostart entry, the tray's pause state, a new plan."""
+        ledger = self.window.ledger
+        if ledger is None:
+            return settings
+        stored = save_settings(ledger, settings)
+        set_start_at_login(stored.start_at_login)
+        self.window.expiring_within = stored.expiring_within
+        self.tray.set_paused(stored.reminders_paused)
+        self.scheduler.reconcile()
+        return stored
+
+    # --- per credit: snooze and mute --------------------------------------------------------
+
+    def _add_credit_actions(self) -> None:
+        menu = self.window.edit_menu
+        menu.addSeparator()
+        self.snooze_action = QAction("Snooze reminders…", self.window)
+        self.snooze_action.setToolTip("Remind me again about this credit in a few days")
+        self.snooze_action.triggered.connect(self._ask_and_snooze)
+        self.mute_action = QAction("Mute / unmute reminders", self.window)
+        self.mute_action.setToolTip("Never remind me about this credit (again)")
+        self.mute_action.triggered.connect(self.toggle_mute_selected)
+        for key, action in (("snooze", self.snooze_action), ("mute", self.mute_action)):
+            action.setEnabled(False)
+            menu.addAction(action)
+            # The window enables its credit actions whenever a credit is selected.
+            self.window.credit_actions[key] = action
+
+    def _ask_and_snooze(self) -> None:
+        self.snooze_selected()
+
+    def snooze_selected(self, days: int | None = None) -> bool:
+        """Hold the selected credit's reminders and remind again in `days` days (asked when not given)."""
+        credit_id, ledger = self.window.selected_credit_id(), self.window.ledger
+        if credit_id is None or ledger is None:
+            return False
+        if days is None:
+            days, ok = QInputDialog.getInt(
+                self.window, "Snooze reminders", "Remind me again about this credit in how many days?", 3, 1, 365
+            )
+            if not ok:
+                return False
+        snooze(ledger, credit_id, self.now().date() + timedelta(days=days))
+        self.window.refresh_credit(credit_id, "snoozed")
+        self.window.statusBar().showMessage(f"Reminders for this credit snoozed for {days} days", STATUS_MS)
+        return True
+
+    def toggle_mute_selected(self) -> bool | None:
+        """Mute the selected credit's reminders, or bring them back; returns the new muted state."""
+        credit_id, ledger = self.window.selected_credit_id(), self.window.ledger
+        if credit_id is None or ledger is None:
+            return None
+        muted = not ledger.detail(credit_id, self.now().date()).credit.reminders_muted
+        mute(ledger, credit_id, muted)
+        self.window.refresh_credit(credit_id, "muted" if muted else "unmuted")
+        self.window.statusBar().showMessage(
+            "Reminders for this credit muted" if muted else "Reminders for this credit are back on", STATUS_MS
+        )
+        return muted
+
+
+def install_reminders(
+    window: MainWindow, *, now: Callable[[], datetime] = clock.now, background: bool = False
+) -> ReminderService:
+    """Attach reminders to the main window; with `background`, the window hides in the tray once it is there."""
+    service = ReminderService(window, now)
+    if background:
+        window.ledger_opened.connect(lambda: window.hide() if service.tray.icon.isVisible() else None)
+    return service
