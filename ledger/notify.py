@@ -112,7 +112,8 @@ class NotifierChain:
             try:
                 notifier.notify(notification)
             except Exception as error:  # a broken channel must never lose a reminder: try the next one
-                log.warning("notification channel %s failed: %s", notifier.channel, error)
+                # Reported to the caller in the Delivery; logged quietly so a command still prints one line.
+                log.info("notification channel %s failed: %s", notifier.channel, error)
                 failures.append((notifier.channel, str(error)))
                 continue
             return Delivery(channel=notifier.channel, failures=tuple(failures))
