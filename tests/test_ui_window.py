@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from ledger.store import Ledger, NewCredit
 from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
-from ui.credit_table import COL_BALANCE, COL_STATUS, COL_TITLE, RECORD_ROLE
+from ui.credit_table import COL_BALANCE, COL_EXPIRES, COL_STATUS, COL_TITLE, RECORD_ROLE
 from ui.dialogs.credit_dialog import CreditDialog
 from ui.dialogs.movement_dialog import MovementDialog
 from ui.main_window import PAGE_CREDITS, PAGE_EMPTY, MainWindow
@@ -238,12 +238,12 @@ def test_window_geometry_and_column_widths_are_remembered(
     settings_path = tmp_path / "s.ini"
     first = make_window(qtbot, ledger_path, settings_path)
     first.resize(700, 510)
-    first.table.setColumnWidth(COL_TITLE, 333)
+    first.table.setColumnWidth(COL_EXPIRES, 133)
     first.close()
     first.close_ledger()
     assert QSettings(str(settings_path), QSettings.Format.IniFormat).contains("window/geometry")
     second = make_window(qtbot, ledger_path, settings_path)
-    assert second.table.columnWidth(COL_TITLE) == 333
+    assert second.table.columnWidth(COL_EXPIRES) == 133
     assert second.size().width() == 700
     second.close_ledger()
 

@@ -96,10 +96,7 @@ class CreditActions(QObject):
 
     def _clear_filters_for_new(self) -> None:
         # A new credit hidden by an old search would look like a lost one.
-        window = self.window
-        window.search.clear()
-        window.status_filter.setCurrentIndex(0)
-        window.source_filter.setCurrentIndex(0)
+        self.window.filter_feedback.clear_filters()
 
     def edit(self) -> None:
         """Open the edit dialog for the selected credit."""

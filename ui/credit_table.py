@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -96,8 +97,8 @@ class CreditTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column == COL_DAYS_LEFT and row[STATUS] in ("active", "expiring"):
-                return days_left_color(row[DAYS_LEFT])
+            if column == COL_DAYS_LEFT and row[STATUS] == "expiring":
+                return days_left_color(row[DAYS_LEFT], row[STATUS])
             return MUTED if row[STATUS] in _MUTED_STATUSES else None
         if role == Qt.ItemDataRole.FontRole:
             return self._muted_font if row[STATUS] in _MUTED_FONT_STATUSES else None
@@ -163,6 +164,22 @@ class CreditTableModel(QAbstractTableModel):
     def all_rows(self) -> list[tuple[Any, ...]]:
         """Every loaded row, filtered or not (for the overview)."""
         return self._rows
+
+    def widest_balance(self) -> str:
+        """The balance text that needs the most room (the largest balance), so its column can fit it."""
+        if not self._rows:
+            return ""
+        return self._text(max(self._rows, key=itemgetter(BALANCE)), COL_BALANCE)
+
+    def is_filtered(self) -> bool:
+        """Is a search, a status or a source filter narrowing the list?"""
+        return bool(self._search) or self._status is not None or self._source is not None
+
+    def hidden_archived_count(self) -> int:
+        """Archived credits left out by "All" (they are put away on purpose)."""
+        if self.is_filtered():
+            return 0
+        return len(self._rows) - len(self._shown)
 
     def total_count(self) -> int:
         """How many credits are loaded, filtered or not."""

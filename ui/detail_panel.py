@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ledger.money import format_money, from_minor
 from ui.eligibility_view import EligibilityView
 from ui.labels import ENTRY_LABELS, SOURCE_LABELS, STATUS_LABELS, days_left_color, days_left_text
+from ui.text_fit import ElidedLabel, breakable
 
 
 class DetailPanel(QScrollArea):
@@ -38,7 +39,7 @@ class DetailPanel(QScrollArea):
         self.setAccessibleName("Credit details")
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(360)
+        self.setMinimumWidth(330)
         self.credit_id: int | None = None
         # Two pages shown one at a time; not a QStackedWidget, which would hide the
         # height-for-width of the wrapped labels and clip the reasons.
@@ -66,7 +67,7 @@ class DetailPanel(QScrollArea):
         self.title_label.setObjectName("detailTitle")
         self.title_label.setWordWrap(True)
         layout.addWidget(self.title_label)
-        self.subtitle_label = QLabel()
+        self.subtitle_label = ElidedLabel()
         self.subtitle_label.setObjectName("hint")
         layout.addWidget(self.subtitle_label)
 
@@ -80,7 +81,7 @@ class DetailPanel(QScrollArea):
         self.expiry_label.setAccessibleName("Expiry")
         self.status_label = QLabel()
         self.status_label.setAccessibleName("Status")
-        self.reference_label = QLabel()
+        self.reference_label = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
         self.reference_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.categories_label = QLabel()
         self.categories_label.setWordWrap(True)
@@ -111,6 +112,8 @@ class DetailPanel(QScrollArea):
             (self.archive_button, self.archive_requested),
         ):
             button.clicked.connect(signal.emit)
+            # Below the style's 80 px minimum, so the four fit the panel at its narrowest.
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 16)
             buttons.addWidget(button)
         layout.addLayout(buttons)
 
@@ -127,8 +130,15 @@ class DetailPanel(QScrollArea):
         self.history.verticalHeader().setVisible(False)
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.history.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
-        self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.history.setMinimumHeight(120)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.history.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.history.setWordWrap(False)
+        # Date, what and amount take what they need; the note takes the rest and elides. These are
+        # modes, not one-off widths, so a refresh can never leave the note column narrow.
+        header = self.history.horizontalHeader()
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.history)
         layout.addStretch(1)
         return page
@@ -143,10 +153,13 @@ class DetailPanel(QScrollArea):
         """Show a `ledger.store.CreditDetail` and (when rules are available) its `Evaluation`."""
         credit = detail.credit
         currency = credit.currency
-        self.credit_id = credit.id
         self.placeholder.hide()
         self.page.show()
-        self.title_label.setText(credit.title or SOURCE_LABELS.get(credit.source, credit.source))
+        if credit.id != self.credit_id:
+            # Another credit: start at its top, not where the last one was scrolled to.
+            self.verticalScrollBar().setValue(0)
+        self.credit_id = credit.id
+        self.title_label.setText(breakable(credit.title or SOURCE_LABELS.get(credit.source, credit.source)))
         self.subtitle_label.setText(
             f"{SOURCE_LABELS.get(credit.source, credit.source)} · {credit.merchant} {credit.region} · "
             f"received {credit.received_on.isoformat()}"
@@ -158,13 +171,13 @@ class DetailPanel(QScrollArea):
             self.expiry_label.setStyleSheet("")
         else:
             self.expiry_label.setText(f"{credit.expires_on.isoformat()} ({days_left_text(detail.days_left).lower()})")
-            color = days_left_color(detail.days_left)
+            color = days_left_color(detail.days_left, str(detail.status))
             self.expiry_label.setStyleSheet(f"color: {color.name()};" if color else "")
         status = str(detail.status)
         self.status_label.setText(STATUS_LABELS.get(status, status))
         self.reference_label.setText(credit.reference or "—")
-        self.categories_label.setText(", ".join(credit.categories) or "—")
-        self.notes_label.setText(credit.notes or "—")
+        self.categories_label.setText(breakable(", ".join(credit.categories)) or "—")
+        self.notes_label.setText(breakable(credit.notes) or "—")
         usable = status in ("active", "expiring")
         self.spend_button.setEnabled(usable)
         self.refund_button.setEnabled(status in ("active", "expiring", "used"))
@@ -194,8 +207,16 @@ class DetailPanel(QScrollArea):
                 item = QTableWidgetItem(text)
                 if column == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if column == 3 and text:
+                    item.setToolTip(text)
                 self.history.setItem(row, column, item)
-        self.history.resizeColumnsToContents()
+        # Tall enough for every entry (up to eight): the panel scrolls, the table inside it need not.
+        shown = min(max(len(entries), 1), 8)
+        rows_height = self.history.verticalHeader().defaultSectionSize() * shown
+        self.history.setFixedHeight(self.history.horizontalHeader().sizeHint().height() + rows_height + 4)
+        self.history.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded if len(entries) > shown else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
 
     def history_rows(self) -> list[tuple[str, ...]]:
         """The history as shown, newest first (for tests and screen readers)."""

@@ -14,11 +14,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.labels import OUTCOME_LABELS, USE_LABELS, VERDICT_LOOKS
+from ui.text_fit import breakable
 
 ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
 CHECKOUT_USES = ("amazon_gift_cards", "third_party_gift_cards", "general_purchases")
@@ -44,8 +46,12 @@ class VerdictRow(QWidget):
         self.icon_label.setFixedSize(20, 20)
         self.use_label = QLabel(USE_LABELS.get(use, use))
         self.use_label.setObjectName("useName")
+        self.use_label.setWordWrap(True)
         self.verdict_label = QLabel()
         self.verdict_label.setObjectName("verdict")
+        # The verdict is the answer: it keeps its whole width, the use's name wraps instead.
+        self.verdict_label.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
+        self.verdict_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.reason_label = QLabel()
         self.reason_label.setWordWrap(True)
         self.reason_label.setObjectName("reason")
@@ -66,7 +72,7 @@ class VerdictRow(QWidget):
         self.icon_label.setPixmap(icon(look.icon).pixmap(18, 18))
         self.verdict_label.setText(look.label)
         self.verdict_label.setStyleSheet(f"color: {look.color.name()}; font-weight: 600;")
-        self.reason_label.setText(reason)
+        self.reason_label.setText(breakable(reason))
         self.reason_label.setToolTip(f"Rule: {rule}")
         text = f"{USE_LABELS.get(self.use, self.use)}: {look.label}. {reason}"
         self.setAccessibleName(text)
@@ -88,6 +94,7 @@ class EligibilityView(QFrame):
         layout.addWidget(heading)
         self.rule_set_label = QLabel()
         self.rule_set_label.setObjectName("hint")
+        self.rule_set_label.setWordWrap(True)
         layout.addWidget(self.rule_set_label)
         self.rows: dict[str, VerdictRow] = {}
         for use in USE_LABELS:
@@ -119,6 +126,8 @@ class EligibilityView(QFrame):
         line = QHBoxLayout()
         self.use_choice = QComboBox()
         self.use_choice.setAccessibleName("Use tried at checkout")
+        self.use_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.use_choice.setMinimumContentsLength(12)
         for use in CHECKOUT_USES:
             self.use_choice.addItem(USE_LABELS[use], use)
         line.addWidget(self.use_choice, 1)
@@ -148,10 +157,10 @@ class EligibilityView(QFrame):
             row = self.rows.get(str(answer.use))
             if row is not None:
                 row.show_verdict(str(answer.verdict), answer.reason, answer.rule)
-        self.rule_set_label.setText(f"Based on: {evaluation.rule_set}")
+        self.rule_set_label.setText(breakable(f"Based on: {evaluation.rule_set}"))
         self.forfeited_label.setText(forfeited_text)
         self.forfeited_label.setVisible(bool(forfeited_text))
-        items = "".join(f"<li>{_escape(advice.text)}</li>" for advice in evaluation.advice)
+        items = "".join(f"<li>{_escape(breakable(advice.text))}</li>" for advice in evaluation.advice)
         self.advice_label.setText(f"<ul>{items}</ul>" if items else "No advice for this credit.")
 
     def set_checkout_enabled(self, enabled: bool) -> None:

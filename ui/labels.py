@@ -67,7 +67,14 @@ VERDICT_LOOKS: dict[str, VerdictLook] = {
 MUTED = QColor("#8a8f98")
 URGENT = QColor("#b3261e")
 SOON = QColor("#b35900")
-WARM = QColor("#9a6700")
+URGENT_WITHIN_DAYS = 7
+
+# What checkout was tried for, as the subject of a sentence ("Amazon gift cards were offered at checkout").
+CHECKOUT_SUBJECTS: dict[str, str] = {
+    "general_purchases": "Everyday purchases",
+    "amazon_gift_cards": "Amazon gift cards",
+    "third_party_gift_cards": "Other brands' gift cards",
+}
 
 
 def days_left_text(days: int | None) -> str:
@@ -81,16 +88,11 @@ def days_left_text(days: int | None) -> str:
     return "1 day" if days == 1 else f"{days} days"
 
 
-def days_left_color(days: int | None) -> QColor | None:
-    """Red in the last week, orange within a month, amber within two; None when there is time."""
-    if days is None:
-        return None
-    if days < 0:
+def days_left_color(days: int | None, status: str) -> QColor | None:
+    """The colour follows the status, so colour and word never disagree: orange while the credit is
+    expiring (within the expiring window), red in its last week, muted once expired, none otherwise."""
+    if status == "expired":
         return MUTED
-    if days <= 7:
-        return URGENT
-    if days <= 30:
-        return SOON
-    if days <= 60:
-        return WARM
-    return None
+    if status != "expiring" or days is None:
+        return None
+    return URGENT if days <= URGENT_WITHIN_DAYS else SOON

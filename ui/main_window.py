@@ -32,9 +32,11 @@ from PySide6.QtWidgets import (
 
 from ledger import clock
 from ledger.status import EXPIRING_WITHIN_DAYS
+from ui.column_fit import ColumnFit
 from ui.credit_table import COL_TITLE, CreditProxy, CreditTableModel
 from ui.detail_panel import DetailPanel
 from ui.empty_state import EmptyState
+from ui.filter_feedback import FilterFeedback
 from ui.help_panel import HelpPanel
 from ui.labels import SOURCE_LABELS, STATUS_LABELS
 from ui.menus import build_menus
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
         self._build()
         self.actions_: CreditActions | None = None
         restore_window(self, self.settings, self.table.horizontalHeader())
+        self.column_fit.apply_modes()
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -123,6 +126,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_help()
         build_menus(self)
+        self.filter_feedback = FilterFeedback(self)
 
     def _credits_page(self) -> QWidget:
         self.table = QTableView()
@@ -138,10 +142,8 @@ class MainWindow(QMainWindow):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setHighlightSections(False)
-        for column, width in enumerate((80, 230, 100, 85, 74, 88, 72, 70)):
-            self.table.setColumnWidth(column, width)
+        self.column_fit = ColumnFit(self.table, self.model)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.doubleClicked.connect(lambda _index: self._act("edit"))
         self.detail = DetailPanel()
@@ -151,7 +153,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([810, 470])
+        splitter.setSizes([840, 440])
         self.splitter = splitter
         return splitter
 
@@ -252,7 +254,6 @@ class MainWindow(QMainWindow):
         self._after_change()
         if self.detail.credit_id is None or not self.select_credit(self.detail.credit_id):
             self._select_most_urgent()
-        self.loading_label.setText(f"{self.model.total_count():,} credits · {self.path}")
 
     def refresh_credit(self, credit_id: int, kind: str) -> None:
         """Update one credit's row and the panels after a change, then tell listeners."""
@@ -268,7 +269,7 @@ class MainWindow(QMainWindow):
         self.summary.show_rows(self.model.all_rows(), self.today())
         if self._overview is not None and self.tabs.currentIndex() == 1:
             self._overview.show_rows(self.model.all_rows(), self.today())
-        self.loading_label.setText(f"{self.model.total_count():,} credits")
+        self.column_fit.fit_money()
 
     def _select_most_urgent(self) -> None:
         # Start where attention is needed: the usable credit closest to its expiry date.
