@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtCore import QDate, QPoint
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from tests.ui_helpers import OFFSCREEN_NOISE, TODAY
@@ -109,7 +109,7 @@ def movement(qtbot: QtBot, kind: str, limit: str = "20.00") -> MovementDialog:
 
 
 MOVEMENT_CASES: list[tuple[str, str, Callable[[MovementDialog], None], str, str]] = [
-    ("empty amount", "spend", lambda d: d.amount.setText(""), "amount", "enter an amount"),
+    ("emptied amount", "spend", lambda d: (d.amount.setText("1"), d.amount.setText("")), "amount", "enter an amount"),
     ("junk amount", "spend", lambda d: d.amount.setText("1,5x"), "amount", "not an amount"),
     ("overspend", "spend", lambda d: d.amount.setText("20.01"), "amount", "cannot be overspent"),
     ("refund more than spent", "refund", lambda d: d.amount.setText("25"), "amount", "no more can be refunded"),
@@ -138,3 +138,48 @@ def test_spending_the_whole_balance_is_allowed(qtbot: QtBot) -> None:
     form.amount.setText("20.00")
     assert ok_enabled(form)
     assert form.value()[0] == Decimal("20.00")
+
+
+def test_a_fresh_add_form_shows_no_error_until_a_field_is_touched(qtbot: QtBot) -> None:
+    form = CreditDialog(None, TODAY)
+    qtbot.addWidget(form)
+    assert not ok_enabled(form)
+    assert all(error.isHidden() for error in form.errors.values())
+    form.amount.setFocus()
+    form.amount.editingFinished.emit()
+    assert not form.errors["amount"].isHidden()
+    assert "enter the amount" in form.errors["amount"].text().lower()
+
+
+def test_a_typed_date_is_taken_exactly_or_refused_never_changed(qtbot: QtBot, dialog: CreditDialog) -> None:
+    dialog.has_expiry.setChecked(True)
+    dialog.received.line.setText("2024-01-05")
+    dialog.expires.line.clear()
+    qtbot.keyClicks(dialog.expires.line, "2024-02-29")
+    assert dialog.expires.line.text() == "2024-02-29"
+    assert dialog.expires.understood.text() == "Thursday 29 February 2024"
+    assert ok_enabled(dialog)
+    assert dialog.value().expires_on == date(2024, 2, 29)
+    dialog.expires.line.setText("2025-02-29")
+    assert not ok_enabled(dialog)
+    assert dialog.expires.line.text() == "2025-02-29"
+    assert "not a day in the calendar" in dialog.errors["expires"].text()
+    assert dialog.expires.understood.text() == ""
+
+
+def test_the_spend_dialog_names_the_credit_and_makes_room_for_its_error(qtbot: QtBot) -> None:
+    form = MovementDialog(None, kind="spend", currency="USD", limit=Decimal("92000000000.00"),
+                          received_on=TODAY - timedelta(days=10), today=TODAY, title="Birthday gift card")
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    assert form.credit_label.text() == "Birthday gift card"
+    assert form.limit_label.text() == "Balance: $92,000,000,000.00"
+    assert form.note.width() >= form.note.fontMetrics().horizontalAdvance(form.note.placeholderText())
+    form.amount.setText("92000000000.01")
+    QApplication.processEvents()
+    error = form.amount_error
+    assert error.isVisible() and "more than the balance" in error.text()
+    assert error.height() >= error.heightForWidth(error.width())
+    bottom = error.mapTo(form, QPoint(0, error.height())).y()
+    assert bottom <= form.on.mapTo(form, QPoint(0, 0)).y()

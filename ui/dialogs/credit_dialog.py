@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from ledger.errors import LedgerError
 from ledger.money import check_currency, known_currencies, parse_amount
 from ledger.store import MAX_NAME, NewCredit
+from ui.dialogs.date_field import DateField
 from ui.dialogs.validation import FieldError, Validator, with_error
 from ui.labels import SOURCE_LABELS
 
@@ -89,14 +89,14 @@ class CreditDialog(QDialog):
             self.source.addItem(label, source)
         self._row(form, "Source", "source", self.source, None)
         self.title = self._line("Title", "e.g. Refund for order 113-…, or Birthday gift card")
-        self._row(form, "Title", "title", self.title, lambda: self._length(self.title, "The title"))
+        self._row(form, "Title", "title", self.title, lambda: self._length(self.title, "The title"), self.title)
         self.merchant = self._line("Merchant", "")
         self.merchant.setText("Amazon")
-        self._row(form, "Merchant", "merchant", self.merchant, self._merchant_problem)
+        self._row(form, "Merchant", "merchant", self.merchant, self._merchant_problem, self.merchant)
         self.region = self._line("Region", "Two-letter country code: US, GB, DE…")
         self.region.setText("US")
         self.region.setMaxLength(2)
-        self._row(form, "Region", "region", self.region, self._region_problem)
+        self._row(form, "Region", "region", self.region, self._region_problem, self.region)
 
         money = QHBoxLayout()
         self.amount = self._line("Amount", "e.g. 25.00")
@@ -112,39 +112,44 @@ class CreditDialog(QDialog):
         money_box = QWidget()
         money_box.setLayout(money)
         money.setContentsMargins(0, 0, 0, 0)
-        self._row(form, "Amount", "amount", money_box, self._amount_problem)
+        self._row(form, "Amount", "amount", money_box, self._amount_problem, self.amount, self.currency)
         self.errors["currency"] = FieldError("Currency")
         form.addRow("", self.errors["currency"])
-        self.validator.add(self.errors["currency"], self._currency_problem)
+        self.validator.add(self.errors["currency"], self._currency_problem, self.currency)
 
-        self.received = QDateEdit(_qdate(today))
-        self.received.setCalendarPopup(True)
-        self.received.setDisplayFormat("yyyy-MM-dd")
-        self.received.setAccessibleName("Date received")
-        self._row(form, "Received on", "received", self.received, self._received_problem)
+        self.received = DateField(today, "Date received")
+        self._row(form, "Received on", "received", self.received, self._received_problem, self.received)
         expiry = QHBoxLayout()
         expiry.setContentsMargins(0, 0, 0, 0)
         self.has_expiry = QCheckBox("Expires on")
         self.has_expiry.setAccessibleName("Has an expiry date")
-        self.expires = QDateEdit(_qdate(today))
-        self.expires.setCalendarPopup(True)
-        self.expires.setDisplayFormat("yyyy-MM-dd")
-        self.expires.setAccessibleName("Expiry date")
+        self.expires = DateField(today, "Expiry date")
         self.expires.setEnabled(False)
         self.has_expiry.toggled.connect(self.expires.setEnabled)
         expiry.addWidget(self.has_expiry)
         expiry.addWidget(self.expires, 1)
         expiry_box = QWidget()
         expiry_box.setLayout(expiry)
-        self._row(form, "Expiry", "expires", expiry_box, self._expiry_problem)
+        self._row(
+            form, "Expiry", "expires", expiry_box, self._expiry_problem, self.has_expiry, self.expires, self.received
+        )
 
         self.reference = self._line("Reference", "Order number, gift card ending, offer name")
-        self._row(form, "Reference", "reference", self.reference, lambda: self._length(self.reference, "The reference"))
+        self._row(
+            form, "Reference", "reference", self.reference, lambda: self._length(self.reference, "The reference"),
+            self.reference,
+        )
         self.categories = self._line("Eligible categories", "Promotional credits: e.g. Books, Kindle eBooks")
-        self._row(form, "Categories", "categories", self.categories, lambda: categories_problem(self.categories.text()))
+        self._row(
+            form, "Categories", "categories", self.categories, lambda: categories_problem(self.categories.text()),
+            self.categories,
+        )
         self.claim_code = self._line("Claim code", "Kept private; shown masked")
         self.claim_code.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
-        self._row(form, "Claim code", "claim_code", self.claim_code, lambda: self._length(self.claim_code, "The code"))
+        self._row(
+            form, "Claim code", "claim_code", self.claim_code, lambda: self._length(self.claim_code, "The code"),
+            self.claim_code,
+        )
         self.terms = QPlainTextEdit()
         self.terms.setAccessibleName("Terms")
         self.terms.setPlaceholderText("The fine print, if the credit came with any")
@@ -158,6 +163,7 @@ class CreditDialog(QDialog):
 
         if existing is not None:
             self._fill(existing, amount)
+            self.validator.touch_all()
         for signal in (
             self.title.textChanged, self.merchant.textChanged, self.region.textChanged, self.amount.textChanged,
             self.currency.textChanged, self.reference.textChanged, self.categories.textChanged,
@@ -175,12 +181,12 @@ class CreditDialog(QDialog):
         line.setPlaceholderText(placeholder)
         return line
 
-    def _row(self, form: QFormLayout, label: str, key: str, field: QWidget, check: Any) -> None:
+    def _row(self, form: QFormLayout, label: str, key: str, field: QWidget, check: Any, *touched_by: QWidget) -> None:
         error = FieldError(label)
         self.errors[key] = error
         form.addRow(label, with_error(field, error))
         if check is not None:
-            self.validator.add(error, check)
+            self.validator.add(error, check, *touched_by)
 
     def _fill(self, credit: Any, amount: Decimal | None) -> None:
         self.source.setCurrentIndex(max(0, self.source.findData(credit.source)))
@@ -244,12 +250,20 @@ class CreditDialog(QDialog):
         return ""
 
     def _received_problem(self) -> str:
-        if _date(self.received.date()) > self.today:
+        received = self.received.day()
+        if received is None:
+            return self.received.problem()
+        if received > self.today:
             return "The date received cannot be in the future."
         return ""
 
     def _expiry_problem(self) -> str:
-        if self.has_expiry.isChecked() and _date(self.expires.date()) < _date(self.received.date()):
+        if not self.has_expiry.isChecked():
+            return ""
+        expires, received = self.expires.day(), self.received.day()
+        if expires is None:
+            return self.expires.problem()
+        if received is not None and expires < received:
             return "The expiry date is before the date received."
         return ""
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ledger.errors import LedgerError
 from ledger.money import format_money, parse_amount
+from ui.dialogs.date_field import DateField
 from ui.dialogs.validation import FieldError, Validator, with_error
+from ui.text_fit import breakable
 
 
 class MovementDialog(QDialog):
@@ -36,12 +37,19 @@ class MovementDialog(QDialog):
         spend = kind == "spend"
         self.setWindowTitle(f"{'Spend from' if spend else 'Refund onto'} {title}")
         self.setObjectName("movementDialog")
+        # Wide enough for the note's placeholder and for most errors on one line.
+        self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         what = "Balance" if spend else "Spent so far"
-        intro = QLabel(f"{what}: {format_money(limit, currency)}")
-        intro.setObjectName("hint")
-        layout.addWidget(intro)
+        self.credit_label = QLabel(breakable(title))
+        self.credit_label.setObjectName("detailTitle")
+        self.credit_label.setWordWrap(True)
+        layout.addWidget(self.credit_label)
+        self.limit_label = QLabel(f"{what}: {format_money(limit, currency)}")
+        self.limit_label.setObjectName("hint")
+        layout.addWidget(self.limit_label)
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         layout.addLayout(form)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._accept_if_valid)
@@ -53,14 +61,11 @@ class MovementDialog(QDialog):
         self.amount.setPlaceholderText("e.g. 12.50")
         self.amount_error = FieldError("Amount")
         form.addRow(f"Amount ({currency})", with_error(self.amount, self.amount_error))
-        self.validator.add(self.amount_error, self._amount_problem)
-        self.on = QDateEdit(QDate(today.year, today.month, today.day))
-        self.on.setCalendarPopup(True)
-        self.on.setDisplayFormat("yyyy-MM-dd")
-        self.on.setAccessibleName("Date")
+        self.validator.add(self.amount_error, self._amount_problem, self.amount)
+        self.on = DateField(today, "Date")
         self.on_error = FieldError("Date")
         form.addRow("On", with_error(self.on, self.on_error))
-        self.validator.add(self.on_error, self._date_problem)
+        self.validator.add(self.on_error, self._date_problem, self.on)
         self.note = QLineEdit()
         self.note.setAccessibleName("Note")
         self.note.setPlaceholderText("What it was for (optional)")
@@ -85,7 +90,9 @@ class MovementDialog(QDialog):
         return ""
 
     def _date_problem(self) -> str:
-        day = self.on_date()
+        day = self.on.day()
+        if day is None:
+            return self.on.problem()
         if day > self.today:
             return "The date cannot be in the future."
         if day < self.received_on:
@@ -101,9 +108,10 @@ class MovementDialog(QDialog):
             self.accept()
 
     def on_date(self) -> date:
-        """The chosen date."""
-        value = self.on.date()
-        return date(value.year(), value.month(), value.day())
+        """The chosen date (valid once OK was pressed)."""
+        day = self.on.day()
+        assert day is not None
+        return day
 
     def value(self) -> tuple[Decimal, date, str]:
         """Amount, date and note as entered (valid once OK was pressed)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 Check = Callable[[], str]
 
@@ -37,23 +37,64 @@ def with_error(field: QWidget, error: FieldError) -> QWidget:
 
 
 class Validator:
-    """Runs every field's check, shows each problem under its field and enables OK only when all pass."""
+    """Runs every field's check and enables OK only when all pass; a problem is shown under its field
+    only once the user has touched that field (edited it or left it), never on a fresh form."""
 
     def __init__(self, buttons: QDialogButtonBox) -> None:
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self._checks: list[tuple[FieldError, Check]] = []
+        self._touched: set[int] = set()
 
-    def add(self, error: FieldError, check: Check) -> None:
-        """Register a field's check; it returns the problem in words, or '' when the input is fine."""
+    def add(self, error: FieldError, check: Check, *fields: QWidget) -> None:
+        """Register a field's check (it returns the problem in words, or '' when the input is fine) and
+        the widgets whose editing makes its problem worth showing."""
         self._checks.append((error, check))
+        for field in fields:
+            self.watch(error, field)
+
+    def watch(self, error: FieldError, field: QWidget) -> None:
+        """Show `error` once `field` has been edited or left."""
+        key = id(error)
+
+        def touched(*_args: object) -> None:
+            if key not in self._touched:
+                self._touched.add(key)
+                self.run()
+
+        for name in ("textChanged", "editingFinished", "dateChanged", "toggled", "currentIndexChanged"):
+            signal = getattr(field, name, None)
+            if signal is not None:
+                signal.connect(touched)
+        line = getattr(field, "line", None)
+        if isinstance(line, QLineEdit):
+            line.editingFinished.connect(touched)
+
+    def touch_all(self) -> None:
+        """Show every problem now (a form that starts from saved values)."""
+        self._touched.update(id(error) for error, _ in self._checks)
+        self.run()
 
     def run(self) -> list[str]:
         """Check everything now; returns the problems found."""
         problems = []
         for error, check in self._checks:
             problem = check()
-            error.show_problem(problem)
+            error.show_problem(problem if id(error) in self._touched else "")
             if problem:
                 problems.append(problem)
         self.ok.setEnabled(not problems)
+        self._make_room()
         return problems
+
+    def _make_room(self) -> None:
+        # A dialog does not grow by itself when a wrapped error line appears (Qt's top-level
+        # windows ignore height-for-width), so the line would overlap the next row or be clipped.
+        dialog = self.ok.window()
+        layout = dialog.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = dialog.width()
+        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        if needed > dialog.height():
+            dialog.resize(width, needed)
