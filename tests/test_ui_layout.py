@@ -131,3 +131,22 @@ def test_days_left_are_coloured_only_while_the_credit_is_expiring(
     assert cell.data(Qt.ItemDataRole.ForegroundRole) == color
     assert window.proxy.index(0, COL_STATUS).data() == ("Expiring" if color else "Active")
     window.close_ledger()
+
+
+def test_the_overview_chart_labels_bars_with_money_and_months_with_their_year(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    expires = TODAY + timedelta(days=40)
+    seed(ledger_path, NewCredit(source="rewards", currency="USD", amount="32.40", expires_on=expires))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.resize(800, 500)
+    overview = window.overview
+    settle(qtbot)
+    assert overview.bar_label_texts() == ["$32.40"]
+    months = overview.chart.axes(Qt.Orientation.Horizontal)[0].categories()
+    assert months[0].replace("<br>", " ") == "Mar 2025"
+    assert "<br>" in months[0]  # too narrow for "Mar 2025" side by side: the year goes underneath
+    window.resize(1280, 760)
+    settle(qtbot)
+    assert window.overview.chart.axes(Qt.Orientation.Horizontal)[0].categories()[0] == "Mar 2025"
+    window.close_ledger()

@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from ledger.editing import restore_credit, snapshot_credit, update_credit
 from ledger.errors import LedgerError
-from ledger.money import from_minor
+from ledger.money import format_money, from_minor
 from ledger.vocab import EntryKind
 from ui.dialogs.confirm import confirm
 from ui.dialogs.credit_dialog import CreditDialog
 from ui.dialogs.movement_dialog import MovementDialog
-from ui.labels import OUTCOME_LABELS, USE_LABELS
+from ui.labels import CHECKOUT_SUBJECTS, OUTCOME_LABELS, USE_LABELS
 from ui.undo import UndoHistory
 
 if TYPE_CHECKING:
@@ -162,7 +162,8 @@ class CreditActions(QObject):
             self._refused(error)
             return
         self.window.refresh_credit(credit_id, "checked")
-        self._say(f"Noted: {USE_LABELS.get(use, use).lower()} was {OUTCOME_LABELS.get(outcome, outcome)} at checkout")
+        subject = CHECKOUT_SUBJECTS.get(use, USE_LABELS.get(use, use))
+        self._say(f"Recorded: {subject} were {OUTCOME_LABELS.get(outcome, outcome)} at checkout")
 
     # --- archive, delete, undo --------------------------------------------------------------
 
@@ -172,7 +173,9 @@ class CreditActions(QObject):
         if credit_id is None:
             return
         archived = self.ledger.detail(credit_id, self.window.today()).credit.archived
+        row = self.window.model.row_of(credit_id)
         self._set_archived(credit_id, not archived)
+        self._select_near(row)
         text = "archive" if not archived else "unarchive"
         self.history.push(text, lambda: self._set_archived(credit_id, archived))
         self._say(f"Credit {text}d · Ctrl+Z to undo")
@@ -188,18 +191,33 @@ class CreditActions(QObject):
             return
         detail = self.ledger.detail(credit_id, self.window.today())
         name = detail.credit.title or detail.credit.merchant
+        loses = ""
+        if detail.balance > 0:
+            loses = f" Its balance of {format_money(detail.balance, detail.credit.currency)} goes with it."
 
         def really_delete() -> None:
             snapshot = snapshot_credit(self.ledger, credit_id)
+            row = self.window.model.row_of(credit_id)
             self.ledger.delete(credit_id)
             self.window.refresh_credit(credit_id, "deleted")
             self.window.detail.clear()
+            self._select_near(row)
             self.history.push("delete", lambda: self._restore(snapshot))
             self._say("Credit deleted · Ctrl+Z to undo")
 
-        self.confirmation = confirm(
-            self.window, "Delete credit", f"Delete “{name}” and its whole history?", "Delete", really_delete
-        )
+        question = f"Delete “{name}” and its whole history?{loses}\n\nYou can undo this with Ctrl+Z."
+        self.confirmation = confirm(self.window, "Delete credit", question, "Delete", really_delete)
+
+    def _select_near(self, row: int) -> None:
+        # The credit left the list: show the one that took its place (or the new last one), and give
+        # the table the keyboard, so Del, Ctrl+Z and the arrows work without a click first.
+        window = self.window
+        count = window.proxy.rowCount()
+        if row >= 0 and count and window.model.row_of(window.detail.credit_id or -1) < 0:
+            credit_id = window.proxy.credit_id(min(row, count - 1))
+            if credit_id is not None:
+                window.select_credit(credit_id)
+        window.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _restore(self, snapshot: object) -> None:
         credit_id = restore_credit(self.ledger, snapshot)  # type: ignore[arg-type]
@@ -209,7 +227,7 @@ class CreditActions(QObject):
         """Reverse the newest archive or delete (Ctrl+Z)."""
         text = self.history.undo()
         if text:
-            self._say(f"Undid {text}")
+            self._say(f"{text.capitalize()} undone")
 
     def _undo_text(self, text: str) -> None:
         self.window.undo_action.setEnabled(bool(text))

@@ -32,7 +32,10 @@ class EmptyState(QWidget):
         self.add_button.setAccessibleName("Add your first credit")
         self.add_button.clicked.connect(self.add_requested.emit)
         self.help_button = QPushButton("What kinds of credit are there?")
+        self.help_button.setObjectName("linkButton")
         self.help_button.setFlat(True)
+        self.help_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.help_button.setAccessibleName("What kinds of credit are there? Opens the help")
         self.help_button.clicked.connect(self.help_requested.emit)
         for widget in (title, text):
             layout.addWidget(widget)

@@ -20,9 +20,13 @@ they vary.</p>
 the app is cautious.</p>
 
 <h2>What the verdicts mean</h2>
-<p>✔ <b>Yes</b>: this use is allowed. ✔ <b>Likely</b>: it normally works.
-? <b>Check the terms</b>: it depends on the fine print or the store's current policy.
-! <b>Unlikely</b>: it normally does not work. ✖ <b>No</b>: it does not work.</p>
+<ul>
+<li>✔ <b>Yes</b>: this use is allowed.</li>
+<li>✔ <b>Likely</b>: it normally works.</li>
+<li>? <b>Check the terms</b>: it depends on the fine print or the store's current policy.</li>
+<li>! <b>Unlikely</b>: it normally does not work.</li>
+<li>✖ <b>No</b>: it does not work.</li>
+</ul>
 <p>What you saw at checkout beats any rule. If checkout did not offer your credit, or showed it
 grayed out, press the matching button under <i>I tried at checkout</i> and the answer becomes “No”.
 “Offered” never turns a caution into a promise: it may be temporary.</p>
@@ -33,7 +37,7 @@ use it before the date shown in <i>Days left</i>.</p>
 <table cellpadding="2">
 <tr><td><b>Ctrl+N</b></td><td>Add a credit</td></tr>
 <tr><td><b>Enter</b></td><td>Edit the selected credit</td></tr>
-<tr><td><b>Ctrl+S / Ctrl+R</b></td><td>Spend from it / refund onto it</td></tr>
+<tr><td><b>Ctrl+Shift+S / Ctrl+R</b></td><td>Spend from it / refund onto it</td></tr>
 <tr><td><b>Del</b></td><td>Archive it (again to unarchive)</td></tr>
 <tr><td><b>Shift+Del</b></td><td>Delete it (asks first)</td></tr>
 <tr><td><b>Ctrl+Z</b></td><td>Undo an archive or delete</td></tr>

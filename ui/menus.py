@@ -34,7 +34,7 @@ def build_menus(window: MainWindow) -> None:
     window.credit_actions = {}
     for key, text, shortcut in (
         ("edit", "Edit credit…", "Return"),
-        ("spend", "Spend…", "Ctrl+S"),
+        ("spend", "Spend…", "Ctrl+Shift+S"),
         ("refund", "Refund…", "Ctrl+R"),
         ("archive", "Archive / unarchive", "Del"),
         ("delete", "Delete…", "Shift+Del"),

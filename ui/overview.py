@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QPainter, QResizeEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGraphicsRectItem,
+    QGraphicsSimpleTextItem,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ledger.money import format_money
 from ledger.overview import Overview, overview_of
 
 BAR_COLOR = QColor("#c26a00")
+# Below this chart width twelve "Dec 2026" labels do not fit side by side.
+NARROW_CHART = 900
 
 
 class OverviewPanel(QWidget):
@@ -45,6 +57,10 @@ class OverviewPanel(QWidget):
         self.chart_view.setMinimumHeight(280)
         layout.addWidget(self.chart_view, 1)
         self.data: Overview | None = None
+        self._series: QBarSeries | None = None
+        self._bar_labels: list[tuple[int, Decimal, str]] = []
+        self._label_items: list[QGraphicsSimpleTextItem] = []
+        self.chart.plotAreaChanged.connect(lambda _area: self._place_bar_labels())
 
     def show_rows(self, rows: list[tuple[Any, ...]], today: date) -> None:
         """Recompute from the listed credits and redraw."""
@@ -92,6 +108,9 @@ class OverviewPanel(QWidget):
             self.figures.addWidget(QLabel("No usable credit."), 1, 0, 1, 3)
 
     def _draw_chart(self) -> None:
+        self._series = None
+        self._bar_labels = []
+        self._place_bar_labels()
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
@@ -108,11 +127,13 @@ class OverviewPanel(QWidget):
         bars.append([float(value) if value is not None else 0.0 for value in values])
         series = QBarSeries()
         series.append(bars)
-        series.setLabelsVisible(True)
-        series.setLabelsFormat("@value")
+        # QtCharts can only print a bar's value as a float ("32.4"); the labels are drawn by us, as money.
+        series.setLabelsVisible(False)
         self.chart.addSeries(series)
         months = QBarCategoryAxis()
-        months.append([month.month.strftime("%b %y") for month in data.months])
+        # Side by side twelve "Dec 2026" need about 900 px; narrower, the year goes under the month.
+        form = "%b %Y" if self.chart_view.width() >= NARROW_CHART else "%b<br>%Y"
+        months.append([month.month.strftime(form) for month in data.months])
         self.chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(months)
         amounts = QValueAxis()
@@ -123,6 +144,40 @@ class OverviewPanel(QWidget):
         amounts.setLabelFormat("%.0f" if amounts.max() >= 10 else "%.2f")
         self.chart.addAxis(amounts, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(amounts)
+        self._bar_labels = [
+            (index, value, format_money(value, currency)) for index, value in enumerate(values) if value
+        ]
+        self._series = series
+        self._place_bar_labels()
+
+    def bar_label_texts(self) -> list[str]:
+        """The money printed over the bars, left to right (for tests and screen readers)."""
+        return [item.text() for item in self._label_items]
+
+    def _place_bar_labels(self) -> None:
+        for item in self._label_items:
+            self.chart.scene().removeItem(item)
+        self._label_items = []
+        if self._series is None:
+            return
+        for index, value, text in self._bar_labels:
+            item = QGraphicsSimpleTextItem(text, self.chart)
+            # Over the grid lines, on the chart's own white, so a line never strikes through the figure.
+            item.setZValue(10)
+            box = item.boundingRect()
+            backdrop = QGraphicsRectItem(box.adjusted(-2, 0, 2, 0), item)
+            backdrop.setBrush(QColor("white"))
+            backdrop.setPen(Qt.PenStyle.NoPen)
+            backdrop.setFlag(QGraphicsRectItem.GraphicsItemFlag.ItemStacksBehindParent)
+            top = self.chart.mapToPosition(QPointF(index, float(value)), self._series)
+            item.setPos(top.x() - box.width() / 2, top.y() - box.height() - 2)
+            self._label_items.append(item)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        """Redraw for the new width: the month labels turn when they would not fit side by side."""
+        super().resizeEvent(event)
+        if self.data is not None:
+            self._draw_chart()
 
     def month_values(self, currency: str) -> list[str]:
         """The chart's values for a currency as decimal strings ('0' for none), for tests and screen readers."""
