@@ -47,6 +47,7 @@ class VerdictRow(QWidget):
         self.use_label = QLabel(USE_LABELS.get(use, use))
         self.use_label.setObjectName("useName")
         self.use_label.setWordWrap(True)
+        self.use_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.verdict_label = QLabel()
         self.verdict_label.setObjectName("verdict")
         # The verdict is the answer: it keeps its whole width, the use's name wraps instead.
