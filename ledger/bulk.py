@@ -25,7 +25,8 @@ from ledger.errors import LedgerError
 from ledger.models import Categories, UTCDateTime
 from ledger.money import check_currency, parse_amount, to_minor
 from ledger.settings import load_settings
-from ledger.store import MAX_NAME, MAX_TEXT, Ledger, NewCredit, _categories, _choice, _region, _text
+from ledger.store import Ledger
+from ledger.validation import MAX_NAME, MAX_TEXT, NewCredit, categories, choice, region, text
 from ledger.vocab import Source
 
 MAX_IMPORT_BYTES = 50_000_000
@@ -95,7 +96,7 @@ def _amount_minor(amount: str | Decimal, currency: str) -> int:
 
 
 def _category_tuple(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(_categories(values))
+    return tuple(categories(values))
 
 
 @dataclass(frozen=True)
@@ -104,9 +105,9 @@ class FieldChecks:
 
     currency: Callable[[str], str] = check_currency
     amount_minor: Callable[[str | Decimal, str], int] = _amount_minor
-    choice: Callable[[str, type[Source], str], str] = _choice
-    text: Callable[..., str] = _text
-    region: Callable[[str], str] = _region
+    choice: Callable[[str, type[Source], str], str] = choice
+    text: Callable[..., str] = text
+    region: Callable[[str], str] = region
     categories: Callable[[tuple[str, ...]], tuple[str, ...]] = _category_tuple
 
     def remembering(self) -> FieldChecks:
@@ -183,13 +184,13 @@ def check_credit_fields(
         field = "categories"
         categories = checks.categories(categories)
         field = "terms"
-        terms = checks.text(terms, "terms", MAX_TEXT)
+        terms = checks.text(terms, "terms", MAX_TEXT, multiline=True)
         field = "terms_url"
         terms_url = checks.text(terms_url, "terms URL", MAX_TEXT)
         field = "claim_code"
         claim_code = checks.text(claim_code, "claim code")
         field = "notes"
-        notes = checks.text(notes, "notes", MAX_TEXT)
+        notes = checks.text(notes, "notes", MAX_TEXT, multiline=True)
     except LedgerError as error:
         raise CreditFieldError(field, str(error)) from None
     return CheckedCredit(

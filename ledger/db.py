@@ -72,6 +72,22 @@ def _make_private(path: Path) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
+def check_usable(path: Path) -> None:
+    """Refuse, before anything is written, a path the ledger could not safely read and write.
+
+    SQLite's WAL mode writes two files beside the ledger, so its folder must be writable too.
+    """
+    if path.is_dir():
+        raise LedgerFileError(f"{path} is a folder, not a ledger file")
+    if path.exists() and not path.is_file():
+        raise LedgerFileError(f"{path} is not a regular file (a device or a pipe?); give the path of a ledger file")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise LedgerFileError(f"{path} is read-only or not yours; the ledger needs to read and write it")
+    folder = next((parent for parent in (path.parent, *path.parent.parents) if parent.exists()), None)
+    if folder is not None and not os.access(folder, os.W_OK | os.X_OK):
+        raise LedgerFileError(f"the folder {folder} is not writable; the ledger needs to write beside its file")
+
+
 def inspect_revision(path: Path) -> str | None:
     """The schema revision of an existing file (None for a new, empty one), refusing anything else.
 
@@ -176,6 +192,7 @@ def current_revision(engine: Engine) -> str | None:
 def open_database(path: Path) -> Engine:
     """Check, back up, migrate and open the ledger at `path`, creating it (privately) if new."""
     path = Path(path).expanduser()
+    check_usable(path)
     try:
         current = inspect_revision(path)
     except DamagedLedgerError as damage:

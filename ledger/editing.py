@@ -14,9 +14,10 @@ from sqlmodel import col, select
 
 from ledger.errors import CreditNotFound, LedgerError
 from ledger.models import CheckoutCheck, Credit, Entry, ReminderSent, utc_now
-from ledger.money import check_currency, from_minor, parse_amount, to_minor
-from ledger.store import MAX_TEXT, Ledger, NewCredit, _categories, _choice, _region, _text
-from ledger.vocab import EntryKind, Source
+from ledger.money import from_minor
+from ledger.store import Ledger
+from ledger.validation import NewCredit, credit_fields
+from ledger.vocab import EntryKind
 
 
 def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date) -> None:
@@ -26,25 +27,8 @@ def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date) -
     already been spent, when the currency changes after money has moved, or when the
     received date would fall after a recorded movement.
     """
-    currency = check_currency(new.currency)
-    amount = parse_amount(new.amount, currency)
-    received_on = new.received_on or today
-    if new.expires_on is not None and new.expires_on < received_on:
-        raise LedgerError(f"the expiry date {new.expires_on} is before the date received {received_on}")
-    fields: dict[str, Any] = {
-        "source": _choice(new.source, Source, "source"),
-        "merchant": _text(new.merchant, "merchant", required=True),
-        "region": _region(new.region),
-        "title": _text(new.title, "title"),
-        "received_on": received_on,
-        "expires_on": new.expires_on,
-        "reference": _text(new.reference, "reference"),
-        "categories": _categories(new.categories),
-        "terms": _text(new.terms, "terms", MAX_TEXT),
-        "terms_url": _text(new.terms_url, "terms URL", MAX_TEXT),
-        "claim_code": _text(new.claim_code, "claim code"),
-        "notes": _text(new.notes, "notes", MAX_TEXT),
-    }
+    fields = credit_fields(new, today)
+    currency, amount_minor, received_on = fields["currency"], fields["amount_minor"], fields["received_on"]
     with ledger.writing() as session:
         credit = session.get(Credit, credit_id)
         if credit is None:
@@ -57,15 +41,12 @@ def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date) -
         earliest = min((entry.occurred_on for entry in movements), default=None)
         if earliest is not None and received_on > earliest:
             raise LedgerError(f"the date received cannot be after the first recorded movement ({earliest})")
-        amount_minor = to_minor(amount, currency)
         others = sum(entry.amount_minor for entry in movements)
         if amount_minor + others < 0:
             spent = from_minor(-others, currency)
             raise LedgerError(f"the amount cannot be less than what has already been spent ({spent} {currency})")
         for name, value in fields.items():
             setattr(credit, name, value)
-        credit.currency = currency
-        credit.amount_minor = amount_minor
         credit.updated_at = utc_now()
         if issue is not None:
             issue.amount_minor = amount_minor

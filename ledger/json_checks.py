@@ -17,8 +17,8 @@ from ledger.bulk import CheckedCredit, CreditFieldError, FieldChecks, check_cred
 from ledger.errors import LedgerError
 from ledger.money import parse_amount, to_minor
 from ledger.settings import MAX_LEAD_DAYS, Settings, validated
-from ledger.store import MAX_TEXT
-from ledger.vocab import EntryKind, Outcome, Use
+from ledger.validation import MAX_TEXT
+from ledger.vocab import CHECKOUT_USES, EntryKind, Outcome
 
 FORMAT = "credit-ledger"
 FORMAT_VERSION = 1
@@ -189,7 +189,7 @@ def _checks(items: list[Any], where: str, checks: FieldChecks) -> list[tuple[str
         check = _object(item, at)
         rows.append(
             (
-                _choice(check, "use", at, [use.value for use in Use]),
+                _choice(check, "use", at, [use.value for use in CHECKOUT_USES]),
                 _choice(check, "outcome", at, [outcome.value for outcome in Outcome]),
                 _moment(check, "observed_at", at),
                 _text(check, "note", at, checks),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from babel.core import get_global
 from babel.numbers import format_currency, get_currency_precision, list_currencies
 
 from ledger.errors import LedgerError
 
+_PLAIN_AMOUNT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 # Codes ISO 4217 reserves for tests and "no currency": never a real credit.
 _NOT_MONEY = frozenset({"XXX", "XTS"})
 
@@ -19,8 +22,14 @@ class MoneyError(LedgerError):
 
 @cache
 def known_currencies() -> frozenset[str]:
-    """Every ISO 4217 code Babel knows, less the non-money ones."""
-    return frozenset(list_currencies()) - _NOT_MONEY
+    """ISO 4217 codes that are legal tender somewhere today (CLDR data via Babel): no metals, funds or test codes."""
+    tender = {
+        code
+        for history in get_global("territory_currencies").values()
+        for code, _start, end, is_tender in history
+        if is_tender and end is None
+    }
+    return frozenset(tender & set(list_currencies())) - _NOT_MONEY
 
 
 def check_currency(code: str) -> str:
@@ -44,6 +53,10 @@ def parse_amount(text: str | Decimal, currency: str) -> Decimal:
         value = text
     else:
         raw = str(text).strip()
+        # Only plain ASCII digits: Decimal() would also take "5_0", "1e3" or other scripts' digits,
+        # which are more likely typos than amounts.
+        if not _PLAIN_AMOUNT.fullmatch(raw):
+            raise MoneyError(f"{text!r} is not an amount: write it like 12.50")
         try:
             value = Decimal(raw)
         except InvalidOperation:

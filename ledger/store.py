@@ -6,9 +6,9 @@ it guards cannot be split by another process (the app and a cron job share the f
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -19,32 +19,12 @@ from sqlmodel import Session, col, select
 from ledger.db import WRITE_OPTION, open_database
 from ledger.errors import CreditNotFound, LedgerError
 from ledger.models import CheckoutCheck, Credit, Entry, utc_now
-from ledger.money import check_currency, from_minor, parse_amount, to_minor
+from ledger.money import from_minor, parse_amount, to_minor
 from ledger.status import EXPIRING_WITHIN_DAYS, days_left, is_expired, status_of
-from ledger.vocab import CHECKOUT_USES, EntryKind, Outcome, Source, Status, Use
+from ledger.validation import MAX_TEXT, NewCredit, choice, credit_fields, text
+from ledger.vocab import CHECKOUT_USES, EntryKind, Outcome, Status, Use
 
-MAX_TEXT = 10_000
-MAX_NAME = 200
-
-
-@dataclass(frozen=True)
-class NewCredit:
-    """What a user gives to record a credit; checked by `Ledger.add_credit`."""
-
-    source: str
-    currency: str
-    amount: Decimal | str
-    merchant: str = "Amazon"
-    region: str = "US"
-    title: str = ""
-    received_on: date | None = None
-    expires_on: date | None = None
-    reference: str = ""
-    categories: Sequence[str] = field(default_factory=tuple)
-    terms: str = ""
-    terms_url: str = ""
-    claim_code: str = ""
-    notes: str = ""
+__all__ = ["CreditDetail", "CreditSummary", "Ledger", "NewCredit"]
 
 
 @dataclass(frozen=True)
@@ -81,36 +61,6 @@ class CreditDetail:
     days_left: int | None
 
 
-def _choice(value: str, vocabulary: type[Source] | type[Use] | type[Outcome], what: str) -> str:
-    allowed = [member.value for member in vocabulary]
-    if value not in allowed:
-        raise LedgerError(f"unknown {what} {value!r}: expected one of {', '.join(allowed)}")
-    return value
-
-
-def _text(value: str, what: str, limit: int = MAX_NAME, required: bool = False) -> str:
-    value = value.strip()
-    if required and not value:
-        raise LedgerError(f"the {what} must not be empty")
-    if len(value) > limit:
-        raise LedgerError(f"the {what} is too long ({len(value)} characters; at most {limit})")
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
-        raise LedgerError(f"the {what} contains control characters")
-    return value
-
-
-def _region(value: str) -> str:
-    normal = value.strip().upper()
-    if not (len(normal) == 2 and normal.isascii() and normal.isalpha()):
-        raise LedgerError(f"region {value!r} is not a two-letter country code such as US or GB")
-    return normal
-
-
-def _categories(values: Sequence[str]) -> list[str]:
-    cleaned = [_text(value, "category") for value in values]
-    return [value for value in cleaned if value]
-
-
 class Ledger:
     """A ledger file and the operations on it."""
 
@@ -144,27 +94,7 @@ class Ledger:
 
     def add_credit(self, new: NewCredit, today: date) -> int:
         """Record a credit and its issue entry; returns its id."""
-        currency = check_currency(new.currency)
-        amount = parse_amount(new.amount, currency)
-        received_on = new.received_on or today
-        if new.expires_on is not None and new.expires_on < received_on:
-            raise LedgerError(f"the expiry date {new.expires_on} is before the date received {received_on}")
-        credit = Credit(
-            source=_choice(new.source, Source, "source"),
-            currency=currency,
-            amount_minor=to_minor(amount, currency),
-            merchant=_text(new.merchant, "merchant", required=True),
-            region=_region(new.region),
-            title=_text(new.title, "title"),
-            received_on=received_on,
-            expires_on=new.expires_on,
-            reference=_text(new.reference, "reference"),
-            categories=_categories(new.categories),
-            terms=_text(new.terms, "terms", MAX_TEXT),
-            terms_url=_text(new.terms_url, "terms URL", MAX_TEXT),
-            claim_code=_text(new.claim_code, "claim code"),
-            notes=_text(new.notes, "notes", MAX_TEXT),
-        )
+        credit = Credit(**credit_fields(new, today))
         with self.writing() as session:
             session.add(credit)
             session.flush()
@@ -174,7 +104,7 @@ class Ledger:
                     credit_id=credit.id,
                     kind=EntryKind.ISSUE,
                     amount_minor=credit.amount_minor,
-                    occurred_on=received_on,
+                    occurred_on=credit.received_on,
                     note="",
                 )
             )
@@ -293,14 +223,16 @@ class Ledger:
         if when < credit.received_on:
             raise LedgerError(f"a {what} cannot be dated before the credit was received ({credit.received_on})")
         if credit.archived:
-            raise LedgerError(f"credit {credit.id} is archived; unarchive it first")
+            raise LedgerError(
+                f"credit {credit.id} is archived; bring it back first (credit-ledger unarchive {credit.id})"
+            )
         return when
 
     def spend(
         self, credit_id: int, amount: Decimal | str, today: date, on: date | None = None, note: str = ""
     ) -> Entry:
         """Take money off a credit; refused if it would take the balance below zero or the credit has expired."""
-        note = _text(note, "note", MAX_TEXT)
+        note = text(note, "note", MAX_TEXT, multiline=True)
         with self.writing() as session:
             credit = self._credit(session, credit_id)
             value = parse_amount(amount, credit.currency)
@@ -323,7 +255,7 @@ class Ledger:
         self, credit_id: int, amount: Decimal | str, today: date, on: date | None = None, note: str = ""
     ) -> Entry:
         """Put money back onto a credit; never more than has been spent from it."""
-        note = _text(note, "note", MAX_TEXT)
+        note = text(note, "note", MAX_TEXT, multiline=True)
         with self.writing() as session:
             credit = self._credit(session, credit_id)
             value = parse_amount(amount, credit.currency)
@@ -343,13 +275,13 @@ class Ledger:
 
     def record_check(self, credit_id: int, use: str, outcome: str, note: str = "") -> CheckoutCheck:
         """Remember what checkout showed for a use; the newest observation per use counts."""
-        if _choice(use, Use, "use") not in CHECKOUT_USES:
+        if choice(use, Use, "use") not in CHECKOUT_USES:
             raise LedgerError(f"{use} is not something a checkout offers; checkouts decide purchases only")
         check = CheckoutCheck(
             credit_id=credit_id,
             use=use,
-            outcome=_choice(outcome, Outcome, "outcome"),
-            note=_text(note, "note", MAX_TEXT),
+            outcome=choice(outcome, Outcome, "outcome"),
+            note=text(note, "note", MAX_TEXT, multiline=True),
         )
         with self.writing() as session:
             self._credit(session, credit_id)
@@ -358,12 +290,15 @@ class Ledger:
 
     # --- lifecycle -----------------------------------------------------------------
 
-    def set_archived(self, credit_id: int, archived: bool = True) -> None:
-        """Archive (hide from the active list) or bring back a credit; its history stays."""
+    def set_archived(self, credit_id: int, archived: bool = True) -> bool:
+        """Archive (hide from the active list) or bring back a credit; its history stays. False if already so."""
         with self.writing() as session:
             credit = self._credit(session, credit_id)
+            if credit.archived == archived:
+                return False
             credit.archived = archived
             credit.updated_at = utc_now()
+            return True
 
     def delete(self, credit_id: int) -> None:
         """Remove a credit and everything recorded about it."""

@@ -154,6 +154,55 @@ REFUSALS = [
     pytest.param(["list", "--expiring-within", "-3"], "0 or more", id="list-negative-window"),
     pytest.param(["list", "--bogus"], "unrecognized arguments", id="unknown-option"),
     pytest.param(["frobnicate"], "invalid choice", id="unknown-command"),
+    pytest.param(
+        ["add", "--source", "refund", "--amount", "5_0", "--currency", "USD"],
+        "not an amount",
+        id="underscore-typo-amount",
+    ),
+    pytest.param(
+        ["add", "--source", "refund", "--amount", "1e3", "--currency", "USD"], "not an amount", id="exponent-amount"
+    ),
+    pytest.param(
+        ["add", "--source", "refund", "--amount", "５", "--currency", "USD"],
+        "not an amount",
+        id="fullwidth-digit-amount",
+    ),
+    pytest.param(
+        ["add", "--source", "refund", "--amount", "5", "--currency", "XAU"],
+        "unknown currency",
+        id="gold-is-not-a-currency",
+    ),
+    pytest.param(
+        ["add", "--source", "refund", "--amount", "5", "--currency", "USD", "--region", "ZZ"],
+        "two-letter country code",
+        id="unknown-region",
+    ),
+    pytest.param(
+        ["add", "--source", "refund", "--amount", "5", "--currency", "USD", "--received", "9999-12-31"],
+        "in the future",
+        id="received-in-the-future",
+    ),
+    pytest.param(
+        ["add", "--source", "refund", "--amount", "5", "--currency", "USD", "--expires", "20261205"],
+        "not a date",
+        id="date-without-dashes",
+    ),
+    pytest.param(
+        ["add", "--source", "refund", "--amount", "5", "--currency", "USD", "--expires", "2020-02-29"],
+        "already passed",
+        id="expired-without-received-date",
+    ),
+    pytest.param(
+        ["add", "--source", "refund", "--amount", "5", "--currency", "USD", "--title", "two\nlines"],
+        "line breaks",
+        id="title-with-a-line-break",
+    ),
+    pytest.param(
+        ["add", "--source", "refund", "--amount", "5", "--currency", "USD", "--title", "evil\u202etxt"],
+        "reorder text",
+        id="title-with-a-bidi-override",
+    ),
+    pytest.param(["show", "99999999999999999999999"], "not a credit id", id="id-too-large"),
 ]
 
 
@@ -200,3 +249,39 @@ def test_the_installed_entry_point_runs_as_a_separate_process(tmp_path: Path) ->
     assert (tmp_path / "env.sqlite3").exists()
     bad = subprocess.run([*command[:2], "show", "7"], capture_output=True, text=True, env=env, check=False)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(("db", "message"), [("/dev/null", "not a regular file"), ("", "needs the path")])
+def test_a_path_that_cannot_hold_a_ledger_is_refused_and_nothing_is_created(
+    cli: CliRunner, db: str, message: str
+) -> None:
+    before = sorted(Path("/dev").iterdir()) if db.startswith("/dev") else None
+    result = cli("list", db=Path(db))
+    assert result.code == 2 and message in result.err
+    if before is not None:
+        assert sorted(Path("/dev").iterdir()) == before
+
+
+def test_a_refused_add_does_not_create_the_ledger_file(cli: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "new" / "ledger.sqlite3"
+    result = cli("add", "--source", "refund", "--amount", "5", "--currency", "USD", "--merchant", " ", db=target)
+    assert result.code == 2 and not target.exists()
+
+
+def test_unarchive_brings_a_credit_back_and_archiving_twice_changes_nothing(cli: CliRunner) -> None:
+    credit_id = str(add(cli)["id"])
+    assert cli("archive", credit_id).code == 0
+    again = cli("archive", credit_id)
+    assert again.code == 0 and "already archived" in again.out
+    assert "unarchive" in cli("spend", credit_id, "1").err
+    assert json.loads(cli("unarchive", credit_id, "--json").out)["status"] == "active"
+
+
+def test_a_filter_with_no_match_says_so(cli: CliRunner) -> None:
+    add(cli)
+    assert cli("list", "--status", "archived").out.strip() == "No credits match."
+
+
+def test_categories_are_kept_once(cli: CliRunner) -> None:
+    shown = add(cli, "--categories", "Books, Toys,,books")
+    assert shown["categories"] == ["Books", "Toys"]

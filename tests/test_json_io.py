@@ -8,6 +8,7 @@ import json
 import re
 import tempfile
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from ledger.json_io import JsonImportError, export_json, import_json, ledger_doc
 from ledger.models import ReminderSent
 from ledger.settings import Settings, load_settings, save_settings
 from ledger.store import Ledger, NewCredit
-from ledger.vocab import Outcome, Source, Use
+from ledger.vocab import CHECKOUT_USES, Outcome, Source
 from tests.conftest import CliRunner
 from tests.test_csv_io import ledger_rows
 
@@ -48,7 +49,7 @@ credit_specs = st.fixed_dictionaries(
         "reference": texts,
         "categories": st.lists(texts, max_size=3),
         "moves": st.lists(st.tuples(st.sampled_from(["spend", "refund"]), st.integers(1, 10**6)), max_size=4),
-        "checks": st.lists(st.tuples(st.sampled_from(list(Use)), st.sampled_from(list(Outcome))), max_size=2),
+        "checks": st.lists(st.tuples(st.sampled_from(CHECKOUT_USES), st.sampled_from(list(Outcome))), max_size=2),
         "reminders": st.lists(st.sampled_from([30, 7, 1, 0]), max_size=3, unique=True),
         "archived": st.booleans(),
     }
@@ -81,7 +82,7 @@ def build(ledger: Ledger, spec: dict[str, Any]) -> None:
             NewCredit(
                 source=item["source"],
                 currency=item["currency"],
-                amount=str(item["minor"] / 10**decimals) if decimals == 0 else f"{item['minor']}e-{decimals}",
+                amount=Decimal(item["minor"]).scaleb(-decimals),
                 title=item["title"],
                 reference=item["reference"],
                 categories=item["categories"],
@@ -93,7 +94,7 @@ def build(ledger: Ledger, spec: dict[str, Any]) -> None:
         for kind, minor in item["moves"]:
             with contextlib.suppress(LedgerError):  # more than the balance, or an expired credit: refused, skipped
                 move = ledger.spend if kind == "spend" else ledger.refund
-                move(credit_id, f"{minor}e-{decimals}", TODAY)
+                move(credit_id, Decimal(minor).scaleb(-decimals), TODAY)
         for use, outcome in item["checks"]:
             ledger.record_check(credit_id, use, outcome)
         if expires is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -30,6 +31,8 @@ PROG = "credit-ledger"
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
+MAX_ID = 2**63 - 1  # SQLite's largest integer key
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 class UsageError(Exception):
@@ -85,8 +88,10 @@ Handler = Callable[[argparse.Namespace, Context], int]
 
 
 def iso_date(text: str) -> date:
-    """An argparse type: a calendar date written YYYY-MM-DD."""
+    """An argparse type: a calendar date written YYYY-MM-DD (not the other forms ISO 8601 allows)."""
     try:
+        if not _ISO_DATE.fullmatch(text.strip()):
+            raise ValueError(text)
         return date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it as YYYY-MM-DD") from None
@@ -98,8 +103,8 @@ def credit_id(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a credit id: ids are whole numbers") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a credit id: ids are positive")
+    if not 0 < value <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a credit id: ids are positive and at most {MAX_ID}")
     return value
 
 
@@ -151,7 +156,13 @@ def run(args: argparse.Namespace, context: Context | None = None) -> int:
             return fail(sys.stderr, f"bad {clock.NOW_ENV}: {error}")
     handler: Handler = args.handler
     try:
+        if not str(context.db_path).strip() or context.db_path == Path():
+            raise UsageError("--db needs the path of a ledger file")
         return handler(args, context)
+    except BrokenPipeError:
+        # The reader went away (`credit-ledger list | head`): nothing left to say to it.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed pipe until exit
+        return EXIT_OK
     except (LedgerError, LedgerFileError, UsageError) as error:
         return fail(context.err, str(error))
     except OperationalError as error:

@@ -6,12 +6,13 @@ import argparse
 import json
 from typing import Any
 
-from ledger.cli import Context, add_command, credit_id, iso_date, json_option
+from ledger.cli import Context, Handler, add_command, credit_id, iso_date, json_option
 from ledger.eligibility import evaluate
 from ledger.errors import LedgerError
 from ledger.money import format_money
 from ledger.report import detail_json, entry_json, summary_json
 from ledger.store import NewCredit
+from ledger.validation import credit_fields
 from ledger.vocab import CHECKOUT_USES, Outcome, Source, Status
 
 
@@ -38,6 +39,7 @@ def cmd_add(args: argparse.Namespace, context: Context) -> int:
         categories=_categories(args.categories),
         terms=args.terms,
     )
+    credit_fields(new, context.today)  # refuse bad input before the ledger file is even created
     ledger = context.ledger
     new_id = ledger.add_credit(new, context.today)
     detail = ledger.detail(new_id, context.today)
@@ -76,10 +78,13 @@ def cmd_list(args: argparse.Namespace, context: Context) -> int:
         )
         return 0
     if not summaries:
-        print(
-            "No credits yet. Add one with: credit-ledger add --source gift_card --amount 25 --currency USD",
-            file=context.out,
-        )
+        if args.status or args.expiring_within is not None:
+            print("No credits match.", file=context.out)
+        else:
+            print(
+                "No credits yet. Add one with: credit-ledger add --source gift_card --amount 25 --currency USD",
+                file=context.out,
+            )
         return 0
     header = (
         f"{'ID':>5}  {'Merchant':<12} {'Title':<24} {'Source':<13} {'Balance':>12} {'Expires':<10} {'Days':>5}  Status"
@@ -131,7 +136,7 @@ def cmd_show(args: argparse.Namespace, context: Context) -> int:
     return 0
 
 
-def _movement(kind: str) -> Any:
+def _movement(kind: str) -> Handler:
     def handler(args: argparse.Namespace, context: Context) -> int:
         ledger = context.ledger
         move = ledger.spend if kind == "spend" else ledger.refund
@@ -161,14 +166,21 @@ def cmd_check(args: argparse.Namespace, context: Context) -> int:
     return 0
 
 
-def cmd_archive(args: argparse.Namespace, context: Context) -> int:
-    context.ledger.set_archived(args.id, True)
-    if args.json:
+def _archiving(archived: bool) -> Handler:
+    verb = "Archived" if archived else "Unarchived"
+
+    def handler(args: argparse.Namespace, context: Context) -> int:
+        changed = context.ledger.set_archived(args.id, archived)
         detail = context.ledger.detail(args.id, context.today)
-        _print_json(context, detail_json(detail, context.evaluate(detail)))
-    else:
-        print(f"Archived credit {args.id}", file=context.out)
-    return 0
+        if args.json:
+            _print_json(context, detail_json(detail, context.evaluate(detail)))
+        elif changed:
+            print(f"{verb} credit {args.id}", file=context.out)
+        else:
+            print(f"Credit {args.id} was already {verb.lower()}; nothing changed", file=context.out)
+        return 0
+
+    return handler
 
 
 def cmd_delete(args: argparse.Namespace, context: Context) -> int:
@@ -231,9 +243,13 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     check.add_argument("outcome", choices=[o.value for o in Outcome])
     json_option(check)
 
-    archive = add_command(subparsers, parent, "archive", cmd_archive, "archive a credit (its history stays)")
-    archive.add_argument("id", type=credit_id)
-    json_option(archive)
+    for name, archived, text in (
+        ("archive", True, "archive a credit (its history stays)"),
+        ("unarchive", False, "bring an archived credit back"),
+    ):
+        archiving = add_command(subparsers, parent, name, _archiving(archived), text)
+        archiving.add_argument("id", type=credit_id)
+        json_option(archiving)
 
     delete = add_command(subparsers, parent, "delete", cmd_delete, "delete a credit and its history")
     delete.add_argument("id", type=credit_id)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ledger.errors import LedgerError
 from ledger.money import check_currency, known_currencies, parse_amount
-from ledger.store import MAX_NAME, NewCredit
+from ledger.validation import MAX_NAME, NewCredit
 from ui.dialogs.date_field import DateField
 from ui.dialogs.validation import FieldError, Validator, with_error
 from ui.labels import SOURCE_LABELS
