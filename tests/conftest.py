@@ -14,6 +14,9 @@ import pytest
 
 # Qt must never look for a real screen in tests.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No test may reach the developer's desktop bus or make D-Bus autolaunch one: a test that wants
+# notifications starts its own private bus (tests/dbus_fixtures.py), which replaces this address.
+os.environ["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent/credit-ledger-tests-have-no-session-bus"
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from ledger.paths import default_db_path, demo_db_path
 from ui.main_window import MainWindow
@@ -34,12 +34,22 @@ def make_app() -> QApplication:
     return app
 
 
-def open_window(path: Path, demo: bool = False) -> MainWindow:
-    """Show the main window now and open the ledger right after the first paint."""
+def open_window(path: Path, demo: bool = False, background: bool = False) -> MainWindow:
+    """Show the main window now (unless starting in the tray) and open the ledger right after the first paint."""
     window = MainWindow(path, demo=demo)
-    window.show()
-    QTimer.singleShot(0, lambda: _open_or_explain(window))
+    if not (background and QSystemTrayIcon.isSystemTrayAvailable()):
+        window.show()
+    QTimer.singleShot(0, lambda: _start(window, background))
     return window
+
+
+def _start(window: MainWindow, background: bool) -> None:
+    # After the first paint: the scheduler and notification libraries load here, not before the window shows.
+    # Reminders attach before the ledger opens, so their first reconcile sees it open.
+    from ui.reminder_service import install_reminders
+
+    install_reminders(window, background=background)
+    _open_or_explain(window)
 
 
 def _open_or_explain(window: MainWindow) -> None:
@@ -57,7 +67,9 @@ def run_app(args: argparse.Namespace) -> int:
     """Open the ledger named by the arguments and show the main window until the user quits."""
     app = make_app()
     path = demo_db_path() if getattr(args, "demo", False) else (getattr(args, "db", None) or default_db_path())
-    window = open_window(Path(path), demo=bool(getattr(args, "demo", False)))
+    window = open_window(
+        Path(path), demo=bool(getattr(args, "demo", False)), background=bool(getattr(args, "background", False))
+    )
     try:
         return int(app.exec())
     finally:
