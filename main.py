@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if wants_window(arguments):
         from ui.app import run_app  # Qt is loaded only when the window is wanted.
 
-        return run_app(window_arguments(arguments))
+        return int(run_app(window_arguments(arguments)))
     from ledger import cli
 
     try:
