@@ -22,7 +22,8 @@ from ledger.rules import builtin_rulebook
 from ledger.vocab import Use, Verdict
 
 TODAY = date(2026, 3, 1)
-GUIDE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "credit-usage-guide.txt"
+# A copy of shared/seed/credit-usage-guide.txt, so the citations are checked wherever the tests run.
+GUIDE = Path(__file__).resolve().parent / "data" / "credit-usage-guide.txt"
 
 
 @dataclass(frozen=True)
@@ -301,8 +302,6 @@ def test_the_rule_that_answers_quotes_the_guide(case: Case) -> None:
 
 
 def test_every_quote_and_rule_citation_is_in_the_guide() -> None:
-    # The guide sits in shared/ beside the repository, on developer machines and in CI alike.
-    assert GUIDE.exists(), f"the domain guide is missing: {GUIDE}"
     guide = normal(GUIDE.read_text(encoding="utf-8"))
     for case in ALL_CASES:
         assert normal(case.quote) in guide, case.quote
