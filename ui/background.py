@@ -1,50 +1,63 @@
 """Long file work (reading a big import, writing it, exporting) off the GUI thread, reporting progress.
 
-The work is plain `ledger` code; only its progress, result or refusal come back, as Qt signals
-delivered on the GUI thread.
+The work is plain `ledger` code run on a worker thread. The GUI thread polls it with a timer and
+emits the task's signals itself: signals emitted from a worker thread were now and then lost in
+tests (PySide6), a poll every 50 ms never is.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from ledger.db import LedgerFileError
 from ledger.errors import LedgerError
 
 Progress = Callable[[int, int], None]
+POLL_MS = 50
+_WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="credit-ledger-files")
 
 
-class TaskSignals(QObject):
-    """What a background task reports: progress (done, total), its result, or one line saying why it failed."""
+class BackgroundTask(QObject):
+    """Work running on a worker thread: progress (done, total), its result, or one line saying why it failed."""
 
     progress = Signal(int, int)
     done = Signal(object)
     failed = Signal(str)
 
+    def __init__(self, work: Callable[[Progress], Any], parent: QObject) -> None:
+        super().__init__(parent)
+        self._latest: tuple[int, int] | None = None
+        self._future: Future[Any] = _WORKERS.submit(work, self._report)
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._poll)
+        self._timer.start()
 
-class _Task(QRunnable):
-    def __init__(self, work: Callable[[Progress], Any], signals: TaskSignals) -> None:
-        super().__init__()
-        self.work = work
-        self.signals = signals
+    def _report(self, done: int, total: int) -> None:
+        self._latest = (done, total)  # read by the GUI thread's next poll; only the newest matters
 
-    def run(self) -> None:
+    def _poll(self) -> None:
+        latest, self._latest = self._latest, None
+        if latest is not None:
+            self.progress.emit(*latest)
+        if not self._future.done():
+            return
+        self._timer.stop()
         try:
-            result = self.work(self.signals.progress.emit)
+            result = self._future.result()
         except (LedgerError, LedgerFileError) as error:
-            self.signals.failed.emit(str(error))
+            self.failed.emit(str(error))
         except (OSError, sqlite3.Error) as error:
-            self.signals.failed.emit(f"the file could not be used: {error}")
+            self.failed.emit(f"the file could not be used: {error}")
         else:
-            self.signals.done.emit(result)
+            self.done.emit(result)
 
 
-def run_in_background(work: Callable[[Progress], Any], parent: QObject) -> TaskSignals:
-    """Start `work(progress)` on a pool thread; connect to the returned signals (owned by `parent`)."""
-    signals = TaskSignals(parent)
-    QThreadPool.globalInstance().start(_Task(work, signals))
-    return signals
+def run_in_background(work: Callable[[Progress], Any], parent: QObject) -> BackgroundTask:
+    """Start `work(progress)` on a worker thread; connect to the returned task's signals (owned by `parent`)."""
+    return BackgroundTask(work, parent)
