@@ -26,7 +26,7 @@ from ledger.models import Categories, UTCDateTime
 from ledger.money import check_currency, parse_amount, to_minor
 from ledger.settings import load_settings
 from ledger.store import Ledger
-from ledger.validation import MAX_NAME, MAX_TEXT, NewCredit, categories, choice, region, text
+from ledger.validation import MAX_NAME, MAX_TEXT, NewCredit, categories, choice, dates, region, text
 from ledger.vocab import Source
 
 MAX_IMPORT_BYTES = 50_000_000
@@ -166,11 +166,9 @@ def check_credit_fields(
         currency = checks.currency(currency)
         field = "amount"
         amount_minor = checks.amount_minor(amount, currency)
-        field = "received_on"
-        received_on = received_on or today
-        field = "expires_on"
-        if expires_on is not None and expires_on < received_on:
-            raise LedgerError(f"the expiry date {expires_on} is before the date received {received_on}")
+        # `dates` refuses a receipt in the future, else an expiry before the receipt.
+        field = "received_on" if received_on is not None and received_on > today else "expires_on"
+        received_on = dates(received_on, expires_on, today)
         field = "source"
         source = checks.choice(source, Source, "source")
         field = "merchant"

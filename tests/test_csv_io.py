@@ -128,6 +128,11 @@ HOSTILE = [
         "line 2, column expires_on: '2025-02-30' is not a date",
     ),
     (
+        "future receipt",
+        b"source,currency,amount,received_on\ngift_card,USD,25,2025-03-02\n",
+        "line 2, column received_on: the date received (2025-03-02) is in the future",
+    ),
+    (
         "negative amount",
         HEADER.encode() + b"gift_card,USD,25\ngift_card,USD,-5\n",
         "line 3, column amount: the amount must be more than zero",
