@@ -148,6 +148,9 @@ def startup_backup(ledger: Ledger, now: datetime) -> Path | None:
 
     if ledger.path is None:
         return None
+    with ledger.engine.connect() as connection:
+        if connection.exec_driver_sql("SELECT 1 FROM credit LIMIT 1").first() is None:
+            return None  # nothing worth keeping yet: an empty ledger needs no daily copy
     return daily_backup(ledger.path, now, load_settings(ledger).backups_to_keep)
 
 

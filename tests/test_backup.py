@@ -144,8 +144,9 @@ def test_cli_backup_backups_and_restore(cli: CliRunner, ledger_path: Path) -> No
     made = json.loads(cli("backup", "--json").out)["backup"]
     cli("add", "--source", "gift_card", "--amount", "6", "--currency", "USD", "--title", "second")
     listed = json.loads(cli("backups", "--json").out)
-    assert [entry["file"] for entry in listed] == [made]
-    assert listed[0]["taken_at"] == NOW.isoformat()
+    # The command that opened a ledger with credits in it also took the day's automatic backup.
+    assert sorted(entry["file"] for entry in listed) == sorted([made, made.replace("manual", "daily")])
+    assert {entry["taken_at"] for entry in listed} == {NOW.isoformat()}
     assert "manual" in cli("backups").out
     refused = cli("restore", Path(made).name, stdin="n\n")
     assert (refused.code, refused.out) == (2, "")
@@ -172,6 +173,12 @@ def test_taken_at_dates_come_from_the_file_names(ledger: Ledger, ledger_path: Pa
 
 def test_the_start_up_backup_follows_the_backups_to_keep_setting(ledger: Ledger, ledger_path: Path) -> None:
     save_settings(ledger, Settings(backups_to_keep=2))
+    ledger.add_credit(NewCredit(source="refund", currency="USD", amount="5"), NOW.date())
     for day in range(4):
         assert startup_backup(ledger, NOW + timedelta(days=day)) is not None
     assert len(list_backups(ledger_path)) == 2
+
+
+def test_an_empty_ledger_gets_no_start_up_backup(ledger: Ledger, ledger_path: Path) -> None:
+    assert startup_backup(ledger, NOW) is None
+    assert list_backups(ledger_path) == []

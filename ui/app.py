@@ -36,7 +36,10 @@ def make_app() -> QApplication:
 
 def open_window(path: Path, demo: bool = False, background: bool = False) -> MainWindow:
     """Show the main window now (unless starting in the tray) and open the ledger right after the first paint."""
+    from ui.transfer_actions import install_transfer_actions
+
     window = MainWindow(path, demo=demo)
+    install_transfer_actions(window)
     if not (background and QSystemTrayIcon.isSystemTrayAvailable()):
         window.show()
     QTimer.singleShot(0, lambda: _start(window, background))
@@ -53,14 +56,28 @@ def _start(window: MainWindow, background: bool) -> None:
 
 
 def _open_or_explain(window: MainWindow) -> None:
-    from ledger.db import LedgerFileError
+    from ledger import clock
+    from ledger.backup import startup_backup
+    from ledger.db import DamagedLedgerError, LedgerFileError
+    from ledger.errors import LedgerError
+    from ui.backup_dialog import offer_restore
 
     try:
         window.open_ledger()
+    except DamagedLedgerError as error:
+        offer_restore(window, error)
+        return
     except LedgerFileError as error:
         box = QMessageBox(QMessageBox.Icon.Critical, "Credit Ledger", str(error), parent=window)
         box.finished.connect(lambda _result: QApplication.exit(2))
         box.open()
+        return
+    if window.ledger is None:
+        return
+    try:
+        startup_backup(window.ledger, clock.now())
+    except LedgerError as error:
+        window.statusBar().showMessage(f"The daily backup failed: {error}", 15_000)
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -47,6 +47,7 @@ class CreditActions(QObject):
         actions["delete"].triggered.connect(self.delete)
         window.undo_action.triggered.connect(self.undo)
         self.history.changed.connect(self._undo_text)
+        window.ledger_changed.connect(lambda change: self.history.clear() if change.kind == "reloaded" else None)
         detail = window.detail
         detail.spend_requested.connect(lambda: self.move("spend"))
         detail.refund_requested.connect(lambda: self.move("refund"))

@@ -42,6 +42,11 @@ class UndoHistory(QObject):
         self.changed.emit(self._steps[-1].text if self._steps else "")
         return step.text
 
+    def clear(self) -> None:
+        """Forget every step: after an import or a restore they would apply to a different ledger."""
+        self._steps.clear()
+        self.changed.emit("")
+
     def can_undo(self) -> bool:
         """Is there anything to undo?"""
         return bool(self._steps)

@@ -20,6 +20,7 @@ from typing import Any, NoReturn, TextIO
 from sqlalchemy.exc import OperationalError
 
 from ledger import clock
+from ledger.backup import startup_backup
 from ledger.db import LedgerFileError
 from ledger.eligibility import Evaluation, evaluate
 from ledger.errors import LedgerError
@@ -63,6 +64,11 @@ class Context:
         """The ledger, opened (and migrated) on first use."""
         if self._ledger is None:
             self._ledger = Ledger.open(self.db_path)
+            try:
+                # The same daily backup the app makes, so people who only use cron or the CLI get one too.
+                startup_backup(self._ledger, self.now)
+            except LedgerError as error:
+                print(f"{PROG}: warning: the daily backup failed: {error}", file=self.err)
         return self._ledger
 
     @property
