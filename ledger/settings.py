@@ -14,6 +14,7 @@ from ledger.models import Setting
 from ledger.store import Ledger
 
 MAX_LEAD_DAYS = 365
+MAX_BACKUPS = 1000
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ def validated(settings: Settings) -> Settings:
         moment = time.fromisoformat(settings.remind_at)
     except (TypeError, ValueError):
         raise LedgerError(f"{settings.remind_at!r} is not a time of day: write it as HH:MM") from None
-    if not 1 <= settings.backups_to_keep <= 1000:
-        raise LedgerError("the number of backups to keep must be between 1 and 1000")
+    if not 1 <= settings.backups_to_keep <= MAX_BACKUPS:
+        raise LedgerError(f"the number of backups to keep must be between 1 and {MAX_BACKUPS}")
     return replace(settings, lead_days=leads, remind_at=moment.strftime("%H:%M"))
 
 

@@ -192,8 +192,10 @@ def test_the_settings_dialog_edits_lead_times_time_and_switches(qtbot: QtBot) ->
     dialog.remind_at.setTime(dialog.remind_at.time().addSecs(90 * 60))
     dialog.notifications.setChecked(False)
     dialog.start_at_login.setChecked(True)
+    dialog.backups_to_keep.setValue(4)
 
     chosen = dialog.chosen()
+    assert chosen.backups_to_keep == 4
     assert chosen.lead_days == (14, 7, 1)
     assert chosen.remind_at == "10:30"
     assert not chosen.notifications_enabled

@@ -1,4 +1,4 @@
-"""The settings dialog: reminder lead times, time of day, notifications, close to tray, start at login."""
+"""The settings dialog: reminder lead times, time of day, notifications, close to tray, start at login, backups."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ledger.settings import MAX_LEAD_DAYS, Settings
+from ledger.settings import MAX_BACKUPS, MAX_LEAD_DAYS, Settings
 
 
 def lead_label(days: int) -> str:
@@ -86,6 +86,13 @@ class SettingsDialog(QDialog):
         self.start_at_login.setChecked(settings.start_at_login)
         form.addRow("", self.start_at_login)
 
+        self.backups_to_keep = QSpinBox()
+        self.backups_to_keep.setRange(1, MAX_BACKUPS)
+        self.backups_to_keep.setValue(settings.backups_to_keep)
+        self.backups_to_keep.setSuffix(" most recent")
+        self.backups_to_keep.setAccessibleName("Number of automatic backups to keep")
+        form.addRow("Keep backups", self.backups_to_keep)
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -124,4 +131,5 @@ class SettingsDialog(QDialog):
             notifications_enabled=self.notifications.isChecked(),
             close_to_tray=self.close_to_tray.isChecked(),
             start_at_login=self.start_at_login.isChecked(),
+            backups_to_keep=self.backups_to_keep.value(),
         )
