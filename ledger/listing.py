@@ -67,7 +67,8 @@ LEFT JOIN (SELECT credit_id, SUM(amount_minor) AS total FROM entry GROUP BY cred
 """
 
 
-def _params(today: date, expiring_within: int) -> dict[str, Any]:
+def listing_parameters(today: date, expiring_within: int) -> dict[str, Any]:
+    """The named parameters LISTING_SQL takes."""
     return {"today": today.isoformat(), "within": expiring_within}
 
 
@@ -79,7 +80,7 @@ def list_credits(path: Path, today: date, expiring_within: int = EXPIRING_WITHIN
     """
     connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return connection.execute(LISTING_SQL + " ORDER BY c.id", _params(today, expiring_within)).fetchall()
+        return connection.execute(LISTING_SQL + " ORDER BY c.id", listing_parameters(today, expiring_within)).fetchall()
     finally:
         connection.close()
 
@@ -91,7 +92,7 @@ def list_credit(
     connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
         row = connection.execute(
-            LISTING_SQL + " WHERE c.id = :id", {**_params(today, expiring_within), "id": credit_id}
+            LISTING_SQL + " WHERE c.id = :id", {**listing_parameters(today, expiring_within), "id": credit_id}
         ).fetchone()
     finally:
         connection.close()

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from ledger.db import WRITE_OPTION, open_database
 from ledger.errors import CreditNotFound, LedgerError
+from ledger.listing import LISTING_SQL, ListedCredit, listing_parameters
 from ledger.models import CheckoutCheck, Credit, Entry, utc_now
 from ledger.money import from_minor, parse_amount, to_minor
 from ledger.status import EXPIRING_WITHIN_DAYS, days_left, is_expired, status_of
@@ -159,50 +160,40 @@ class Ledger:
         expiring_threshold: int = EXPIRING_WITHIN_DAYS,
     ) -> list[CreditSummary]:
         """Every credit with its balance, optionally only one status or those expiring within N days."""
-        sql = (
-            "SELECT c.id, c.merchant, c.region, c.source, c.title, c.currency, c.amount_minor, c.received_on,"
-            " c.expires_on, c.reference, c.notes, c.archived, COALESCE(b.total, 0)"
-            " FROM credit c LEFT JOIN (SELECT credit_id, SUM(amount_minor) AS total FROM entry GROUP BY credit_id) b"
-            " ON b.credit_id = c.id ORDER BY c.id"
-        )
         with self.engine.connect() as connection:
-            rows = connection.exec_driver_sql(sql).fetchall()
+            rows = connection.exec_driver_sql(
+                LISTING_SQL + " ORDER BY c.id", listing_parameters(today, expiring_threshold)
+            ).fetchall()
         result: list[CreditSummary] = []
         for row in rows:
-            expires_on = date.fromisoformat(row[8]) if row[8] else None
-            currency = row[5]
-            summary = CreditSummary(
-                id=row[0],
-                merchant=row[1],
-                region=row[2],
-                source=row[3],
-                title=row[4],
-                currency=currency,
-                amount=from_minor(row[6], currency),
-                balance=from_minor(row[12], currency),
-                received_on=date.fromisoformat(row[7]),
-                expires_on=expires_on,
-                reference=row[9],
-                notes=row[10],
-                archived=bool(row[11]),
-                status=status_of(
-                    archived=bool(row[11]),
-                    balance_minor=row[12],
-                    expires_on=expires_on,
-                    today=today,
-                    expiring_within=expiring_threshold,
-                ),
-                days_left=days_left(expires_on, today),
-            )
-            if status is not None and summary.status != status:
+            listed = ListedCredit(*row)
+            if status is not None and listed.status != status:
                 continue
             if expiring_within is not None and not (
-                summary.days_left is not None
-                and 0 <= summary.days_left <= expiring_within
-                and summary.status in (Status.ACTIVE, Status.EXPIRING)
+                listed.days_left is not None
+                and 0 <= listed.days_left <= expiring_within
+                and listed.status in (Status.ACTIVE, Status.EXPIRING)
             ):
                 continue
-            result.append(summary)
+            result.append(
+                CreditSummary(
+                    id=listed.id,
+                    merchant=listed.merchant,
+                    region=listed.region,
+                    source=listed.source,
+                    title=listed.title,
+                    currency=listed.currency,
+                    amount=from_minor(listed.amount_minor, listed.currency),
+                    balance=from_minor(listed.balance_minor, listed.currency),
+                    received_on=date.fromisoformat(listed.received_on),
+                    expires_on=date.fromisoformat(listed.expires_on) if listed.expires_on else None,
+                    reference=listed.reference,
+                    notes=listed.notes,
+                    archived=bool(listed.archived),
+                    status=Status(listed.status),
+                    days_left=listed.days_left,
+                )
+            )
         return result
 
     def credits_with_checks(self) -> tuple[dict[int, Credit], dict[int, list[CheckoutCheck]]]:
