@@ -68,7 +68,7 @@ DEMO_CREDITS: tuple[DemoCredit, ...] = (
         reference="Shop with Points", notes="Converted from 3,240 points",
     ),
     DemoCredit(
-        "other", "Amazon survey credit", "3.00", 15, expires_in_days=2,
+        "rewards", "Amazon survey credit", "3.00", 15, expires_in_days=2,
         reference="Customer survey, March", notes="Thank-you credit for a product survey",
     ),
     DemoCredit(
@@ -81,7 +81,7 @@ DEMO_CREDITS: tuple[DemoCredit, ...] = (
         reference="Gift card ending 1177", spends=(("25.00", 70, "Desk lamp"),),
     ),
     DemoCredit(
-        "refund", "Refund: late delivery goodwill", "8.00", 200,
+        "other", "Goodwill credit: late delivery", "8.00", 200,
         reference="Order 114-0091823-1120044", archived=True, notes="Kept for the record",
     ),
     DemoCredit(

@@ -14,10 +14,10 @@ gift card balance.</p>
 balance too, but check its terms.</p>
 <p><b>Promotional.</b> A bonus such as “get $10 when you buy X”. It is almost always limited to some
 categories, usually expires, and cannot buy gift cards. Write its eligible categories down.</p>
-<p><b>Rewards.</b> Points or rewards turned into credit (from a card, a trade-in…). Read its terms:
-they vary.</p>
-<p><b>Other.</b> Anything else: a survey thank-you, a goodwill credit. When the terms are unclear,
-the app is cautious.</p>
+<p><b>Rewards.</b> Points, survey thank-yous or other rewards turned into credit (from a card, a
+trade-in, a customer survey…). Read the program's terms: they vary.</p>
+<p><b>Other.</b> Anything else, such as a goodwill credit. When the terms are unclear, the app is
+cautious.</p>
 
 <h2>What the verdicts mean</h2>
 <ul>

@@ -12,8 +12,8 @@ SOURCE_LABELS: dict[str, str] = {
     "refund": "Refund",
     "return_credit": "Return credit",
     "promotional": "Promotional",
-    "rewards": "Rewards",
-    "other": "Other (survey, goodwill…)",
+    "rewards": "Rewards (points, surveys…)",
+    "other": "Other (goodwill, anything else)",
 }
 
 STATUS_LABELS: dict[str, str] = {
