@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from ledger.advice import Advice, Piece, arrange
+from ledger.advice import advice_json as _advice_lines
 from ledger.models import Credit
 from ledger.money import format_money, from_minor, known_currencies
 from ledger.rules import Condition, DefaultRule, Rule, RuleBook, RuleSet, builtin_rulebook
@@ -34,14 +36,6 @@ class UseVerdict:
 
 
 @dataclass(frozen=True)
-class Advice:
-    """One piece of advice for a credit and the rule it comes from."""
-
-    rule: str
-    text: str
-
-
-@dataclass(frozen=True)
 class Evaluation:
     """Everything the app says about a credit's uses: verdicts in vocabulary order, advice, what was forfeited."""
 
@@ -53,6 +47,11 @@ class Evaluation:
     def verdict_for(self, use: Use) -> UseVerdict:
         """The answer for one use."""
         return next(answer for answer in self.verdicts if answer.use is use)
+
+    @property
+    def advice_rules(self) -> list[str]:
+        """Every rule the advice speaks for, including those sharing a joined line."""
+        return [rule for item in self.advice for rule in item.rules]
 
 
 class Observation(Protocol):
@@ -148,10 +147,14 @@ def evaluate(
             return Outcome.OFFERED in latest.values() and holds(rule)
         return not rule.uses and Condition.EXPIRED not in rule.conditions and holds(rule, needs_checking)
 
-    advice = [Advice(rule.id, _render(rule.advice, values)) for rule in rules if advises(rule)]
-    if default.id in deciding and default.advice.strip():
-        advice.append(Advice(default.id, _render(default.advice, values)))
-    return Evaluation(answers, _unique(advice), None, label)
+    if facts.balance <= 0:
+        # Nothing is left to spend or to protect: every piece of advice would be about a balance that is gone.
+        return Evaluation(answers, [], None, label)
+    pieces = [Piece(rule.tier, rule.id, _render(rule.advice, values)) for rule in rules if advises(rule)]
+    if default.id in deciding and default.advice.strip() and not facts.has_terms:
+        # The default's advice is to find and record the terms: pointless once they are recorded.
+        pieces.insert(0, Piece(default.tier, default.id, _render(default.advice, values)))
+    return Evaluation(answers, arrange(pieces), None, label)
 
 
 def eligibility_json(ev: Evaluation) -> list[dict[str, str]]:
@@ -162,9 +165,9 @@ def eligibility_json(ev: Evaluation) -> list[dict[str, str]]:
     ]
 
 
-def advice_json(ev: Evaluation) -> list[dict[str, str]]:
-    """The advice as `show --json` prints it: `[{rule, text}]`."""
-    return [{"rule": advice.rule, "text": advice.text} for advice in ev.advice]
+def advice_json(ev: Evaluation) -> list[dict[str, object]]:
+    """The advice as `show --json` prints it: `[{rule, rules, text}]`."""
+    return _advice_lines(ev.advice)
 
 
 def eligibility_summary(ev: Evaluation) -> dict[str, str]:
@@ -177,13 +180,14 @@ def _expired(facts: _Facts, rules: tuple[Rule, ...], holds: _Holds, values: dict
     reason = _render(rule.reason, values)
     # Expiry is final whatever the rule file says: the balance is forfeited.
     answers = [UseVerdict(use, Verdict.NO, rule.id, reason) for use in Use]
-    # Once expired, only advice about the expired state still helps.
-    advice = [
-        Advice(item.id, _render(item.advice, values))
+    # Once expired, only advice about the expired state still helps, and only if something was lost.
+    forfeited = max(facts.balance, Decimal(0))
+    pieces = [
+        Piece(item.tier, item.id, _render(item.advice, values))
         for item in rules
-        if item.advice.strip() and Condition.EXPIRED in item.conditions and holds(item)
+        if forfeited > 0 and item.advice.strip() and Condition.EXPIRED in item.conditions and holds(item)
     ]
-    return Evaluation(answers, _unique(advice), max(facts.balance, Decimal(0)), label)
+    return Evaluation(answers, arrange(pieces), forfeited, label)
 
 
 def _from_source_rules(use: Use, source_rules: list[Rule], default: DefaultRule, values: dict[str, str]) -> UseVerdict:
@@ -359,13 +363,3 @@ def _render(template: str, values: dict[str, str]) -> str:
 
 def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
-
-
-def _unique(advice: list[Advice]) -> list[Advice]:
-    seen: set[str] = set()
-    kept = []
-    for item in advice:
-        if item.rule not in seen:
-            seen.add(item.rule)
-            kept.append(item)
-    return kept

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from ledger.money import known_currencies
-from ledger.ruleset import PLACEHOLDERS, Condition, DefaultRule, Rule, RuleProblem, RuleSet
+from ledger.ruleset import PLACEHOLDERS, AdviceTier, Condition, DefaultRule, Rule, RuleProblem, RuleSet
 from ledger.vocab import Outcome, Source, Use, Verdict
 
 ALL = "all"
@@ -22,9 +22,10 @@ ALL = "all"
 _Word = TypeVar("_Word", bound=StrEnum)
 
 _RULE_FIELDS = frozenset(
-    {"id", "kind", "guide", "sources", "when", "uses", "verdict", "checkout", "reason", "advice", "any_merchant"}
+    {"id", "kind", "guide", "sources", "when", "uses", "verdict", "checkout", "reason", "advice", "tier"}
+    | {"any_merchant"}
 )
-_DEFAULT_FIELDS = frozenset({"id", "kind", "guide", "reason", "advice", "verdicts"})
+_DEFAULT_FIELDS = frozenset({"id", "kind", "guide", "reason", "advice", "tier", "verdicts"})
 _TOP_FIELDS = frozenset({"merchant", "region", "version", "title", "large_balance", "default", "rules"})
 _PERMISSIVE = (Verdict.YES, Verdict.LIKELY)
 
@@ -132,6 +133,7 @@ class _Parser:
         conditions = frozenset(self.members(table, "when", Condition, where, allow_all=False) or ())
         verdict = self.member(table, "verdict", Verdict, where)
         checkout = self.member(table, "checkout", Outcome, where)
+        tier = self.member(table, "tier", AdviceTier, where) or AdviceTier.SPECIFIC
         any_merchant = table.get("any_merchant", False)
         if not isinstance(any_merchant, bool):
             self.report("'any_merchant' must be true or false", where)
@@ -154,6 +156,7 @@ class _Parser:
             conditions=conditions,
             checkout=checkout,
             any_merchant=any_merchant is True,
+            tier=tier,
             kind=kind,
             guide=guide,
             origin=self.origin,
@@ -242,6 +245,7 @@ class _Parser:
             self.report(f"unknown field '{name}' in [default]", where)
         reason = self.text(raw, "reason", where, required=True)
         advice = self.text(raw, "advice", where) or ""
+        tier = self.member(raw, "tier", AdviceTier, where) or AdviceTier.SPECIFIC
         self.check_placeholders("reason", reason or "", where)
         self.check_placeholders("advice", advice, where)
         table = raw.get("verdicts")
@@ -261,7 +265,7 @@ class _Parser:
         if reason is None or len(verdicts) != len(Use):
             return None
         guide = self.text(raw, "guide", where) or ""
-        return DefaultRule(rule_id, reason, verdicts, advice, guide, self.origin)
+        return DefaultRule(rule_id, reason, verdicts, advice, tier, guide, self.origin)
 
     def large_balance(self, raw: Any) -> dict[str, Decimal]:
         if not isinstance(raw, dict):

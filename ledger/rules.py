@@ -15,11 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from ledger.rule_parser import parse_rule_set, read_rule_set
-from ledger.ruleset import PLACEHOLDERS, Condition, DefaultRule, Rule, RuleProblem, RuleSet
+from ledger.ruleset import PLACEHOLDERS, AdviceTier, Condition, DefaultRule, Rule, RuleProblem, RuleSet
 
 __all__ = [
     "LAST_RESORT",
     "PLACEHOLDERS",
+    "AdviceTier",
     "Condition",
     "DefaultRule",
     "Rule",

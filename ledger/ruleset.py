@@ -34,6 +34,20 @@ class Condition(StrEnum):
     NEEDS_CHECKING = "needs_checking"
 
 
+class AdviceTier(StrEnum):
+    """Where a rule's advice goes (`tier = ...` in the TOML), in the order the advice is shown.
+
+    `expiry` and `specific` advice is a line of its own. The advice of the other tiers is a
+    short clause: every clause of one tier that applies is joined into a single line.
+    """
+
+    EXPIRY = "expiry"  # time left, or how to get an expiry recorded
+    SPECIFIC = "specific"  # what is particular to this credit (the default)
+    RECORD = "record"  # details worth adding to the credit
+    CAUTION = "caution"  # what never to do with store credit
+    UNSURE = "unsure"  # where to settle an open question
+
+
 # What a reason or advice may mention; filled in by ledger.eligibility.
 PLACEHOLDERS = frozenset(
     {"merchant", "region", "rule_region", "source", "categories", "expires_on", "days_left", "time_left", "balance"}
@@ -53,6 +67,7 @@ class Rule:
     conditions: frozenset[Condition] = frozenset()
     checkout: Outcome | None = None
     any_merchant: bool = False
+    tier: AdviceTier = AdviceTier.SPECIFIC
     kind: str = "custom"
     guide: str = ""
     origin: str = ""
@@ -75,6 +90,7 @@ class DefaultRule:
     reason: str
     verdicts: Mapping[Use, Verdict]
     advice: str = ""
+    tier: AdviceTier = AdviceTier.SPECIFIC
     guide: str = ""
     origin: str = ""
 

@@ -288,7 +288,7 @@ def test_the_app_answers_as_the_guide_says(case: Case) -> None:
         assert answer.rule in case.rules, answer
         assert answer.reason
     if case.advice is not None:
-        assert case.advice in [item.rule for item in ev.advice]
+        assert case.advice in ev.advice_rules  # a clause sharing a joined line counts
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=[case.quote for case in ALL_CASES])

@@ -187,14 +187,14 @@ def test_advice_counts_the_days_left_and_names_the_categories() -> None:
 
 
 def test_advice_warns_about_cash_out_and_transfer_and_points_to_official_help() -> None:
-    rules = [item.rule for item in evaluate(credit("other"), TODAY).advice]
+    rules = evaluate(credit("other"), TODAY).advice_rules
     for expected in ("cash-out-services-risky", "transfer-risks-account", "unsure-check-account", "note-the-source"):
         assert expected in rules
 
 
 def test_a_large_balance_gets_future_needs_advice_only_when_large() -> None:
     def rules(balance: str) -> list[str]:
-        return [item.rule for item in evaluate(credit("refund"), TODAY, balance=Decimal(balance)).advice]
+        return evaluate(credit("refund"), TODAY, balance=Decimal(balance)).advice_rules
 
     assert "large-balance-future-needs" in rules("150.00")
     assert "large-balance-future-needs" not in rules("20.00")
@@ -211,5 +211,5 @@ def test_the_json_forms_the_cli_prints() -> None:
         "rule": "faq-promotional-gift-cards",
         "reason": ev.verdict_for(Use.AMAZON_GIFT_CARDS).reason,
     }
-    assert all(set(item) == {"rule", "text"} for item in advice_json(ev))
+    assert all(set(item) == {"rule", "rules", "text"} for item in advice_json(ev))
     assert eligibility_summary(ev)["amazon_gift_cards"] == "no"

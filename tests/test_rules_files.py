@@ -129,7 +129,7 @@ def test_every_shipped_rule_has_a_stable_id_a_one_sentence_reason_and_a_guide_ci
         (
             'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace("reason =", 'advise = "Spend it."\nreason ='),
             "acme.toml: rule 'x': unknown field 'advise' (expected one of advice, any_merchant, checkout, guide, "
-            "id, kind, reason, sources, uses, verdict, when)",
+            "id, kind, reason, sources, tier, uses, verdict, when)",
         ),
         (
             'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('sources = "all"', 'when = ["sunny"]'),
@@ -215,9 +215,9 @@ def test_a_user_rule_set_for_a_second_merchant_works_without_code(tmp_path: Path
     general = ev.verdict_for(Use.GENERAL_PURCHASES)
     assert (general.verdict, general.rule) == (Verdict.YES, "acme-store-credit-spends-anywhere")
     assert ev.verdict_for(Use.CASH_OUT).rule == "acme-cautious"
-    assert "acme-store-credit-spends-anywhere" in [item.rule for item in ev.advice]
+    assert "acme-store-credit-spends-anywhere" in ev.advice_rules
     # Amazon's own advice stays with Amazon; merchant-neutral advice speaks of ACME.
-    assert "unsure-check-account" not in [item.rule for item in ev.advice]
+    assert "unsure-check-account" not in ev.advice_rules
     assert all("Amazon" not in item.text for item in ev.advice)
 
 
