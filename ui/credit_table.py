@@ -31,7 +31,7 @@ from ledger.listing import (
     ListedCredit,
 )
 from ledger.money import decimals, format_money
-from ui.labels import MUTED, SOURCE_LABELS, STATUS_LABELS, days_left_color, days_left_text
+from ui.labels import MUTED, SOURCE_SHORT_LABELS, STATUS_LABELS, days_left_color, days_left_text
 
 COLUMNS = ("Merchant", "Title", "Source", "Balance", "Currency", "Expires", "Days left", "Status")
 (COL_MERCHANT, COL_TITLE, COL_SOURCE, COL_BALANCE, COL_CURRENCY, COL_EXPIRES, COL_DAYS_LEFT, COL_STATUS) = range(8)
@@ -105,7 +105,8 @@ class CreditTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_BALANCE, COL_DAYS_LEFT):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_STATUS:
-            return f"{STATUS_LABELS.get(row[STATUS], row[STATUS])}: {row[TITLE] or SOURCE_LABELS.get(row[SOURCE], '')}"
+            what = row[TITLE] or SOURCE_SHORT_LABELS.get(row[SOURCE], "")
+            return f"{STATUS_LABELS.get(row[STATUS], row[STATUS])}: {what}"
         if role == SORT_ROLE:
             return self._sort_key(row, column)
         if role == RECORD_ROLE:
@@ -290,7 +291,7 @@ class CreditTableModel(QAbstractTableModel):
         if column == COL_TITLE:
             return str(row[TITLE])
         if column == COL_SOURCE:
-            return SOURCE_LABELS.get(row[SOURCE], row[SOURCE])
+            return SOURCE_SHORT_LABELS.get(row[SOURCE], row[SOURCE])
         if column == COL_BALANCE:
             key = (row[BALANCE], row[CURRENCY])
             text = self._money_cache.get(key)

@@ -16,6 +16,9 @@ SOURCE_LABELS: dict[str, str] = {
     "other": "Other (goodwill, anything else)",
 }
 
+# The table's narrow Source column: the first word of each label, without the examples.
+SOURCE_SHORT_LABELS: dict[str, str] = {source: label.split(" (")[0] for source, label in SOURCE_LABELS.items()}
+
 STATUS_LABELS: dict[str, str] = {
     "active": "Active",
     "expiring": "Expiring",
