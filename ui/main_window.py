@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -68,6 +69,19 @@ class MainWindow(QMainWindow):
 
     ledger_changed = Signal(object)
     ledger_opened = Signal()
+
+    # Set by `build_menus` (ui/menus.py) while the window is built; other parts of the app
+    # extend the menus and connect these actions.
+    file_menu: QMenu
+    edit_menu: QMenu
+    view_menu: QMenu
+    help_menu: QMenu
+    quit_action: QAction
+    undo_action: QAction
+    settings_action: QAction
+    help_action: QAction
+    credit_actions: dict[str, QAction]
+    """The actions on the selected credit, by key (edit, spend, refund, archive, delete, …)."""
 
     def __init__(
         self,
