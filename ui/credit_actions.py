@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from ledger.editing import restore_credit, snapshot_credit, update_credit
+from ledger.editing import CreditSnapshot, restore_credit, snapshot_credit, update_credit
 from ledger.errors import LedgerError
 from ledger.money import format_money, from_minor
 from ledger.vocab import EntryKind
@@ -220,8 +220,8 @@ class CreditActions(QObject):
                 window.select_credit(credit_id)
         window.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _restore(self, snapshot: object) -> None:
-        credit_id = restore_credit(self.ledger, snapshot)  # type: ignore[arg-type]
+    def _restore(self, snapshot: CreditSnapshot) -> None:
+        credit_id = restore_credit(self.ledger, snapshot)
         self.window.refresh_credit(credit_id, "restored")
 
     def undo(self) -> None:

@@ -291,7 +291,8 @@ class CreditTableModel(QAbstractTableModel):
         if column == COL_TITLE:
             return str(row[TITLE])
         if column == COL_SOURCE:
-            return SOURCE_SHORT_LABELS.get(row[SOURCE], row[SOURCE])
+            source: str = row[SOURCE]
+            return SOURCE_SHORT_LABELS.get(source, source)
         if column == COL_BALANCE:
             key = (row[BALANCE], row[CURRENCY])
             text = self._money_cache.get(key)
@@ -304,7 +305,8 @@ class CreditTableModel(QAbstractTableModel):
             return row[EXPIRES] or "—"
         if column == COL_DAYS_LEFT:
             return days_left_text(row[DAYS_LEFT])
-        return STATUS_LABELS.get(row[STATUS], row[STATUS])
+        status: str = row[STATUS]
+        return STATUS_LABELS.get(status, status)
 
 
 class CreditProxy(QSortFilterProxyModel):

@@ -220,7 +220,8 @@ class DetailPanel(QScrollArea):
 
     def history_rows(self) -> list[tuple[str, ...]]:
         """The history as shown, newest first (for tests and screen readers)."""
-        return [
-            tuple(self.history.item(row, column).text() for column in range(4))
-            for row in range(self.history.rowCount())
-        ]
+        return [tuple(self._history_text(row, column) for column in range(4)) for row in range(self.history.rowCount())]
+
+    def _history_text(self, row: int, column: int) -> str:
+        item = self.history.item(row, column)  # every cell is filled by _show_history
+        return item.text() if item is not None else ""

@@ -64,18 +64,18 @@ class OverviewPanel(QWidget):
 
     def show_rows(self, rows: list[tuple[Any, ...]], today: date) -> None:
         """Recompute from the listed credits and redraw."""
-        self.data = overview_of(rows, today)
-        self._fill_figures(self.data)
+        data = self.data = overview_of(rows, today)
+        self._fill_figures(data)
         current = self.currency_choice.currentText()
         self.currency_choice.blockSignals(True)
         self.currency_choice.clear()
-        currencies = self.data.currencies
+        currencies = data.currencies
         self.currency_choice.addItems(currencies)
         if current in currencies:
             self.currency_choice.setCurrentText(current)
         elif currencies:
             # Start with the currency that has the most about to expire.
-            busiest = max(currencies, key=lambda code: sum(m.by_currency.get(code, 0) for m in self.data.months))
+            busiest = max(currencies, key=lambda code: sum(m.by_currency.get(code, 0) for m in data.months))
             self.currency_choice.setCurrentText(busiest)
         self.currency_choice.blockSignals(False)
         self._draw_chart()
@@ -95,7 +95,7 @@ class OverviewPanel(QWidget):
             soon = data.expiring_soon.get(currency)
             cells = (
                 currency,
-                format_money(data.balances.get(currency, 0), currency),  # type: ignore[arg-type]
+                format_money(data.balances.get(currency, Decimal(0)), currency),
                 format_money(soon, currency) if soon else "—",
             )
             for column, text in enumerate(cells):

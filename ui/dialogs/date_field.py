@@ -25,6 +25,9 @@ from PySide6.QtWidgets import (
 
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
+# Inside DateField `date` is the method (QDateEdit's name), so its annotations say `Day`.
+Day = date
+
 
 def parse_day(text: str) -> date | None:
     """The day a YYYY-MM-DD text names, or None when it names none."""
@@ -42,7 +45,7 @@ class DateField(QWidget):
 
     dateChanged = Signal(QDate)  # noqa: N815 (QDateEdit's name, so the dialogs treat both alike)
 
-    def __init__(self, day: date, accessible_name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, day: Day, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -79,7 +82,7 @@ class DateField(QWidget):
         day = parse_day(self.line.text())
         return QDate(day.year, day.month, day.day) if day else QDate()
 
-    def day(self) -> date | None:
+    def day(self) -> Day | None:
         """The date typed as a `date`, or None."""
         return parse_day(self.line.text())
 
