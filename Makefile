@@ -14,7 +14,7 @@ demo: setup
 
 lint: setup
 	$(VENV)/ruff check .
-	$(VENV)/mypy ledger main.py
+	$(VENV)/mypy ledger ui main.py
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(VENV)/python -m pytest
