@@ -8,7 +8,6 @@ status expression mirrors `ledger.status.status_of` (a test keeps the two in ste
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -78,6 +77,8 @@ def list_credits(path: Path, today: date, expiring_within: int = EXPIRING_WITHIN
     A plain sqlite3 connection (not the ORM) because per-row object building is what
     makes a 100,000-row list slow; read-only so the window can never write by accident.
     """
+    import sqlite3  # here, not at the top: the window imports this module before its first frame
+
     connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
         return connection.execute(LISTING_SQL + " ORDER BY c.id", listing_parameters(today, expiring_within)).fetchall()
@@ -89,6 +90,8 @@ def list_credit(
     path: Path, credit_id: int, today: date, expiring_within: int = EXPIRING_WITHIN_DAYS
 ) -> ListedCredit | None:
     """One credit's row, for refreshing a single line after a change."""
+    import sqlite3
+
     connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
         row = connection.execute(

@@ -6,10 +6,10 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from babel.core import get_global
-from babel.numbers import format_currency, get_currency_precision, list_currencies
-
 from ledger.errors import LedgerError
+
+# Babel (CLDR data) is imported where it is used, not with this module: the window shows its first
+# frame before any amount is formatted, and Babel's import is a noticeable part of its start-up.
 
 _PLAIN_AMOUNT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 # Codes ISO 4217 reserves for tests and "no currency": never a real credit.
@@ -23,6 +23,9 @@ class MoneyError(LedgerError):
 @cache
 def known_currencies() -> frozenset[str]:
     """ISO 4217 codes that are legal tender somewhere today (CLDR data via Babel): no metals, funds or test codes."""
+    from babel.core import get_global
+    from babel.numbers import list_currencies
+
     tender = {
         code
         for history in get_global("territory_currencies").values()
@@ -43,6 +46,8 @@ def check_currency(code: str) -> str:
 @cache
 def decimals(currency: str) -> int:
     """How many decimal places the currency has (2 for USD, 0 for JPY, 3 for BHD)."""
+    from babel.numbers import get_currency_precision
+
     return int(get_currency_precision(check_currency(currency)))
 
 
@@ -93,4 +98,6 @@ def from_minor(minor: int, currency: str) -> Decimal:
 
 def format_money(value: Decimal, currency: str, locale: str = "en_US") -> str:
     """A human string such as $12.50 or ¥1,200, in the given locale."""
+    from babel.numbers import format_currency
+
     return str(format_currency(value, currency, locale=locale))

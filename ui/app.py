@@ -12,10 +12,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from ledger.paths import default_db_path, demo_db_path
 from ui.main_window import MainWindow
+from ui.style import request_style
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
@@ -28,9 +28,7 @@ def make_app() -> QApplication:
     app.setOrganizationName("credit-ledger")
     app.setDesktopFileName("credit-ledger")
     app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "credit-ledger.svg")))
-    style = RESOURCES / "style" / "app.qss"
-    if style.exists():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    request_style(app)  # set once the main window is built (see ui/style.py)
     return app
 
 
@@ -56,6 +54,8 @@ def _start(window: MainWindow, background: bool) -> None:
 
 
 def _open_or_explain(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     from ledger import clock
     from ledger.backup import startup_backup
     from ledger.db import DamagedLedgerError, LedgerFileError
@@ -82,6 +82,8 @@ def _open_or_explain(window: MainWindow) -> None:
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the ledger named by the arguments and show the main window until the user quits."""
+    from ledger.paths import default_db_path, demo_db_path  # platformdirs: not needed before the window
+
     app = make_app()
     path = demo_db_path() if getattr(args, "demo", False) else (getattr(args, "db", None) or default_db_path())
     window = open_window(

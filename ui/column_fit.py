@@ -6,7 +6,8 @@ What must stay visible at 800 px: the title, balance, expiry date, days left and
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 from ui.credit_table import (
@@ -33,10 +34,37 @@ TITLE_MIN = 150
 CELL_PADDING = 24
 
 
+class FittedTableView(QTableView):
+    """A table view that tells its `ColumnFit` when its visible area (the viewport) changes size.
+
+    Not an event filter on `viewport()`: the first call of `viewport()` makes PySide6 build the Python
+    type of every QWidget subclass (about 5 ms at start-up), and a filter there would see every paint
+    and mouse move. QAbstractScrollArea calls `resizeEvent` for the viewport's resizes only.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.column_fit: ColumnFit | None = None
+        self._viewport_width: int | None = None
+
+    def viewport_width(self) -> int:
+        """The visible area's width (before the first resize: the most it can be)."""
+        if self._viewport_width is None:
+            return self.maximumViewportSize().width()
+        return self._viewport_width
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        """The viewport changed size: refit the columns."""
+        super().resizeEvent(event)
+        self._viewport_width = event.size().width()
+        if self.column_fit is not None:
+            self.column_fit.fit()
+
+
 class ColumnFit(QObject):
     """Keeps the table's columns fitted to its width and the balance column wide enough for every balance."""
 
-    def __init__(self, table: QTableView, model: CreditTableModel) -> None:
+    def __init__(self, table: FittedTableView, model: CreditTableModel) -> None:
         super().__init__(table)
         self.table = table
         self.model = model
@@ -47,7 +75,7 @@ class ColumnFit(QObject):
             table.setColumnWidth(column, width)
         self.apply_modes()
         self.header.sectionResized.connect(self._remember)
-        table.viewport().installEventFilter(self)
+        table.column_fit = self
 
     def apply_modes(self) -> None:
         """The title stretches, the balance is sized by us; again after a saved header state is restored."""
@@ -75,7 +103,7 @@ class ColumnFit(QObject):
         """Fold the least needed columns until the title has room (or nothing more can fold)."""
         if self._fitting:
             return
-        available = self.table.viewport().width()
+        available = self.table.viewport_width()
         others = {column: width for column, width in self._widths.items() if column != COL_TITLE}
         folded: set[int] = set()
         for column in FOLD_ORDER:
@@ -95,12 +123,6 @@ class ColumnFit(QObject):
     def folded(self) -> list[int]:
         """The columns folded away at the current width."""
         return [column for column in FOLD_ORDER if self.header.isSectionHidden(column)]
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        """Refit when the table's visible area changes width."""
-        if event.type() == QEvent.Type.Resize:
-            self.fit()
-        return False
 
     def _remember(self, column: int, _old: int, new: int) -> None:
         if column in self._widths and new > 0 and not self._fitting:

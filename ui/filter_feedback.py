@@ -18,26 +18,58 @@ class FilterFeedback(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        viewport = window.table.viewport()
-        self.message = QWidget(viewport)
-        self.message.setObjectName("noMatch")
-        layout = QVBoxLayout(self.message)
-        self.message_label = QLabel()
-        self.message_label.setObjectName("hint")
-        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message_label.setWordWrap(True)
-        self.clear_button = QPushButton("Clear search and filters")
-        self.clear_button.setObjectName("linkButton")
-        self.clear_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.clear_button.clicked.connect(self._clear_or_show_archived)
-        layout.addStretch(1)
-        layout.addWidget(self.message_label)
-        layout.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignCenter)
-        layout.addStretch(2)
-        self.message.hide()
-        viewport.installEventFilter(self)
+        # The no-match message is built the first time nothing matches: it is rarely needed, and
+        # not at all to show the window.
+        self._message: QWidget | None = None
+        self._message_label: QLabel | None = None
+        self._clear_button: QPushButton | None = None
         window.model.modelReset.connect(self.update)
         window.loading_label.setToolTip(str(window.path))
+
+    @property
+    def message(self) -> QWidget:
+        """The message over the empty table (built on first use)."""
+        if self._message is None:
+            self._build_message()
+        assert self._message is not None
+        return self._message
+
+    @property
+    def message_label(self) -> QLabel:
+        """What the message says."""
+        if self._message_label is None:
+            self._build_message()
+        assert self._message_label is not None
+        return self._message_label
+
+    @property
+    def clear_button(self) -> QPushButton:
+        """The message's way back: clear the filters, or show the archived credits."""
+        if self._clear_button is None:
+            self._build_message()
+        assert self._clear_button is not None
+        return self._clear_button
+
+    def _build_message(self) -> None:
+        viewport = self.window.table.viewport()
+        message = QWidget(viewport)
+        message.setObjectName("noMatch")
+        layout = QVBoxLayout(message)
+        label = QLabel()
+        label.setObjectName("hint")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        button = QPushButton("Clear search and filters")
+        button.setObjectName("linkButton")
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.clicked.connect(self._clear_or_show_archived)
+        layout.addStretch(1)
+        layout.addWidget(label)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(2)
+        message.hide()
+        self._message, self._message_label, self._clear_button = message, label, button
+        viewport.installEventFilter(self)
 
     def update(self) -> None:
         """Say how many credits are shown, and explain an empty result."""
@@ -51,7 +83,10 @@ class FilterFeedback(QObject):
             if archived:
                 text += f" · {archived:,} archived not shown"
         self.window.loading_label.setText(text)
-        self.message.setVisible(total > 0 and shown == 0)
+        nothing_left = total > 0 and shown == 0
+        if not nothing_left and self._message is None:
+            return
+        self.message.setVisible(nothing_left)
         if self.message.isVisible():
             self._explain(total)
             self._place()
@@ -88,6 +123,6 @@ class FilterFeedback(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         """Keep the message over the whole table as it resizes."""
-        if event.type() == QEvent.Type.Resize and self.message.isVisible():
+        if event.type() == QEvent.Type.Resize and self._message is not None and self._message.isVisible():
             self._place()
         return False

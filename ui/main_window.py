@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -33,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from ledger import clock
 from ledger.status import EXPIRING_WITHIN_DAYS
-from ui.column_fit import ColumnFit
+from ui.column_fit import ColumnFit, FittedTableView
 from ui.credit_table import COL_TITLE, CreditProxy, CreditTableModel
 from ui.detail_panel import DetailPanel
 from ui.empty_state import EmptyState
@@ -41,6 +40,7 @@ from ui.filter_feedback import FilterFeedback
 from ui.help_panel import HelpPanel
 from ui.labels import SOURCE_LABELS, STATUS_LABELS
 from ui.menus import build_menus
+from ui.style import apply_style
 from ui.summary_bar import SummaryBar
 from ui.window_state import restore_window, save_window
 
@@ -135,6 +135,9 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.tabs)
         outer.addWidget(self.pages, 1)
         self.setCentralWidget(central)
+        # The app's style sheet goes on now the central widgets exist, so each is styled once
+        # (ui/style.py); the tool bar reads its spacing when built, so it comes after.
+        apply_style()
         self.loading_label = QLabel("Opening the ledger…")
         self.statusBar().addWidget(self.loading_label)
         self._build_toolbar()
@@ -143,7 +146,7 @@ class MainWindow(QMainWindow):
         self.filter_feedback = FilterFeedback(self)
 
     def _credits_page(self) -> QWidget:
-        self.table = QTableView()
+        self.table = FittedTableView()
         self.table.setObjectName("creditTable")
         self.table.setAccessibleName("Credits")
         self.table.setModel(self.proxy)

@@ -7,9 +7,6 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from ledger.money import format_money
-from ledger.overview import overview_of
-
 
 class SummaryBar(QWidget):
     """Balances per currency (never added across currencies) and the value expiring soon."""
@@ -31,6 +28,9 @@ class SummaryBar(QWidget):
 
     def show_rows(self, rows: list[tuple[Any, ...]], today: date) -> None:
         """Recompute the figures from the listed credits."""
+        from ledger.money import format_money  # imported once there are credits, after the first frame
+        from ledger.overview import overview_of
+
         figures = overview_of(rows, today)
         money = " · ".join(format_money(value, currency) for currency, value in figures.balances.items())
         self.balances_label.setText(f"Usable: {money}" if money else "No usable credit yet")
