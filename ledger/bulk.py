@@ -7,6 +7,7 @@ about what plain sqlite3 costs; building one ORM object per row would be many ti
 from __future__ import annotations
 
 import gc
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ MAX_IMPORT_BYTES = 50_000_000
 
 CREDIT_COLUMNS = (
     "id",
+    "uid",
     "merchant",
     "region",
     "source",
@@ -229,9 +231,16 @@ def categories_text(categories: tuple[str, ...]) -> str:
     return text
 
 
+def new_uids(count: int) -> list[str]:
+    """`count` fresh random credit uids (32 hex digits, as `models.new_uid`), from one call to the OS's generator."""
+    blob = os.urandom(16 * count).hex()
+    return [blob[start : start + 32] for start in range(0, 32 * count, 32)]
+
+
 def credit_row(
     credit: CheckedCredit,
     credit_id: int,
+    uid: str,
     created_at: str,
     updated_at: str,
     *,
@@ -243,6 +252,7 @@ def credit_row(
     expires_on = credit.expires_on
     return (
         credit_id,
+        uid,
         credit.merchant,
         credit.region,
         credit.source,

@@ -26,6 +26,7 @@ from ledger.bulk import (
     collector_paused,
     credit_row,
     insert_rows,
+    new_uids,
     next_credit_id,
     timestamp_text,
 )
@@ -285,9 +286,11 @@ def write_plan(ledger: Ledger, plan: CsvPlan, now: datetime) -> ImportReport:
     backup = backup_before_import(ledger, now)
     today = now.date()
     spends = 0
-    # Each credit gets its own creation moment, a microsecond apart: a credit's JSON identity is built on it.
+    # Each credit gets its own creation moment, a microsecond apart, so they sort in file order.
+    # Their identity is the random uid, never the moment: two imports in one second must not collide.
     head, _, tail = timestamp_text(now.replace(microsecond=0)).partition(".")
     zone = tail[6:]
+    uids = new_uids(len(plan.rows))
     with ledger.writing() as session:
         first_id = next_credit_id(session)
         credits = []
@@ -296,8 +299,8 @@ def write_plan(ledger: Ledger, plan: CsvPlan, now: datetime) -> ImportReport:
             credit_id = first_id + offset
             created = f"{head}.{offset:06d}{zone}"
             credit = row.credit
-            credits.append(credit_row(credit, credit_id, created, created))
-            entries.append((credit_id, ISSUE, credit.amount_minor, credits[-1][7], "", created))
+            credits.append(credit_row(credit, credit_id, uids[offset], created, created))
+            entries.append((credit_id, ISSUE, credit.amount_minor, credits[-1][8], "", created))
             if row.spent_minor:
                 day = _spend_day(credit, today).isoformat()
                 entries.append((credit_id, SPEND, -row.spent_minor, day, BALANCE_NOTE, created))

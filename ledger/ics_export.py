@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
-from ledger.json_checks import credit_uid
 from ledger.money import format_money
 from ledger.settings import Settings, load_settings
 from ledger.store import CreditSummary, Ledger
@@ -25,7 +24,7 @@ STILL_USABLE = (Status.ACTIVE, Status.EXPIRING)
 
 @dataclass(frozen=True)
 class _Extra:
-    created_at: str
+    uid: str
     reminders_muted: bool
 
 
@@ -43,7 +42,7 @@ def _event(summary: CreditSummary, extra: _Extra, settings: Settings, now: datet
     balance = format_money(summary.balance, summary.currency)
     title = f"{_label(summary)} expires: {balance} left"
     event = Event()
-    event.add("uid", f"{credit_uid(extra.created_at)}@{UID_DOMAIN}")
+    event.add("uid", f"{extra.uid}@{UID_DOMAIN}")
     event.add("dtstamp", now)
     event.add("dtstart", summary.expires_on)
     event.add("dtend", summary.expires_on + timedelta(days=1))
@@ -75,7 +74,7 @@ def ledger_calendar(ledger: Ledger, now: datetime, *, everything: bool = False) 
     with ledger.engine.connect() as connection:
         extras = {
             row[0]: _Extra(row[1], bool(row[2]))
-            for row in connection.exec_driver_sql("SELECT id, created_at, reminders_muted FROM credit")
+            for row in connection.exec_driver_sql("SELECT id, uid, reminders_muted FROM credit")
         }
     calendar = Calendar()
     calendar.add("prodid", PRODID)

@@ -6,23 +6,28 @@ person can find it in the file. Credits go through the same checks as `Ledger.ad
 
 from __future__ import annotations
 
-import hashlib
 import json
+import re
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ledger.bulk import CheckedCredit, CreditFieldError, FieldChecks, check_credit_fields, timestamp_text
+from ledger.bulk import CheckedCredit, CreditFieldError, FieldChecks, check_credit_fields, new_uids, timestamp_text
 from ledger.errors import LedgerError
-from ledger.money import parse_amount, to_minor
+from ledger.money import from_minor, parse_amount, to_minor
 from ledger.settings import MAX_LEAD_DAYS, Settings, validated
 from ledger.validation import MAX_TEXT
 from ledger.vocab import CHECKOUT_USES, EntryKind, Outcome
 
 FORMAT = "credit-ledger"
-FORMAT_VERSION = 1
+# 1: a credit's identity was a hash of its created_at (two credits created in one second collided).
+# 2: every credit carries its stored random `uid`, its identity for merges.
+FORMAT_VERSION = 2
 MAX_ID = 2**63 - 1
+UID_PATTERN = re.compile(r"[0-9A-Za-z_-]{8,64}")
+# Dates in the file may be "today" somewhere east of here (up to UTC+14): a day's grace for time zones.
+FUTURE_GRACE = timedelta(days=1)
 
 # The sign each kind of movement must have: +1 positive, -1 negative, 0 either (never zero).
 ENTRY_SIGNS = {
@@ -61,15 +66,19 @@ class IncomingCredit:
 
 @dataclass(frozen=True)
 class LedgerDocument:
-    """A checked document: its settings and its credits in file order."""
+    """A checked document: its settings and its credits in file order.
+
+    `version` 1 documents carry no stored uid: their credits get fresh uids, and a merge can only
+    recognise them by `created_at`.
+    """
 
     settings: Settings
     credits: list[IncomingCredit]
+    version: int = FORMAT_VERSION
 
 
-def credit_uid(created_at: str) -> str:
-    """A credit's identity across ledgers, from its stored creation moment (which no edit changes)."""
-    return hashlib.sha256(f"credit|{created_at}".encode()).hexdigest()[:20]
+def _article(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
 def _field(obj: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
@@ -117,7 +126,7 @@ def _text(obj: dict[str, Any], key: str, where: str, checks: FieldChecks) -> str
         raise JsonImportError(f"{where}.{key}", str(error)) from None
 
 
-def _credit(obj: dict[str, Any], where: str, checks: FieldChecks) -> CheckedCredit:
+def _credit(obj: dict[str, Any], where: str, latest: date, checks: FieldChecks) -> CheckedCredit:
     received_on = _day(obj, "received_on", where)
     assert received_on is not None
     categories = _field(obj, "categories", where, list, [])
@@ -139,16 +148,25 @@ def _credit(obj: dict[str, Any], where: str, checks: FieldChecks) -> CheckedCred
             terms_url=_field(obj, "terms_url", where, str, ""),
             claim_code=_field(obj, "claim_code", where, str, ""),
             notes=_field(obj, "notes", where, str, ""),
-            today=received_on,
+            today=latest,
             checks=checks,
         )
     except CreditFieldError as error:
         raise JsonImportError(f"{where}.{error.field}", str(error)) from None
 
 
-def _entries(items: list[Any], where: str, currency: str, checks: FieldChecks) -> list[tuple[str, int, str, str, str]]:
+def _entries(
+    items: list[Any], where: str, credit: CheckedCredit, latest: date, checks: FieldChecks
+) -> list[tuple[str, int, str, str, str]]:
+    """The credit's movements, refusing a ledger that does not add up.
+
+    Exactly one issue entry, equal to the credit's amount; no entry before the credit was received
+    or in the future; the balance never below zero along the entries in file order.
+    """
+    currency = credit.currency
     rows = []
     balance = 0
+    issued: int | None = None
     for index, item in enumerate(items):
         at = f"{where}.entries[{index}]"
         entry = _object(item, at)
@@ -165,13 +183,26 @@ def _entries(items: list[Any], where: str, currency: str, checks: FieldChecks) -
             raise JsonImportError(f"{at}.amount", str(error)) from None
         sign = ENTRY_SIGNS[kind]
         if sign and minor * sign < 0:
-            raise JsonImportError(f"{at}.amount", f"a {kind} must be {'positive' if sign > 0 else 'negative'}")
+            raise JsonImportError(f"{at}.amount", f"{_article(kind)} must be {'positive' if sign > 0 else 'negative'}")
+        if kind == EntryKind.ISSUE.value:
+            if issued is not None:
+                raise JsonImportError(at, f"a second issue entry (entries[{issued}]); a credit is issued once")
+            if minor != credit.amount_minor:
+                amount = from_minor(credit.amount_minor, currency)
+                raise JsonImportError(f"{at}.amount", f"the issue entry must equal the credit's amount ({amount})")
+            issued = index
         balance += minor
         if balance < 0:
             raise JsonImportError(at, "this entry takes the balance below zero")
         on = _day(entry, "on", at)
         assert on is not None
+        if on < credit.received_on:
+            raise JsonImportError(f"{at}.on", f"{on} is before the credit was received ({credit.received_on})")
+        if on > latest:
+            raise JsonImportError(f"{at}.on", f"{on} is in the future")
         rows.append((kind, minor, on.isoformat(), _text(entry, "note", at, checks), _moment(entry, "created_at", at)))
+    if issued is None:
+        raise JsonImportError(f"{where}.entries", "has no issue entry; every credit has one, equal to its amount")
     return rows
 
 
@@ -262,6 +293,9 @@ def parse_document(data: bytes) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise JsonImportError("", "the file is nested too deeply to be a Credit Ledger export") from None
+    except ValueError:
+        # Python refuses to read a whole number of more than 4,300 digits (a guard against slow parsing).
+        raise JsonImportError("", "the file holds a number too long to be a Credit Ledger export") from None
     if not isinstance(loaded, dict) or loaded.get("format") != FORMAT:
         raise JsonImportError("", f'the file is not a Credit Ledger export (it has no "format": "{FORMAT}")')
     version = loaded.get("version")
@@ -274,13 +308,26 @@ def parse_document(data: bytes) -> dict[str, Any]:
     return loaded
 
 
-def read_document(data: bytes, checks: FieldChecks) -> LedgerDocument:
-    """Check a whole JSON export; raises JsonImportError naming the first bad value."""
+def _uid(obj: dict[str, Any], where: str, version: int, fresh: str) -> str:
+    """The credit's stored uid; a fresh one when the file has none (format 1, or written by hand)."""
+    value = obj.get("uid") if version >= 2 else None
+    if value is None:
+        return fresh
+    if not isinstance(value, str) or not UID_PATTERN.fullmatch(value):
+        raise JsonImportError(f"{where}.uid", f"{value!r:.40} is not a credit uid (8 to 64 letters, digits, - or _)")
+    return value
+
+
+def read_document(data: bytes, checks: FieldChecks, today: date) -> LedgerDocument:
+    """Check a whole JSON export as of `today`; raises JsonImportError naming the first bad value."""
     loaded = parse_document(data)
+    version = int(loaded["version"])
+    latest = today + FUTURE_GRACE
     credits_value = _field(loaded, "credits", "", list)
     credits: list[IncomingCredit] = []
     ids: dict[int, int] = {}
     uids: dict[str, int] = {}
+    fresh_uids = new_uids(len(credits_value))
     for index, item in enumerate(credits_value):
         where = f"credits[{index}]"
         obj = _object(item, where)
@@ -290,14 +337,12 @@ def read_document(data: bytes, checks: FieldChecks) -> LedgerDocument:
         if credit_id in ids:
             raise JsonImportError(f"{where}.id", f"credits[{ids[credit_id]}] has the same id")
         ids[credit_id] = index
-        credit = _credit(obj, where, checks)
-        created_at = _moment(obj, "created_at", where)
-        uid = credit_uid(created_at)
-        if obj.get("uid", uid) != uid:
-            raise JsonImportError(f"{where}.uid", "does not match the credit's created_at; leave it out or fix it")
+        uid = _uid(obj, where, version, fresh_uids[index])
         if uid in uids:
-            raise JsonImportError(where, f"is the same credit as credits[{uids[uid]}] (the same created_at)")
+            raise JsonImportError(f"{where}.uid", f"is the same credit as credits[{uids[uid]}] (the same uid)")
         uids[uid] = index
+        credit = _credit(obj, where, latest, checks)
+        created_at = _moment(obj, "created_at", where)
         credits.append(
             IncomingCredit(
                 id=credit_id,
@@ -308,10 +353,10 @@ def read_document(data: bytes, checks: FieldChecks) -> LedgerDocument:
                 snoozed_until=_day(obj, "snoozed_until", where, required=False),
                 created_at=created_at,
                 updated_at=_moment(obj, "updated_at", where),
-                entries=_entries(_field(obj, "entries", where, list, []), where, credit.currency, checks),
+                entries=_entries(_field(obj, "entries", where, list, []), where, credit, latest, checks),
                 checks=_checks(_field(obj, "checks", where, list, []), where, checks),
                 reminders=_reminders(_field(obj, "reminders", where, list, []), where, checks),
             )
         )
     settings = _settings(loaded.get("settings", {}))
-    return LedgerDocument(settings=settings, credits=credits)
+    return LedgerDocument(settings=settings, credits=credits, version=version)

@@ -2,7 +2,8 @@
 
 Export then import into an empty ledger gives back the same ledger (ids, timestamps and all).
 Importing into a ledger that already holds credits needs `merge=True` and adds only the credits
-it does not have: a credit's identity is its creation moment, which no edit changes.
+it does not have: a credit's identity is its stored random `uid`, which no edit changes and no two
+credits share. (Format 1 files carry no uid; their credits are recognised by creation moment.)
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ from ledger.bulk import (
     next_credit_id,
 )
 from ledger.errors import LedgerError
-from ledger.json_checks import FORMAT, FORMAT_VERSION, IncomingCredit, JsonImportError, credit_uid, read_document
+from ledger.json_checks import FORMAT, FORMAT_VERSION, IncomingCredit, JsonImportError, read_document
 from ledger.money import from_minor
 from ledger.settings import load_settings, save_settings
 from ledger.store import Ledger
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "JsonImportError", "credit_uid", "export_json", "import_json", "ledger_document"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "JsonImportError", "export_json", "import_json", "ledger_document"]
 
 
 def _rows(ledger: Ledger, sql: str) -> list[tuple[Any, ...]]:
@@ -46,7 +47,7 @@ def ledger_document(ledger: Ledger) -> dict[str, Any]:
         ledger,
         "SELECT id, merchant, region, source, title, currency, amount_minor, received_on, expires_on, reference,"
         " terms, terms_url, categories, claim_code, notes, archived, reminders_muted, snoozed_until,"
-        " created_at, updated_at FROM credit ORDER BY id",
+        " created_at, updated_at, uid FROM credit ORDER BY id",
     )
     currency_of = {row[0]: row[5] for row in credits}
     for credit_id, kind, minor, on, note, created in _rows(
@@ -74,7 +75,7 @@ def ledger_document(ledger: Ledger) -> dict[str, Any]:
         "credits": [
             {
                 "id": row[0],
-                "uid": credit_uid(row[18]),
+                "uid": row[20],
                 "merchant": row[1],
                 "region": row[2],
                 "source": row[3],
@@ -111,8 +112,10 @@ def export_json(ledger: Ledger, out: TextIO) -> int:
     return len(document["credits"])
 
 
-def _known_uids(ledger: Ledger) -> set[str]:
-    return {credit_uid(row[0]) for row in _rows(ledger, "SELECT created_at FROM credit")}
+def _known(ledger: Ledger, version: int) -> set[str]:
+    """What identifies the ledger's credits to a document of this format version."""
+    column = "uid" if version >= 2 else "created_at"
+    return {str(row[0]) for row in _rows(ledger, f"SELECT {column} FROM credit")}
 
 
 def import_json(
@@ -120,7 +123,7 @@ def import_json(
 ) -> ImportReport:
     """Import a JSON export all or nothing; into a ledger with credits only with `merge`, never duplicating one."""
     with collector_paused():
-        document = read_document(data, PLAIN_CHECKS.remembering())
+        document = read_document(data, PLAIN_CHECKS.remembering(), now.date())
         with ledger.reading() as session:
             held = credit_count(session)
         if held and not merge:
@@ -128,8 +131,9 @@ def import_json(
                 f"the ledger already holds {held} credit{'s' if held != 1 else ''}; import with --merge to add "
                 "only the credits it does not have yet"
             )
-        known = _known_uids(ledger) if held else set()
-        fresh = [credit for credit in document.credits if credit.uid not in known]
+        known = _known(ledger, document.version) if held else set()
+        legacy = document.version < 2
+        fresh = [credit for credit in document.credits if (credit.created_at if legacy else credit.uid) not in known]
         skipped = len(document.credits) - len(fresh)
         if dry_run or (held and not fresh):
             return ImportReport(format="json", added=len(fresh), skipped=skipped, dry_run=dry_run)
@@ -155,6 +159,7 @@ def _write(ledger: Ledger, fresh: list[IncomingCredit], *, keep_ids: bool) -> No
                 credit_row(
                     incoming.credit,
                     credit_id,
+                    incoming.uid,
                     incoming.created_at,
                     incoming.updated_at,
                     archived=incoming.archived,

@@ -8,10 +8,11 @@ revisions in `ledger/migrations`; these classes must match them (a test checks).
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint, text
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
@@ -19,6 +20,15 @@ from sqlmodel import Field, SQLModel
 def utc_now() -> datetime:
     """The current moment as an aware UTC datetime."""
     return datetime.now(UTC)
+
+
+def new_uid() -> str:
+    """A credit's identity across ledgers: random (uuid4), 32 hex digits, set once and never changed."""
+    return uuid.uuid4().hex
+
+
+# What SQLite gives a credit inserted without a uid (32 random hex digits, like `new_uid`).
+UID_SQL_DEFAULT = "(lower(hex(randomblob(16))))"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -58,9 +68,11 @@ class Credit(SQLModel, table=True):
     """One store credit: where it came from, how much, its dates and its fine print."""
 
     __tablename__ = "credit"
-    __table_args__ = (Index("ix_credit_expires_on", "expires_on"),)
+    __table_args__ = (Index("ix_credit_expires_on", "expires_on"), Index("ix_credit_uid", "uid", unique=True))
 
     id: int | None = Field(default=None, primary_key=True)
+    # The credit's identity in exports and merges: two credits never share it, an edit never changes it.
+    uid: str = Field(default_factory=new_uid, sa_column_kwargs={"server_default": text(UID_SQL_DEFAULT)})
     merchant: str = Field(default="Amazon")
     region: str = Field(default="US")
     source: str

@@ -69,6 +69,57 @@ def test_an_upgrade_from_the_first_revision_keeps_the_data_and_backs_up_first(le
     con.close()
 
 
+def make_second_revision_ledger(path: Path, count: int) -> None:
+    """A ledger as revision 0002 wrote it: `count` credits all created in the same second, each with entries."""
+    engine = create_ledger_engine(path)
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+        for n in range(1, count + 1):
+            connection.exec_driver_sql(
+                "INSERT INTO credit (id, merchant, region, source, title, currency, amount_minor, received_on,"
+                " expires_on, reference, terms, terms_url, categories, claim_code, notes, archived, reminders_muted,"
+                " created_at, updated_at) VALUES (?, 'Amazon', 'US', 'refund', ?, 'USD', 1000, '2025-01-01', NULL,"
+                " '', '', '', '[]', '', '', 0, 0, '2025-01-01T00:00:00.000000+00:00',"
+                " '2025-01-01T00:00:00.000000+00:00')",
+                (n, f"credit {n}"),
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO entry (credit_id, kind, amount_minor, occurred_on, note, created_at) VALUES"
+                " (?, 'issue', 1000, '2025-01-01', '', '2025-01-01T00:00:00+00:00'),"
+                " (?, 'spend', -250, '2025-02-01', '', '2025-02-01T00:00:00+00:00')",
+                (n, n),
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO checkout_check (credit_id, use, outcome, observed_at, note) VALUES"
+                " (?, 'amazon_gift_cards', 'offered', '2025-01-02T00:00:00+00:00', '')",
+                (n,),
+            )
+    engine.dispose()
+
+
+def test_an_upgrade_from_0002_keeps_every_credit_and_gives_each_a_distinct_uid(ledger_path: Path) -> None:
+    make_second_revision_ledger(ledger_path, 5)
+    book = Ledger.open(ledger_path)
+    try:
+        details = [book.detail(n, date(2026, 1, 1)) for n in range(1, 6)]
+        new_id = book.add_credit(NewCredit(source="refund", currency="USD", amount="5"), date(2026, 1, 1))
+        new_uid = book.detail(new_id, date(2026, 1, 1)).credit.uid
+    finally:
+        book.close()
+    assert [detail.credit.title for detail in details] == [f"credit {n}" for n in range(1, 6)]
+    assert all(str(detail.balance) == "7.50" and len(detail.checks) == 1 for detail in details)
+    uids = {detail.credit.uid for detail in details} | {new_uid}
+    assert len(uids) == 6 and all(len(uid) == 32 for uid in uids)
+    con = sqlite3.connect(ledger_path)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+            con.execute("UPDATE credit SET uid = (SELECT uid FROM credit WHERE id = 1) WHERE id = 2")
+    finally:
+        con.close()
+
+
 def test_a_database_from_a_newer_app_is_refused_and_untouched(ledger_path: Path) -> None:
     Ledger.open(ledger_path).close()
     con = sqlite3.connect(ledger_path)

@@ -16,8 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ledger.csv_io import import_csv
 from ledger.errors import LedgerError
-from ledger.json_io import JsonImportError, export_json, import_json, ledger_document
+from ledger.json_io import FORMAT_VERSION, JsonImportError, export_json, import_json, ledger_document
 from ledger.models import ReminderSent
 from ledger.settings import Settings, load_settings, save_settings
 from ledger.store import Ledger, NewCredit
@@ -158,6 +159,57 @@ def test_merging_adds_only_missing_credits_and_never_duplicates(ledger: Ledger, 
     assert titles == ["only in ledger", "only in other", "shared"]
 
 
+def test_credits_imported_in_the_same_second_export_and_import_back(ledger: Ledger, tmp_path: Path) -> None:
+    # Two CSV imports within one second give credits the same creation moments; they stay distinct credits.
+    import_csv(ledger, b"source,currency,amount\ngift_card,USD,1\ngift_card,USD,2\n", NOW)
+    import_csv(ledger, b"source,currency,amount\nrefund,USD,3\n", NOW)
+    document = exported(ledger)
+    uids = [credit["uid"] for credit in json.loads(document)["credits"]]
+    assert len(set(uids)) == 3
+    copy = Ledger.open(tmp_path / "copy.sqlite3")
+    try:
+        assert import_json(copy, document.encode(), NOW).added == 3
+        assert exported(copy) == document  # the same credits, the same uids
+    finally:
+        copy.close()
+
+
+def test_a_merge_never_drops_a_credit_created_in_the_same_second_elsewhere(ledger: Ledger, tmp_path: Path) -> None:
+    import_csv(ledger, b"source,currency,amount\ngift_card,USD,1\n", NOW)
+    other = Ledger.open(tmp_path / "other.sqlite3")
+    try:
+        import_csv(other, b"source,currency,amount\nrefund,EUR,7\n", NOW)  # same created_at, another credit
+        report = import_json(ledger, exported(other).encode(), NOW, merge=True)
+    finally:
+        other.close()
+    assert (report.added, report.skipped) == (1, 0)
+    assert sorted(summary.currency for summary in ledger.summaries(TODAY)) == ["EUR", "USD"]
+
+
+def test_a_format_1_file_imports_with_fresh_uids_and_merges_by_creation_moment(ledger: Ledger) -> None:
+    add(ledger, "5", "already here")
+    document = json.loads(exported(ledger))
+    document["version"] = 1
+    for credit in document["credits"]:
+        credit["uid"] = "0123456789abcdef0123"  # format 1 wrote a hash of created_at here
+    held_uid = document["credits"][0]["uid"]
+    report = import_json(ledger, json.dumps(document).encode(), NOW, merge=True)
+    assert (report.added, report.skipped) == (0, 1)
+    assert ledger.detail(1, TODAY).credit.uid != held_uid
+
+
+def test_a_restored_credit_keeps_its_uid(ledger: Ledger) -> None:
+    from ledger.editing import restore_credit, snapshot_credit
+
+    credit_id = add(ledger, "5")
+    uid = ledger.detail(credit_id, TODAY).credit.uid
+    snapshot = snapshot_credit(ledger, credit_id)
+    ledger.delete(credit_id)
+    restore_credit(ledger, snapshot)
+    assert ledger.detail(credit_id, TODAY).credit.uid == uid
+    assert len(uid) == 32 and add(ledger, "6") and ledger.detail(credit_id + 1, TODAY).credit.uid != uid
+
+
 def test_a_merge_keeps_this_ledgers_settings(ledger: Ledger, tmp_path: Path) -> None:
     save_settings(ledger, Settings(lead_days=(14,)))
     add(ledger, "1")
@@ -220,9 +272,49 @@ REFUSED = [
     ("unknown kind", altered(_set("credits.0.entries.1.kind", "gift")), "entries[1].kind: unknown kind 'gift'"),
     ("naive time", altered(_set("credits.0.created_at", "2025-01-01T00:00:00")), "created_at: '2025-01-01T00:00:00'"),
     ("wrong type", altered(_set("credits.0.archived", "yes")), "credits[0].archived: should be true or false"),
-    ("bad uid", altered(_set("credits.0.uid", "abc")), "credits[0].uid: does not match the credit's created_at"),
+    ("bad uid", altered(_set("credits.0.uid", "abc")), "credits[0].uid: 'abc' is not a credit uid"),
     ("bad settings", altered(_set("settings.backups_to_keep", 0)), "settings: the number of backups to keep"),
-    ("duplicate", altered(lambda d: d["credits"].append(dict(d["credits"][0], id=9))), "credits[1]: is the same"),
+    (
+        "issue sign",
+        altered(_set("credits.0.entries.0.amount", "-25.00")),
+        "entries[0].amount: an issue must be positive",
+    ),
+    ("no issue", altered(_set("credits.0.entries", [])), "credits[0].entries: has no issue entry"),
+    (
+        "second issue",
+        altered(lambda d: d["credits"][0]["entries"].append(d["credits"][0]["entries"][0])),
+        "credits[0].entries[2]: a second issue entry (entries[0])",
+    ),
+    (
+        "issue not the amount",
+        altered(_set("credits.0.entries.0.amount", "20.00")),
+        "credits[0].entries[0].amount: the issue entry must equal the credit's amount (25.00)",
+    ),
+    (
+        "future entry",
+        altered(_set("credits.0.entries.1.on", "2099-01-01")),
+        "entries[1].on: 2099-01-01 is in the future",
+    ),
+    (
+        "entry before receipt",
+        altered(_set("credits.0.entries.1.on", "2000-01-01")),
+        "credits[0].entries[1].on: 2000-01-01 is before the credit was received",
+    ),
+    (
+        "duplicate id",
+        altered(lambda d: d["credits"].append(dict(d["credits"][0], uid="f" * 32))),
+        "credits[1].id: credits[0] has the same id",
+    ),
+    (
+        "huge version",
+        b'{"format": "credit-ledger", "version": ' + b"9" * 100_000 + b"}",
+        "the file holds a number too long",
+    ),
+    (
+        "duplicate",
+        altered(lambda d: d["credits"].append(dict(d["credits"][0], id=9))),
+        "credits[1].uid: is the same credit as credits[0] (the same uid)",
+    ),
 ]
 
 
@@ -259,8 +351,15 @@ def test_cli_moves_a_ledger_to_another_file_and_merges_back(
     assert json.loads(cli("show", "1", "--json", db=other).out)["balance"] == "12.34"
 
 
+def test_cli_refuses_a_hostile_version_with_exit_2(cli: CliRunner, tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.json"
+    hostile.write_bytes(b'{"format": "credit-ledger", "version": ' + b"1" * 100_000 + b', "credits": []}')
+    result = cli("import", str(hostile))
+    assert result.code == 2 and "number too long" in result.err and "unexpected" not in result.err
+
+
 def test_json_export_to_standard_output_is_the_document(cli: CliRunner) -> None:
     cli("add", "--source", "gift_card", "--amount", "3", "--currency", "USD")
     document = json.loads(cli("export").out)
-    assert (document["format"], document["version"], len(document["credits"])) == ("credit-ledger", 1, 1)
+    assert (document["format"], document["version"], len(document["credits"])) == ("credit-ledger", FORMAT_VERSION, 1)
     assert document["credits"][0]["received_on"] <= date.today().isoformat()

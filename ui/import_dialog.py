@@ -78,7 +78,7 @@ def read_preview(path: Path, today: date, progress: Progress) -> ImportPreview:
                 _row(str(row.line), row.credit, row.credit.amount_minor - row.spent_minor) for row in plan.rows
             ]
         else:
-            document = read_document(data, PLAIN_CHECKS.remembering())
+            document = read_document(data, PLAIN_CHECKS.remembering(), today)
             preview.rows = [
                 _row(f"#{credit.id}", credit.credit, sum(entry[1] for entry in credit.entries))
                 for credit in document.credits
