@@ -34,10 +34,7 @@ def make_app() -> QApplication:
 
 def open_window(path: Path, demo: bool = False, background: bool = False) -> MainWindow:
     """Show the main window now (unless starting in the tray) and open the ledger right after the first paint."""
-    from ui.transfer_actions import install_transfer_actions
-
     window = MainWindow(path, demo=demo)
-    install_transfer_actions(window)
     if not (background and QSystemTrayIcon.isSystemTrayAvailable()):
         window.show()
     QTimer.singleShot(0, lambda: _start(window, background))
@@ -45,10 +42,13 @@ def open_window(path: Path, demo: bool = False, background: bool = False) -> Mai
 
 
 def _start(window: MainWindow, background: bool) -> None:
-    # After the first paint: the scheduler and notification libraries load here, not before the window shows.
+    # After the first paint: the File menu's import/export, the scheduler and the notification libraries
+    # load here, not before the window shows.
     # Reminders attach before the ledger opens, so their first reconcile sees it open.
     from ui.reminder_service import install_reminders
+    from ui.transfer_actions import install_transfer_actions
 
+    install_transfer_actions(window)
     install_reminders(window, background=background)
     _open_or_explain(window)
 
