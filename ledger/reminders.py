@@ -112,28 +112,44 @@ def reminder_leads(credit: ReminderCandidate, policy: ReminderPolicy) -> tuple[i
     return policy.lead_days
 
 
+def latest_snooze_end(expires_on: date, lead_days: Iterable[int]) -> date:
+    """The last day a snooze of this credit may end: the day of its final reminder (the smallest lead time).
+
+    A snooze that ends later would skip that reminder; planning never lets it (see `reminder_times`),
+    and the Snooze dialog offers nothing longer. With no lead times, the expiry date itself.
+    """
+    return expires_on - timedelta(days=min(lead_days, default=0))
+
+
 def reminder_times(credit: ReminderCandidate, policy: ReminderPolicy, now: datetime) -> dict[int, datetime]:
-    """For each lead time not yet sent, when its reminder may first be shown (a snooze holds it back)."""
+    """For each lead time not yet sent, when its reminder may first be shown (a snooze holds it back).
+
+    A snooze never swallows the final reminder: it holds reminders back until the day it ends
+    or the day of the final lead time (`latest_snooze_end`), whichever comes first. So a credit
+    snoozed past its expiry (or whose expiry date moved closer) still gets its last reminder.
+    """
     zone = policy.zone or now.tzinfo
     resume_at = None
     if credit.snoozed_until is not None:
-        resume_at = datetime.combine(credit.snoozed_until, policy.remind_at, tzinfo=zone)
+        resume_day = min(credit.snoozed_until, latest_snooze_end(credit.expires_on, policy.lead_days))
+        resume_at = datetime.combine(resume_day, policy.remind_at, tzinfo=zone)
     times: dict[int, datetime] = {}
     for lead in reminder_leads(credit, policy):
         if lead in credit.sent_leads:
             continue
         at = datetime.combine(credit.expires_on - timedelta(days=lead), policy.remind_at, tzinfo=zone)
         if resume_at is not None and at < resume_at:
-            # Held back by the snooze; if the snooze outlasts the credit there is nothing left to remind of.
-            if resume_at.date() > credit.expires_on:
-                continue
-            at = resume_at
+            at = resume_at  # held back by the snooze
         times[lead] = at
     return times
 
 
 def plan_reminders(candidates: Iterable[ReminderCandidate], policy: ReminderPolicy, now: datetime) -> ReminderPlan:
-    """The reminders due at `now`, one per credit (its most urgent), and the time of the next one."""
+    """The reminders due at `now`, one per credit (its most urgent), and the time of the next one.
+
+    At most one reminder per credit a day: a reminder shown supersedes every other lead of the
+    credit that is due by the end of the same day, whether it passed unseen or comes later today.
+    """
     today = policy.local_today(now)
     due: list[DueReminder] = []
     next_due_at: datetime | None = None
@@ -142,19 +158,22 @@ def plan_reminders(candidates: Iterable[ReminderCandidate], policy: ReminderPoli
             continue
         times = reminder_times(credit, policy, now)
         ready = sorted(lead for lead, at in times.items() if at <= now)
+        covered: set[int] = set()
         if ready:
             # Catch-up: several leads passed while the app was away; only the most urgent is shown.
+            # It also covers the leads still due later today: they would say the same thing again.
             lead = ready[0]
+            covered = {other for other, at in times.items() if at.date() <= today}
             due.append(
                 DueReminder(
                     credit=credit,
                     lead_days=lead,
                     due_at=times[lead],
                     days_left=(credit.expires_on - today).days,
-                    superseded_leads=tuple(ready[1:]),
+                    superseded_leads=tuple(sorted(covered - {lead})),
                 )
             )
-        later = [at for at in times.values() if at > now]
+        later = [at for other, at in times.items() if at > now and other not in covered]
         if later and (next_due_at is None or min(later) < next_due_at):
             next_due_at = min(later)
     due.sort(key=lambda reminder: (reminder.days_left, reminder.credit.credit_id))

@@ -14,7 +14,15 @@ from ledger.errors import CreditNotFound
 from ledger.models import ReminderSent
 from ledger.reminder_delivery import compose
 from ledger.reminder_store import claim, count_expiring, load_candidates, plan_due, release
-from ledger.reminders import DueReminder, ReminderCandidate, ReminderPolicy, mute, plan_reminders, snooze
+from ledger.reminders import (
+    DueReminder,
+    ReminderCandidate,
+    ReminderPolicy,
+    latest_snooze_end,
+    mute,
+    plan_reminders,
+    snooze,
+)
 from ledger.store import Ledger
 from tests.reminder_fixtures import ZONE, add_credit, local, set_expiry
 
@@ -116,14 +124,16 @@ def test_a_snooze_holds_back_regular_reminders_that_fall_inside_it() -> None:
     assert plan.next_due_at == local(2026, 6, 10, 9, 0)
 
 
-def test_a_snooze_past_the_expiry_date_silences_the_credit() -> None:
-    credit = candidate(snoozed_until=date(2026, 7, 5))
+def test_a_snooze_past_the_expiry_date_still_lets_the_final_reminder_through() -> None:
+    credit = candidate(sent_leads=frozenset({30, 7}), snoozed_until=date(2026, 7, 5))
 
-    assert plan_reminders([credit], POLICY, local(2026, 6, 29, 12)) == plan_reminders([], POLICY, local(2026, 6, 29))
+    assert plan_reminders([credit], POLICY, local(2026, 6, 28, 12)).next_due_at == local(2026, 6, 29, 9, 0)
+    assert due_leads(plan_reminders([credit], POLICY, local(2026, 6, 29, 12)).due) == [(1, 1)]
 
 
 def test_reminders_follow_local_time_across_daylight_saving() -> None:
-    credit = candidate(expires_on=date(2026, 3, 15))  # lead 7 falls on March 8, the day New York springs forward
+    # Lead 7 falls on March 8, the day New York springs forward (lead 30 was sent in February).
+    credit = candidate(expires_on=date(2026, 3, 15), sent_leads=frozenset({30}))
 
     plan = plan_reminders([credit], POLICY, local(2026, 3, 8, 8, 30))
 
@@ -339,3 +349,57 @@ def test_a_long_summary_lists_the_most_urgent_and_counts_the_rest() -> None:
     assert note.body.splitlines()[-1] == "and 3 more"
     assert len(note.body.splitlines()) == 6
     assert Decimal("8.00") == Decimal(note.title.split("$")[1].split()[0])
+
+
+# --- a snooze never swallows the final reminder; one reminder per credit per day ----------
+
+
+def test_a_snooze_that_outlasts_the_final_reminder_still_lets_it_through(ledger: Ledger) -> None:
+    # The demo's "Amazon survey credit": at 09:30 on Dec 1 it expires on Dec 3, snoozed for 3 days to Dec 4.
+    credit_id = add_credit(ledger, date(2026, 12, 3), title="Amazon survey credit")
+    now = local(2026, 12, 1, 9, 30)
+    claim(ledger, plan_due(ledger, POLICY, now).due, now)  # the 7-day lead, caught up
+    snooze(ledger, credit_id, date(2026, 12, 4))
+
+    assert plan_due(ledger, POLICY, local(2026, 12, 1, 12)).due == ()
+    assert plan_due(ledger, POLICY, local(2026, 12, 1, 12)).next_due_at == local(2026, 12, 2, 9, 0)
+    assert plan_due(ledger, POLICY, local(2026, 12, 2, 8, 59)).due == ()
+    assert due_leads(plan_due(ledger, POLICY, local(2026, 12, 2, 9, 0)).due) == [(credit_id, 1)]
+
+
+def test_a_snooze_ending_before_the_final_reminder_holds_the_others_back() -> None:
+    credit = candidate(sent_leads=frozenset({30}), snoozed_until=date(2026, 6, 27))
+
+    assert plan_reminders([credit], POLICY, local(2026, 6, 25, 12)).next_due_at == local(2026, 6, 27, 9, 0)
+    assert due_leads(plan_reminders([credit], POLICY, local(2026, 6, 27, 9, 0)).due) == [(1, 3)]
+
+
+def test_the_latest_snooze_end_is_the_day_of_the_final_reminder() -> None:
+    assert latest_snooze_end(date(2026, 12, 3), (30, 7, 1)) == date(2026, 12, 2)
+    assert latest_snooze_end(date(2026, 12, 3), (14, 0)) == date(2026, 12, 3)
+    assert latest_snooze_end(date(2026, 12, 3), ()) == date(2026, 12, 3)
+
+
+def test_a_late_catch_up_covers_the_reminder_due_later_the_same_day(ledger: Ledger) -> None:
+    # Added at 08:00 on Dec 1, expiring Dec 8: the 30-day lead is caught up late ("in 7 days"), and
+    # the 7-day lead due at 09:00 would say the very same thing an hour later.
+    credit_id = add_credit(ledger, date(2026, 12, 8))
+    early = local(2026, 12, 1, 8, 0)
+
+    plan = plan_due(ledger, POLICY, early)
+
+    assert due_leads(plan.due) == [(credit_id, 30)]
+    assert plan.due[0].days_left == 7
+    assert plan.due[0].superseded_leads == (7,)
+    assert plan.next_due_at == local(2026, 12, 7, 9, 0)
+    claim(ledger, plan.due, early)
+    assert plan_due(ledger, POLICY, local(2026, 12, 1, 9, 0)).due == ()
+    assert due_leads(plan_due(ledger, POLICY, local(2026, 12, 7, 9, 0)).due) == [(credit_id, 1)]
+
+
+def test_a_reminder_on_time_does_not_cover_the_next_days_one() -> None:
+    plan = plan_reminders([candidate(sent_leads=frozenset({30}))], POLICY, local(2026, 6, 23, 9, 0))
+
+    assert due_leads(plan.due) == [(1, 7)]
+    assert plan.due[0].superseded_leads == ()
+    assert plan.next_due_at == local(2026, 6, 29, 9, 0)

@@ -1,7 +1,8 @@
 """A simulated year: a fake clock drives planning and real delivery through restarts, sleeps and edits.
 
-Every due reminder must be shown exactly once (or folded into a more urgent one shown at the
-same moment), never before its time, and the planner's "next reminder" must be exact.
+Every due reminder must be shown exactly once (or folded into the one shown for its credit that
+day), never before its time, at most one notification per credit a day, and the planner's
+"next reminder" must be exact.
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ class YearModel:
         self.live: dict[int, date] = {}  # remindable credits and their current expiry
         self.muted: dict[int, date] = {}
         self.shown: dict[Key, datetime] = {}
-        self.folded: set[Key] = set()  # superseded by a more urgent reminder shown at the same moment
+        self.folded: set[Key] = set()  # covered by the reminder shown for the credit on the lead's own day
+        # (credit, expiry, local day) of every notification: one a day for a credit, which an expiry
+        # edit re-arms (a new date is news worth telling the same day).
+        self.notified_days: set[tuple[int, date, date]] = set()
 
     def covered(self, key: Key) -> bool:
         return key in self.shown or key in self.folded
@@ -56,10 +60,17 @@ class YearModel:
             assert due_at(expiry, lead) <= now, f"early: {reminder.key} at {now}"
             assert now.date() <= expiry
             assert not self.covered(reminder.key), f"shown twice: {reminder.key}"
+            day = (credit_id, expiry, now.date())
+            assert day not in self.notified_days, f"a second notification for one credit on one day: {day}"
+            self.notified_days.add(day)
             self.shown[reminder.key] = now
-            for older in reminder.superseded_leads:
-                assert older > lead and due_at(expiry, older) <= now
-                self.folded.add((credit_id, older, expiry))
+            for other in reminder.superseded_leads:
+                # Folded: passed unseen, or due later today and saying the same thing again; never a later day's.
+                assert other != lead and due_at(expiry, other).date() <= now.date(), (reminder.key, other)
+                self.folded.add((credit_id, other, expiry))
+            for other in LEADS:
+                if due_at(expiry, other).date() <= now.date():
+                    assert self.covered((credit_id, other, expiry)), f"left for later today: {other} of {reminder.key}"
         for credit_id, expiry in self.live.items():
             for lead in LEADS:
                 if now.date() <= expiry and due_at(expiry, lead) <= now:

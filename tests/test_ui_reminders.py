@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from ledger.notify import Notification, NotifierChain
+from ledger.reminder_store import claim, plan_due
+from ledger.reminders import ReminderPolicy
 from ledger.settings import Settings, load_settings, save_settings
 from ledger.store import Ledger
 from tests.reminder_fixtures import BrokenNotifier, RecordingNotifier, add_credit, local
@@ -110,7 +112,10 @@ def test_a_change_to_the_ledger_is_reconciled_at_once_and_falls_back_to_the_bann
 
 
 def test_the_scheduler_job_runs_the_work_on_the_gui_thread(qtbot: QtBot, ledger: Ledger) -> None:
-    add_credit(ledger, EXPIRY)
+    due_at_nine = add_credit(ledger, EXPIRY)  # its 7-day reminder is due at 09:00 on July 24
+    missed = add_credit(ledger, EXPIRY - timedelta(days=1))  # its 7-day reminder passed on July 23
+    july = local(2026, 7, 1, 9, 0)
+    claim(ledger, plan_due(ledger, ReminderPolicy(), july).due, july)  # both 30-day reminders went out in time
     threads: list[QThread] = []
     recorder = RecordingNotifier()
 
@@ -121,10 +126,10 @@ def test_the_scheduler_job_runs_the_work_on_the_gui_thread(qtbot: QtBot, ledger:
 
     now = running_clock(local(2026, 7, 24, 8, 59) + timedelta(seconds=59))
     scheduler = ReminderScheduler(lambda: ledger, lambda _s: NotifierChain([ThreadNoting()]), now)
-    scheduler.start()  # catches up on the 30-day reminder missed while "closed"
+    scheduler.start()  # catches up on the reminder missed while "closed"
     try:
         assert scheduler.last_run is not None
-        assert [r.lead_days for r in scheduler.last_run.delivered] == [30]
+        assert [r.key[:2] for r in scheduler.last_run.delivered] == [(missed, 7)]
         qtbot.waitUntil(lambda: len(recorder.shown) == 2, timeout=20_000)
     finally:
         scheduler.stop()
@@ -133,7 +138,7 @@ def test_the_scheduler_job_runs_the_work_on_the_gui_thread(qtbot: QtBot, ledger:
     assert app is not None
     assert threads == [app.thread(), app.thread()]
     assert scheduler.last_run is not None
-    assert [r.lead_days for r in scheduler.last_run.delivered] == [7]
+    assert [r.key[:2] for r in scheduler.last_run.delivered] == [(due_at_nine, 7)]
 
 
 def test_when_every_channel_fails_the_scheduler_tries_again_soon(ledger: Ledger) -> None:
