@@ -42,8 +42,38 @@ class Notifier(Protocol):
         ...
 
 
+def escape_markup(text: str) -> str:
+    """Text made safe for a notification body that may contain markup: &, < and > as entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _body_takes_markup() -> bool:
+    """Whether the desktop's notification server reads the body as markup (its "body-markup" capability).
+
+    The Desktop Notifications spec lets a body contain markup; a server that says so would garble
+    or drop "Tom & Jerry <b>" sent raw, and one that does not would show entities literally. Off
+    Linux (plyer's other backends show plain text) it is False; when the server cannot be asked,
+    True, as nearly every server takes markup (and the notification itself will then fail or not).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import dbus
+
+        server = dbus.SessionBus().get_object("org.freedesktop.Notifications", "/org/freedesktop/Notifications")
+        capabilities = server.GetCapabilities(dbus_interface="org.freedesktop.Notifications")
+    except Exception as error:  # no dbus-python, no bus, no server: assume the common case
+        log.debug("could not ask the notification server for its capabilities: %s", error)
+        return True
+    return "body-markup" in {str(capability) for capability in capabilities}
+
+
 class PlyerNotifier:
-    """The system's notification service through plyer (on Linux: org.freedesktop.Notifications over D-Bus)."""
+    """The system's notification service through plyer (on Linux: org.freedesktop.Notifications over D-Bus).
+
+    This is the only channel whose body may be read as markup, so only here is the body escaped;
+    the tray message and the in-app banner show the notification's plain text.
+    """
 
     channel = "desktop"
 
@@ -57,9 +87,10 @@ class PlyerNotifier:
         try:
             from plyer import notification as desktop
 
+            body = escape_markup(notification.body) if _body_takes_markup() else notification.body
             desktop.notify(
                 title=notification.title,
-                message=notification.body,
+                message=body,
                 app_name=self.app_name,
                 app_icon=self.app_icon,
                 timeout=self.timeout_seconds,

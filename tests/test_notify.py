@@ -5,13 +5,17 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from dbusmock import SpawnedMock
 
 from ledger.notify import Notification, NotificationFailed, NotifierChain, PlyerNotifier
-from tests.reminder_fixtures import BrokenNotifier, RecordingNotifier
+from ledger.reminder_delivery import deliver_due
+from ledger.store import Ledger
+from tests.reminder_fixtures import BrokenNotifier, RecordingNotifier, add_credit, local
 
 if TYPE_CHECKING:
     from tests.dbus_fixtures import NotificationServer
@@ -103,3 +107,60 @@ def test_desktop_notifications_work_again_after_the_session_bus_restarts() -> No
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["failed while the bus was gone", "shown 1"]
+
+
+MARKUP_TITLES = ("A&B <i>", "Tom & Jerry <b>bold</b> <3")
+
+
+def test_credit_titles_reach_a_markup_reading_server_escaped_in_the_body(
+    ledger: Ledger, notification_server: NotificationServer
+) -> None:
+    for title in MARKUP_TITLES:
+        add_credit(ledger, date(2026, 6, 30), title=title)
+
+    run = deliver_due(ledger, NotifierChain([PlyerNotifier()]), local(2026, 6, 29, 10))
+
+    assert run.channel == "desktop"
+    assert run.notification is not None
+    shown = notification_server.shown()
+    assert [n.title for n in shown] == [run.notification.title]  # the summary line is plain text by the spec
+    assert shown[0].body.splitlines() == [
+        "A&amp;B &lt;i&gt;: $25.00, expires tomorrow",
+        "Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt; &lt;3: $25.00, expires tomorrow",
+    ]
+
+
+def test_a_single_credit_with_markup_in_its_title_reaches_the_server_intact(
+    ledger: Ledger, notification_server: NotificationServer
+) -> None:
+    add_credit(ledger, date(2026, 6, 30), title="Tom & Jerry <b>bold</b> <3", amount="5.00")
+
+    deliver_due(ledger, NotifierChain([PlyerNotifier()]), local(2026, 6, 29, 10))
+
+    assert [(n.title, n.body) for n in notification_server.shown()] == [
+        (
+            "Tom & Jerry <b>bold</b> <3 expires tomorrow",
+            "$5.00 left. Use it by June 30, 2026, or it is forfeited.",
+        )
+    ]
+
+
+def test_a_server_without_body_markup_gets_the_body_as_it_is(session_bus: str) -> None:
+    note = Notification(title="2 credits", body="Tom & Jerry <b>bold</b> <3: $5.00, expires today")
+    with SpawnedMock.spawn_with_template(
+        "notification_daemon", {"capabilities": "body"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    ) as mock:
+        PlyerNotifier().notify(note)
+        calls = mock.obj.GetMethodCalls("Notify", dbus_interface="org.freedesktop.DBus.Mock")
+
+    assert [str(args[4]) for _stamp, args in calls] == [note.body]
+
+
+def test_the_tray_and_banner_channels_get_the_plain_text(ledger: Ledger) -> None:
+    for title in MARKUP_TITLES:
+        add_credit(ledger, date(2026, 6, 30), title=title)
+    banner = RecordingNotifier()
+
+    deliver_due(ledger, NotifierChain([BrokenNotifier(), banner]), local(2026, 6, 29, 10))
+
+    assert banner.shown[0].body.splitlines()[0] == "A&B <i>: $25.00, expires tomorrow"
