@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from ledger.store import Ledger
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
+# The longest a finding of SQLite's integrity check may be in a message (they are usually far shorter).
+MAX_FINDING = 200
 BACKUP_SUFFIX = ".sqlite3"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -167,23 +170,64 @@ def quick_check(path: Path) -> str | None:
             con.close()
     except (OSError, sqlite3.Error) as error:
         return str(error)
-    # SQLite's report can span lines ("*** in database main ***\nPage 7: ..."); a message is one line.
-    problems = [" ".join(str(row[0]).split()) for row in rows if row[0] != "ok"]
-    return "; ".join(problems[:3]) or None
+    return summarize_findings([str(row[0]) for row in rows])
 
 
-def check_restorable(path: Path) -> None:
-    """Refuse (BackupError) a file that is not a healthy ledger this app can open."""
-    from ledger.db import LedgerFileError, inspect_revision  # db imports this module at load time
+def summarize_findings(report: list[str]) -> str | None:
+    """SQLite's integrity report as one short line: the first finding and how many more there are.
 
-    if not path.is_file():
-        raise BackupError(f"{path} does not exist")
+    The report can run to hundreds of findings, several to a row ("*** in database main ***\nOn tree
+    page 4 cell 145: ...\nOn tree page 4 cell 144: ..."); a message names the first one only.
+    """
+    findings = [
+        " ".join(line.split())
+        for row in report
+        if row != "ok"
+        for line in row.splitlines()
+        if line.strip() and not line.startswith("*** in database")
+    ]
+    if not findings:
+        return None
+    first = findings[0] if len(findings[0]) <= MAX_FINDING else findings[0][: MAX_FINDING - 1] + "…"
+    more = len(findings) - 1
+    return first + (f" (and {more} more problem{'s' if more != 1 else ''})" if more else "")
+
+
+def check_restorable(path: Path, ledger_path: Path | None = None) -> None:
+    """Refuse (BackupError) a file that is not a healthy ledger this app can open.
+
+    Given the ledger it would replace, a refusal of a damaged backup names that ledger's newest good backup.
+    """
+    from ledger.db import DamagedLedgerError, LedgerFileError, inspect_revision  # db imports this module
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise BackupError(f"{path} does not exist") from None
+    except OSError as error:
+        raise BackupError(f"cannot read {path}: {error.strerror or error}") from None
+    if stat.S_ISDIR(mode):
+        raise BackupError(f"{path} is a folder; give the path of a backup file")
+    if not stat.S_ISREG(mode):
+        raise BackupError(f"{path} is not a regular file (a device or a pipe?); give the path of a backup file")
     try:
         revision = inspect_revision(path)
+    except DamagedLedgerError as damage:
+        raise BackupError(_damaged_backup(path, damage.problem, ledger_path)) from None
     except LedgerFileError as error:
         raise BackupError(f"cannot restore from {path}: {error}") from None
     if revision is None:
         raise BackupError(f"cannot restore from {path}: it is not a Credit Ledger file")
+
+
+def _damaged_backup(path: Path, problem: str, ledger_path: Path | None) -> str:
+    message = f"cannot restore from {path}: this backup is damaged ({problem}); it was left untouched."
+    if ledger_path is None:
+        return message
+    good = newest_good_backup(ledger_path)
+    if good is None:
+        return f"{message} No good backup of {ledger_path.name} was found in {backups_dir(ledger_path)}."
+    return f"{message} The newest good backup is {good}: credit-ledger restore {good}"
 
 
 def newest_good_backup(ledger_path: Path) -> Path | None:
@@ -234,7 +278,7 @@ def _settle_journal(ledger_path: Path) -> None:
 
 def restore_backup(ledger_path: Path, source: Path, now: datetime, keep: int) -> RestoreReport:
     """Replace the ledger with a checked backup; a healthy ledger is backed up first, a damaged one set aside."""
-    check_restorable(source)
+    check_restorable(source, ledger_path)
     if ledger_path.exists() and source.resolve() == ledger_path.resolve():
         raise BackupError(f"{source} is the ledger itself, not a backup of it")
     staging = ledger_path.with_name(f"{ledger_path.name}.restoring")
@@ -247,7 +291,7 @@ def restore_backup(ledger_path: Path, source: Path, now: datetime, keep: int) ->
         if problem is not None:
             raise BackupError(f"the copy of {source} failed its check ({problem}); nothing was changed")
         if ledger_path.exists() and ledger_path.stat().st_size > 0:
-            if _healthy_ledger(ledger_path):
+            if is_healthy_ledger(ledger_path):
                 previous = make_backup(ledger_path, "before-restore", now)
                 _settle_journal(ledger_path)
             else:
@@ -260,7 +304,8 @@ def restore_backup(ledger_path: Path, source: Path, now: datetime, keep: int) ->
     return RestoreReport(restored_from=source, previous_backup=previous, damaged_copy=damaged)
 
 
-def _healthy_ledger(path: Path) -> bool:
+def is_healthy_ledger(path: Path) -> bool:
+    """Whether the file is a ledger a restore would back up first (else it would be set aside as damaged)."""
     try:
         check_restorable(path)
     except BackupError:

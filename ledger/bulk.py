@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -343,20 +344,51 @@ def collector_paused() -> Iterator[None]:
 
 
 def read_import_file(path: Path) -> bytes:
-    """The bytes of a file to import, refusing one too big to be a ledger export before reading it."""
+    """The bytes of a file to import: a regular file only, never more than MAX_IMPORT_BYTES read.
+
+    A pipe, a device (/dev/zero, /dev/urandom) or a folder is refused without reading: opening
+    does not wait for a pipe's writer, and the size is checked on the opened file itself.
+    """
     path = Path(path).expanduser()
-    if path.is_dir():
-        raise LedgerError(f"{path} is a folder, not a file to import")
     try:
-        size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise LedgerError(
-                f"{path.name} is {size / 1_000_000:.1f} MB; at most {MAX_IMPORT_BYTES // 1_000_000} MB "
-                "can be imported at once: split it into smaller files"
-            )
-        return path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except IsADirectoryError:
+        raise LedgerError(f"{path} is a folder, not a file to import") from None
     except OSError as error:
         raise LedgerError(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        status = os.fstat(descriptor)
+        mode = status.st_mode
+        if stat.S_ISDIR(mode):
+            raise LedgerError(f"{path} is a folder, not a file to import")
+        if not stat.S_ISREG(mode):
+            raise LedgerError(
+                f"{path} is not a regular file (a device or a pipe?); give the path of a .csv or .json file"
+            )
+        if status.st_size > MAX_IMPORT_BYTES:
+            raise LedgerError(_too_big(path, f"{status.st_size / 1_000_000:.1f} MB"))
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_IMPORT_BYTES:
+            chunk = os.read(descriptor, min(MAX_IMPORT_BYTES + 1 - size, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        raise LedgerError(f"cannot read {path}: {error.strerror or error}") from None
+    finally:
+        os.close(descriptor)
+    if size > MAX_IMPORT_BYTES:  # it grew while being read
+        raise LedgerError(_too_big(path, f"more than {MAX_IMPORT_BYTES // 1_000_000} MB"))
+    return b"".join(chunks)
+
+
+def _too_big(path: Path, size: str) -> str:
+    return (
+        f"{path.name} is {size}; at most {MAX_IMPORT_BYTES // 1_000_000} MB can be imported at once: "
+        "split it into smaller files"
+    )
 
 
 def backup_before_import(ledger: Ledger, now: datetime) -> Path | None:

@@ -55,28 +55,39 @@ def validated(settings: Settings) -> Settings:
 
 
 def _decode(name: str, raw: str, default: Any) -> Any:
+    """A stored value of the default's type, else the default: the table may have been edited by hand."""
     try:
         value = json.loads(raw)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, a 5,000-digit number, nesting too deep
         return default
     if isinstance(default, tuple):
-        return tuple(value) if isinstance(value, list) else default
+        whole = isinstance(value, list) and all(isinstance(item, int) and not isinstance(item, bool) for item in value)
+        return tuple(value) if whole else default
+    if isinstance(value, bool) != isinstance(default, bool):
+        return default
     return value if isinstance(value, type(default)) else default
 
 
+def _usable(defaults: Settings, name: str, value: Any) -> bool:
+    try:
+        validated(replace(defaults, **{name: value}))
+    except (LedgerError, ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
 def load_settings(ledger: Ledger) -> Settings:
-    """The stored settings; anything missing or unreadable falls back to its default."""
+    """The stored settings; anything missing, unreadable or out of range falls back to its default, one by one."""
     defaults = Settings()
     with ledger.reading() as session:
         stored = {row.key: row.value for row in session.exec(select(Setting)).all()}
     values = {
-        f.name: _decode(f.name, stored[f.name], getattr(defaults, f.name))
-        for f in fields(Settings)
-        if f.name in stored
+        f.name: _decode(f.name, stored[f.name], getattr(defaults, f.name)) for f in fields(Settings) if f.name in stored
     }
+    good = {name: value for name, value in values.items() if _usable(defaults, name, value)}
     try:
-        return validated(replace(defaults, **values))
-    except LedgerError:
+        return validated(replace(defaults, **good))
+    except (LedgerError, ValueError, TypeError, OverflowError):
         return defaults
 
 

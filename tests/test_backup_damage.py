@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -113,3 +115,76 @@ def test_cli_names_the_backup_then_restores_it(
         if path.name.startswith("ledger.sqlite3.damaged-") and not path.name.endswith(("-wal", "-shm"))
     ]
     assert file_digest(aside) == before
+
+
+def damaged_at_length(path: Path) -> None:
+    """Damage that makes SQLite's quick check report many findings (scanning pages until one does)."""
+    fill(path, [f"credit {n} " for n in range(200)])
+    data = path.read_bytes()
+    for page in range(1, len(data) // PAGE):
+        damaged = bytearray(data)
+        damaged[page * PAGE + 100 : page * PAGE + 300] = b"\x00" * 200
+        path.write_bytes(bytes(damaged))
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            report = "\n".join(str(row[0]) for row in con.execute("PRAGMA quick_check"))
+        except sqlite3.DatabaseError:
+            continue
+        finally:
+            con.close()
+        if len(report) > 1000:
+            return
+    pytest.fail("no page gave a long report")
+
+
+def test_a_long_integrity_report_is_cut_to_its_first_finding_and_a_count(ledger_path: Path) -> None:
+    damaged_at_length(ledger_path)
+    problem = quick_check(ledger_path)
+    assert problem is not None and "\n" not in problem
+    assert len(problem) < 300 and re.search(r"\(and \d+ more problems\)$", problem)
+    with pytest.raises(DamagedLedgerError) as caught:
+        Ledger.open(ledger_path)
+    assert len(str(caught.value)) < 600 and caught.value.problem == problem
+
+
+def test_restoring_a_damaged_backup_says_so_and_names_the_newest_good_one(
+    cli: CliRunner, ledger_path: Path, damaged_with_backup: Path
+) -> None:
+    bad = damaged_with_backup.with_name("ledger-20250301-130000-manual.sqlite3")
+    bad.write_bytes(ledger_path.read_bytes())  # a damaged copy among the backups
+    result = cli("restore", str(bad), "--yes")
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert "this backup is damaged" in result.err
+    assert f"The newest good backup is {damaged_with_backup}" in result.err
+    assert "backups/backups" not in result.err and "No good backup" not in result.err
+
+
+def test_restoring_a_damaged_backup_without_a_good_one_says_where_it_looked(
+    cli: CliRunner, ledger_path: Path, tmp_path: Path
+) -> None:
+    fill(ledger_path, ["kept "])
+    bad = tmp_path / "elsewhere.sqlite3"
+    fill(bad, [f"credit {n} " for n in range(200)])
+    damage(bad)
+    result = cli("restore", str(bad), "--yes")
+    assert result.code == 2 and "this backup is damaged" in result.err
+    assert f"No good backup of ledger.sqlite3 was found in {ledger_path.parent / 'backups'}." in result.err
+
+
+@pytest.mark.parametrize(("given", "says"), [("folder", "is a folder"), ("/dev/zero", "not a regular file")])
+def test_restore_names_what_is_wrong_with_a_folder_or_a_device(
+    cli: CliRunner, ledger_path: Path, tmp_path: Path, given: str, says: str
+) -> None:
+    fill(ledger_path, ["kept "])
+    target = str(tmp_path) if given == "folder" else given
+    before = file_digest(ledger_path)
+    result = cli("restore", target, "--yes")
+    assert result.code == 2 and says in result.err and "does not exist" not in result.err
+    assert file_digest(ledger_path) == before
+
+
+def test_restore_of_a_fifo_is_refused_without_waiting(cli: CliRunner, ledger_path: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "backup.sqlite3"
+    os.mkfifo(fifo)
+    result = cli("restore", str(fifo), "--yes")
+    assert result.code == 2 and "not a regular file" in result.err

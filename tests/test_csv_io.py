@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import sqlite3
+import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -15,8 +18,9 @@ import pytest
 from ledger import csv_io
 from ledger.bulk import MAX_IMPORT_BYTES, read_import_file
 from ledger.csv_io import CSV_COLUMNS, CsvImportError, export_csv, import_csv, neutralise, read_csv
+from ledger.errors import LedgerError
 from ledger.store import Ledger, NewCredit
-from tests.conftest import CliRunner, file_digest
+from tests.conftest import CliResult, CliRunner, file_digest
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -307,3 +311,40 @@ def test_cli_import_refusals_exit_2_with_one_line(
     assert len(result.err.strip().splitlines()) == 1
     assert message in result.err
     assert ledger_rows(ledger_path) == before
+
+
+def _in_time(work: Callable[[], object], seconds: float = 10) -> object:
+    """Run `work` on a thread; fail (instead of hanging the suite) if it has not finished in time."""
+    outcome: list[object] = []
+    thread = threading.Thread(target=lambda: outcome.append(_caught(work)), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "still reading after the time limit"
+    return outcome[0]
+
+
+def _caught(work: Callable[[], object]) -> object:
+    try:
+        return work()
+    except BaseException as error:
+        return error
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "fifo"])
+def test_a_pipe_or_device_is_refused_without_reading_it(tmp_path: Path, device: str) -> None:
+    path = Path(device)
+    if device == "fifo":
+        path = tmp_path / "credits.csv"
+        os.mkfifo(path)
+    refused = _in_time(lambda: read_import_file(path))
+    assert isinstance(refused, LedgerError) and "not a regular file" in str(refused)
+
+
+@pytest.mark.usefixtures("pinned_clock")
+def test_cli_import_of_a_fifo_or_a_folder_exits_2(cli: CliRunner, tmp_path: Path) -> None:
+    fifo = tmp_path / "credits.csv"
+    os.mkfifo(fifo)
+    result = _in_time(lambda: cli("import", str(fifo)))
+    assert isinstance(result, CliResult) and result.code == 2 and "not a regular file" in result.err
+    folder = cli("import", str(tmp_path))
+    assert folder.code == 2 and "is a folder" in folder.err

@@ -118,7 +118,7 @@ def _backups_to_keep(path: Path) -> int:
 def cmd_restore(args: argparse.Namespace, context: Context) -> int:
     # The ledger is never opened through the context here: it may be the damaged file being replaced.
     source = find_backup(context.db_path, args.file)
-    check_restorable(source)
+    check_restorable(source, context.db_path)
     if not args.yes:
         print(
             f"Replace the ledger {context.db_path} with {source}? The current ledger is backed up first "
