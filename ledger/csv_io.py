@@ -126,8 +126,11 @@ def _looks_like_utf16(data: bytes) -> bool:
     return len(sample) >= 4 and (sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4)
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Each CSV record with the line it starts on (a quoted field may span lines)."""
+def _records(text: str, header: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV record with the line it starts on (a quoted field may span lines).
+
+    `header` is filled in by the caller once the first record is read, to name a column in errors.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
     try:
@@ -135,7 +138,49 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
             yield start, record
             start = reader.line_num + 1
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            limit = csv.field_size_limit()
+            index = _long_cell(text, start, limit)
+            column = None
+            if index is not None:
+                column = header[index].strip() if index < len(header) and header[index].strip() else str(index + 1)
+            raise _refuse(
+                start, f"a cell is longer than {limit:,} characters, the most a CSV cell may hold", column
+            ) from None
         raise _refuse(reader.line_num, f"the file is not valid CSV ({error})") from None
+
+
+def _long_cell(text: str, line: int, limit: int) -> int | None:
+    """The index of the first cell longer than `limit` in the record starting on `line` (None if not found)."""
+    lines = io.StringIO(text, newline="")
+    for _ in range(line - 1):
+        lines.readline()
+    rest = lines.read()
+    column = length = 0
+    quoted = False
+    position = 0
+    while position < len(rest):
+        char = rest[position]
+        if quoted:
+            if char == '"' and rest[position + 1 : position + 2] == '"':
+                position += 1
+                length += 1
+            elif char == '"':
+                quoted = False
+            else:
+                length += 1
+        elif char == '"':
+            quoted = True
+        elif char == ",":
+            column, length = column + 1, 0
+        elif char in "\r\n":
+            return None
+        else:
+            length += 1
+        if length > limit:
+            return column
+        position += 1
+    return None
 
 
 def _header(names: list[str]) -> dict[str, int]:
@@ -240,10 +285,12 @@ def read_csv(data: bytes, today: date, *, all_problems: bool = False, progress: 
 
     Problems with the file as a whole (encoding, header, size) are always raised.
     """
-    records = _records(decode_csv(data))
+    header: list[str] = []
+    records = _records(decode_csv(data), header)
     first = next(records, None)
     if first is None:
         raise _refuse(1, "the file is empty: a CSV file needs a header row and one row per credit")
+    header.extend(first[1])
     width = len(first[1])
     reader = _RowReader(_header(first[1]), today)
     plan = CsvPlan()

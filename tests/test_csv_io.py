@@ -348,3 +348,17 @@ def test_cli_import_of_a_fifo_or_a_folder_exits_2(cli: CliRunner, tmp_path: Path
     assert isinstance(result, CliResult) and result.code == 2 and "not a regular file" in result.err
     folder = cli("import", str(tmp_path))
     assert folder.code == 2 and "is a folder" in folder.err
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_cell_longer_than_the_csv_limit_is_named_by_line_and_column(ledger: Ledger, quoted: bool) -> None:
+    long = "x" * 200_000
+    cell = f'"{long}, with ""quotes"""' if quoted else long
+    text = f"source,currency,amount,terms\ngift_card,USD,5,short\ngift_card,USD,5,{cell}\n"
+    with pytest.raises(CsvImportError) as caught:
+        import_text(ledger, text)
+    assert str(caught.value) == (
+        f"line 3, column terms: a cell is longer than {csv.field_size_limit():,} characters, "
+        "the most a CSV cell may hold"
+    )
+    assert "field limit" not in str(caught.value)

@@ -199,3 +199,41 @@ def test_a_damaged_ledger_at_start_up_is_restored_from_its_newest_backup(
     qtbot.mouseClick(restore, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.total_count() == 200, timeout=10_000)
     assert any(".damaged-" in path.name for path in ledger_path.parent.iterdir())
+
+
+def test_restore_confirmation_says_what_happens_to_a_healthy_ledger(
+    qtbot: QtBot, window: MainWindow, ledger_path: Path
+) -> None:
+    assert window.ledger is not None
+    window.ledger.add_credit(NewCredit(source="gift_card", currency="USD", amount="5"), TODAY)
+    make_backup(ledger_path, "manual", NOW)
+    dialog = BackupDialog(window, now=lambda: NOW)
+    qtbot.addWidget(dialog)
+    question = dialog.restore_selected()
+    assert question is not None
+    assert "is backed up first" in question.text() and "damaged" not in question.text()
+    question.button(QMessageBox.StandardButton.Cancel).click()
+
+
+def test_a_damaged_ledger_clears_the_opening_status_and_the_restore_question_says_it_is_set_aside(
+    qtbot: QtBot, ledger_path: Path
+) -> None:
+    fill(ledger_path, [f"credit {n} " for n in range(200)])
+    make_backup(ledger_path, "daily", NOW)
+    damage(ledger_path)
+    window = MainWindow(ledger_path, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.loading_label.text() == "Opening the ledger…"
+    with pytest.raises(DamagedLedgerError) as caught:
+        window.open_ledger()
+    box = offer_restore(window, caught.value, now=lambda: NOW)
+    assert window.loading_label.text() == ""
+    assert len(box.text()) < 600
+    dialog = BackupDialog(window, now=lambda: NOW)
+    qtbot.addWidget(dialog)
+    question = dialog.restore_selected()
+    assert question is not None
+    assert "damaged" in question.text() and "set aside" in question.text()
+    assert "backed up first" not in question.text()
+    question.button(QMessageBox.StandardButton.Cancel).click()

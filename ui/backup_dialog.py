@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ledger import clock
-from ledger.backup import BackupInfo, RestoreReport, backup_now, list_backups, restore_backup
+from ledger.backup import BackupInfo, RestoreReport, backup_now, is_healthy_ledger, list_backups, restore_backup
 from ledger.db import DamagedLedgerError, LedgerFileError
 from ledger.errors import LedgerError
 from ledger.settings import Settings, load_settings
@@ -74,6 +74,15 @@ def restore_into_window(window: MainWindow, source: Path, now: datetime) -> Rest
         window.reload()
     window.ledger_changed.emit(LedgerChange("reloaded", None))
     return report
+
+
+def what_happens_to_the_ledger(path: Path) -> str:
+    """What a restore does with the ledger as it is now, said for this case: backed up, set aside, or nothing."""
+    if not path.exists() or path.stat().st_size == 0:
+        return "There is no ledger file now; the backup becomes the ledger."
+    if is_healthy_ledger(path):
+        return "The ledger as it is now is backed up first."
+    return "The ledger as it is now is damaged: it is set aside next to it (never overwritten), not backed up."
 
 
 def _restored_text(report: RestoreReport) -> str:
@@ -171,8 +180,8 @@ class BackupDialog(QDialog):
         return confirm(
             self,
             "Restore a backup",
-            f"Replace the ledger with {source.name}? Changes made since then will be replaced; "
-            "the ledger as it is now is backed up first.",
+            f"Replace the ledger with {source.name}? Changes made since then will be replaced. "
+            + what_happens_to_the_ledger(self.window_.path),
             "Restore",
             lambda: self._restore(source),
         )
@@ -203,6 +212,7 @@ def offer_restore(
         f"The ledger file {window.path} is damaged, so it was not opened and nothing was written to it.\n\n"
         f"What SQLite reported: {error.problem}"
     )
+    window.loading_label.clear()  # it said "Opening the ledger…"; the box below says why it was not opened
     box = QMessageBox(QMessageBox.Icon.Critical, "Credit Ledger: damaged ledger", text, parent=window)
     box.setObjectName("damagedLedgerBox")
     restore = None
