@@ -21,7 +21,7 @@ from ledger.settings import Settings, load_settings, save_settings
 from ledger.store import Ledger
 from tests.reminder_fixtures import BrokenNotifier, RecordingNotifier, add_credit, local
 from tests.ui_helpers import OFFSCREEN_NOISE
-from ui.autostart import autostart_path
+from ui.autostart import autostart_path, set_start_at_login
 from ui.main_window import MainWindow
 from ui.notifiers import ReminderBanner
 from ui.reminder_scheduler import ReminderScheduler
@@ -234,9 +234,32 @@ def test_start_at_login_writes_and_removes_the_autostart_entry(
     assert autostart_path() == entry
     text = entry.read_text(encoding="utf-8")
     assert "Exec=" in text and text.rstrip().splitlines()[0] == "[Desktop Entry]"
-    assert "--background" in text
+    exec_line = next(line for line in text.splitlines() if line.startswith("Exec="))
+    assert exec_line.endswith(f" --db {ledger_path.resolve()} --background")
     service.apply_settings(Settings(start_at_login=False))
     assert not entry.exists()
+
+
+def test_the_start_at_login_box_shows_whether_this_ledger_starts_at_login(
+    ledger_path: Path, app_window: Callable[..., ReminderService], isolated_home: Path, session_bus: str
+) -> None:
+    seed_ledger(ledger_path, Settings(start_at_login=True))  # stored as on, but no entry was ever written
+    service = app_window(lambda: local(2026, 1, 1, 12, 0))
+
+    def box_checked() -> bool:
+        dialog = service.open_settings()
+        assert dialog is not None
+        checked = dialog.start_at_login.isChecked()
+        dialog.reject()
+        return checked
+
+    assert not box_checked()
+    set_start_at_login(True, isolated_home / "another ledger.sqlite3")
+    assert not box_checked()
+    service.apply_settings(Settings(start_at_login=False))
+    assert autostart_path().exists()  # the other ledger's entry is not this one's to remove
+    set_start_at_login(True, ledger_path)
+    assert box_checked()
 
 
 def test_snooze_and_mute_act_on_the_selected_credit(

@@ -20,7 +20,7 @@ from ledger import clock
 from ledger.notify import Delivery, Notification, Notifier, NotifierChain, PlyerNotifier
 from ledger.reminders import mute, snooze
 from ledger.settings import Settings, load_settings, save_settings
-from ui.autostart import set_start_at_login
+from ui.autostart import set_start_at_login, starts_at_login
 from ui.notifiers import BannerNotifier, TrayNotifier
 from ui.reminder_scheduler import ReminderScheduler
 from ui.settings_dialog import SettingsDialog
@@ -148,7 +148,9 @@ class ReminderService(QObject):
         ledger = self.window.ledger
         if ledger is None:
             return None
-        dialog = SettingsDialog(load_settings(ledger), self.window)
+        # "Start at login" shows whether the autostart entry exists for this ledger, not what was last saved.
+        at_login = starts_at_login(self.window.path, self.window.demo)
+        dialog = SettingsDialog(replace(load_settings(ledger), start_at_login=at_login), self.window)
         dialog.test_requested.connect(lambda: self.send_test_notification(dialog.chosen()))
         dialog.accepted.connect(lambda: self.apply_settings(dialog.chosen()))
         dialog.open()
@@ -160,7 +162,7 @@ class ReminderService(QObject):
         if ledger is None:
             return settings
         stored = save_settings(ledger, settings)
-        set_start_at_login(stored.start_at_login)
+        set_start_at_login(stored.start_at_login, self.window.path, self.window.demo)
         self.window.expiring_within = stored.expiring_within
         self.tray.set_paused(stored.reminders_paused)
         self.scheduler.reconcile()

@@ -84,6 +84,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.close_to_tray)
         self.start_at_login = QCheckBox("Start Credit Ledger in the tray when I log in")
         self.start_at_login.setChecked(settings.start_at_login)
+        self.start_at_login.setToolTip("Opens this ledger, hidden in the tray, when you log in (one ledger at a time)")
         form.addRow("", self.start_at_login)
 
         self.backups_to_keep = QSpinBox()
