@@ -32,6 +32,8 @@ class DetailPanel(QScrollArea):
     edit_requested = Signal()
     archive_requested = Signal()
     check_recorded = Signal(str, str)
+    # After a credit is shown, with its `CreditDetail`: a hook for others' lines (reminders fill `reminder_label`).
+    credit_shown = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +97,10 @@ class DetailPanel(QScrollArea):
         figures.addRow("Categories", self.categories_label)
         figures.addRow("Notes", self.notes_label)
         layout.addLayout(figures)
+        self.reminder_label = QLabel()  # filled by ui/reminder_service.py; hidden while there is nothing to say
+        self.reminder_label.setAccessibleName("Reminders")
+        self.reminder_label.hide()
+        layout.addWidget(self.reminder_label)
 
         buttons = QHBoxLayout()
         self.spend_button = QPushButton("Spend…")
@@ -191,6 +197,7 @@ class DetailPanel(QScrollArea):
                 forfeited = f"Expired: {format_money(evaluation.forfeited, currency)} was forfeited."
             self.eligibility.show_evaluation(evaluation, forfeited)
         self.eligibility.set_checkout_enabled(usable)
+        self.credit_shown.emit(detail)
 
     def _show_history(self, entries: list[Any], currency: str) -> None:
         self.history.setRowCount(len(entries))
