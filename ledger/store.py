@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from ledger.db import WRITE_OPTION, open_database
@@ -117,11 +117,6 @@ class Ledger:
             raise CreditNotFound(credit_id)
         return credit
 
-    @staticmethod
-    def _balance_minor(session: Session, credit_id: int) -> int:
-        total = session.exec(select(func.sum(Entry.amount_minor)).where(Entry.credit_id == credit_id)).one()
-        return int(total or 0)
-
     def detail(self, credit_id: int, today: date, expiring_within: int = EXPIRING_WITHIN_DAYS) -> CreditDetail:
         """The credit, its balance, its entries and its checkout observations."""
         with self.reading() as session:
@@ -223,43 +218,41 @@ class Ledger:
         self, credit_id: int, amount: Decimal | str, today: date, on: date | None = None, note: str = ""
     ) -> Entry:
         """Take money off a credit; refused if it would take the balance below zero or the credit has expired."""
-        note = text(note, "note", MAX_TEXT, multiline=True)
-        with self.writing() as session:
-            credit = self._credit(session, credit_id)
-            value = parse_amount(amount, credit.currency)
-            when = self._movement_date(credit, on, today, "spend")
-            if is_expired(credit.expires_on, when):
-                raise LedgerError(f"credit {credit_id} expired on {credit.expires_on}; its balance is forfeited")
-            balance = self._balance_minor(session, credit_id)
-            minor = to_minor(value, credit.currency)
-            if minor > balance:
-                raise LedgerError(
-                    f"cannot spend {value} {credit.currency}: the balance is only "
-                    f"{from_minor(balance, credit.currency)} {credit.currency}"
-                )
-            entry = Entry(credit_id=credit_id, kind=EntryKind.SPEND, amount_minor=-minor, occurred_on=when, note=note)
-            session.add(entry)
-            credit.updated_at = utc_now()
-            return entry
+        return self._move(EntryKind.SPEND, credit_id, amount, today, on=on, note=note)
 
     def refund(
         self, credit_id: int, amount: Decimal | str, today: date, on: date | None = None, note: str = ""
     ) -> Entry:
         """Put money back onto a credit; never more than has been spent from it."""
+        return self._move(EntryKind.REFUND, credit_id, amount, today, on=on, note=note)
+
+    def _move(
+        self, kind: EntryKind, credit_id: int, amount: Decimal | str, today: date, *, on: date | None, note: str
+    ) -> Entry:
         note = text(note, "note", MAX_TEXT, multiline=True)
         with self.writing() as session:
             credit = self._credit(session, credit_id)
             value = parse_amount(amount, credit.currency)
-            when = self._movement_date(credit, on, today, "refund")
-            entries = session.exec(select(Entry).where(Entry.credit_id == credit_id)).all()
-            spent = -sum(e.amount_minor for e in entries if e.kind in (EntryKind.SPEND, EntryKind.REFUND))
             minor = to_minor(value, credit.currency)
-            if minor > spent:
-                raise LedgerError(
-                    f"cannot refund {value} {credit.currency}: only {from_minor(spent, credit.currency)} "
-                    f"{credit.currency} has been spent from credit {credit_id}"
-                )
-            entry = Entry(credit_id=credit_id, kind=EntryKind.REFUND, amount_minor=minor, occurred_on=when, note=note)
+            when = self._movement_date(credit, on, today, kind.value)
+            entries = session.exec(select(Entry).where(Entry.credit_id == credit_id)).all()
+            currency = credit.currency
+            if kind is EntryKind.SPEND:
+                if is_expired(credit.expires_on, when):
+                    raise LedgerError(f"credit {credit_id} expired on {credit.expires_on}; its balance is forfeited")
+                balance = sum(entry.amount_minor for entry in entries)
+                if minor > balance:
+                    left = from_minor(balance, currency)
+                    raise LedgerError(f"cannot spend {value} {currency}: the balance is only {left} {currency}")
+            else:
+                spent = -sum(e.amount_minor for e in entries if e.kind in (EntryKind.SPEND, EntryKind.REFUND))
+                if minor > spent:
+                    raise LedgerError(
+                        f"cannot refund {value} {currency}: only {from_minor(spent, currency)} "
+                        f"{currency} has been spent from credit {credit_id}"
+                    )
+            signed = -minor if kind is EntryKind.SPEND else minor
+            entry = Entry(credit_id=credit_id, kind=kind, amount_minor=signed, occurred_on=when, note=note)
             session.add(entry)
             credit.updated_at = utc_now()
             return entry
