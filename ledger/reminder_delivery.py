@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from ledger.money import format_money, from_minor
 from ledger.notify import Notification, NotifierChain
-from ledger.reminder_store import claim, mark_delivered, plan_due, release
-from ledger.reminders import DueReminder, ReminderPolicy
+from ledger.reminder_store import claim, mark_delivered, most_urgent_candidate, plan_due, release
+from ledger.reminders import DueReminder, ReminderCandidate, ReminderPolicy
 from ledger.settings import Settings, load_settings
 from ledger.store import Ledger
 
@@ -91,6 +91,23 @@ def compose(reminders: Sequence[DueReminder]) -> Notification:
     return Notification(
         title=f"{len(ordered)} credits worth {totals_by_currency(ordered)} expire {when}", body="\n".join(lines)
     )
+
+
+# What a sample reminder shows when the ledger has no credit to remind of.
+EXAMPLE_CREDIT = ReminderCandidate(
+    credit_id=0, expires_on=date.min, balance_minor=2500, currency="USD", source="gift_card", title="Birthday gift card"
+)
+EXAMPLE_DAYS_LEFT = 7
+
+
+def sample_notification(ledger: Ledger | None, today: date) -> Notification:
+    """A reminder as it would be shown for the most urgent credit, or for a realistic example when there is none."""
+    credit = most_urgent_candidate(ledger, today) if ledger is not None else None
+    if credit is None:
+        credit = replace(EXAMPLE_CREDIT, expires_on=today + timedelta(days=EXAMPLE_DAYS_LEFT))
+    days_left = (credit.expires_on - today).days
+    moment = datetime.combine(today, time(0, 0))
+    return compose([DueReminder(credit=credit, lead_days=days_left, due_at=moment, days_left=days_left)])
 
 
 def deliver_due(

@@ -135,6 +135,18 @@ def next_beyond_window(
             after = (str(rows[-1][1]), int(rows[-1][0]))
 
 
+def most_urgent_candidate(ledger: Ledger, today: date) -> ReminderCandidate | None:
+    """The remindable credit that expires soonest from today on (money left, not archived or muted), if any."""
+    with ledger.engine.connect() as connection:
+        row = connection.exec_driver_sql(
+            f"SELECT {_CANDIDATE_COLUMNS} FROM credit c"
+            f" WHERE c.expires_on >= ? AND {_REMINDABLE} AND {_BALANCE} > 0"
+            " ORDER BY c.expires_on, c.id LIMIT 1",
+            (today.isoformat(),),
+        ).first()
+    return None if row is None else _candidate(row, frozenset())
+
+
 def plan_due(ledger: Ledger, policy: ReminderPolicy, now: datetime) -> ReminderPlan:
     """Plan from the database: the reminders due at `now` and the exact time of the next one."""
     candidates = load_candidates(ledger, policy, policy.local_today(now))

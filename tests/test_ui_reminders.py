@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from ledger.notify import Notification, NotifierChain
 from ledger.reminder_store import claim, plan_due
-from ledger.reminders import ReminderPolicy
+from ledger.reminders import ReminderPolicy, mute
 from ledger.settings import Settings, load_settings, save_settings
 from ledger.store import Ledger
 from tests.reminder_fixtures import BrokenNotifier, RecordingNotifier, add_credit, local
@@ -218,8 +218,33 @@ def test_send_a_test_notification_reaches_the_desktop(
 
     dialog.test_button.click()
 
-    assert [n.title for n in notification_server.shown()] == ["Credit Ledger"]
+    assert [(n.title, n.body) for n in notification_server.shown()] == [
+        ("Birthday gift card expires in 7 days", "$25.00 left. Use it by January 8, 2026, or it is forfeited.")
+    ]
     dialog.reject()
+
+
+def test_the_test_notification_is_a_sample_reminder_for_the_most_urgent_credit(
+    ledger_path: Path, app_window: Callable[..., ReminderService], notification_server: NotificationServer
+) -> None:
+    book = Ledger.open(ledger_path)
+    try:
+        save_settings(book, Settings(reminders_paused=True))  # only the test notification reaches the server
+        add_credit(book, date(2026, 3, 1), title="Later card")
+        add_credit(book, date(2026, 1, 20), title="Urgent card", amount="12.34", currency="EUR")
+        add_credit(book, date(2025, 12, 20), title="Already expired")
+        mute(book, add_credit(book, date(2026, 1, 5), title="Muted card"))
+        book.set_archived(add_credit(book, date(2026, 1, 6), title="Archived card"))
+        book.spend(add_credit(book, date(2026, 1, 7), title="Spent card"), "25.00", today=date(2025, 12, 1))
+    finally:
+        book.close()
+    service = app_window(lambda: local(2026, 1, 1, 12, 0))
+
+    service.send_test_notification()
+
+    assert [(n.title, n.body) for n in notification_server.shown()] == [
+        ("Urgent card expires in 19 days", "€12.34 left. Use it by January 20, 2026, or it is forfeited.")
+    ]
 
 
 def test_start_at_login_writes_and_removes_the_autostart_entry(
@@ -277,3 +302,60 @@ def test_snooze_and_mute_act_on_the_selected_credit(
     assert service.toggle_mute_selected() is True
     assert window.ledger.detail(credit_id, date(2026, 7, 1)).credit.reminders_muted
     assert service.toggle_mute_selected() is False
+
+
+def test_the_mute_action_and_the_detail_panel_show_the_credits_reminder_state(
+    ledger_path: Path, app_window: Callable[..., ReminderService], session_bus: str
+) -> None:
+    first, second = seed_ledger(ledger_path, Settings(), EXPIRY, EXPIRY)
+    service = app_window(lambda: local(2026, 7, 1, 8, 0))
+    window = service.window
+    line = window.detail.reminder_label
+    assert window.ledger is not None
+    assert window.select_credit(first)
+    assert service.mute_action.isCheckable() and not service.mute_action.isChecked()
+    assert line.isHidden()
+
+    service.mute_action.trigger()
+
+    assert window.ledger.detail(first, date(2026, 7, 1)).credit.reminders_muted
+    assert service.mute_action.isChecked()
+    assert not line.isHidden() and line.text() == "Reminders: muted"
+    assert window.select_credit(second)
+    assert not service.mute_action.isChecked() and line.isHidden()
+    assert service.snooze_selected(3)
+    assert not line.isHidden() and line.text() == "Reminders: snoozed until 2026-07-04"
+    assert window.select_credit(first)
+    service.mute_action.trigger()
+    assert not window.ledger.detail(first, date(2026, 7, 1)).credit.reminders_muted
+    assert not service.mute_action.isChecked() and line.isHidden()
+
+
+def test_a_snooze_never_outlasts_the_credits_final_reminder(
+    ledger_path: Path, app_window: Callable[..., ReminderService], session_bus: str
+) -> None:
+    # The demo at 09:30 on Dec 1: "Amazon survey credit" expires on Dec 3; its last reminder is on Dec 2.
+    survey, far, tomorrow = seed_ledger(ledger_path, Settings(), date(2026, 12, 3), date(2027, 3, 1), date(2026, 12, 2))
+    service = app_window(lambda: local(2026, 12, 1, 9, 30))
+    window = service.window
+    assert window.ledger is not None
+
+    assert window.select_credit(survey)
+    dialog = service.snooze_dialog()
+    assert dialog is not None
+    assert (dialog.intValue(), dialog.intMaximum()) == (1, 1)
+    assert "December 2" in dialog.labelText()
+    dialog.reject()
+    assert service.snooze_selected(3)  # asked for more than is left: ends on the final reminder's day
+    assert window.ledger.detail(survey, date(2026, 12, 1)).credit.snoozed_until == date(2026, 12, 2)
+
+    assert window.select_credit(far)
+    dialog = service.snooze_dialog()
+    assert dialog is not None
+    assert (dialog.intValue(), dialog.intMaximum()) == (3, 89)
+    dialog.reject()
+
+    assert window.select_credit(tomorrow)
+    assert service.snooze_dialog() is None
+    assert not service.snooze_selected(3)
+    assert window.ledger.detail(tomorrow, date(2026, 12, 1)).credit.snoozed_until is None

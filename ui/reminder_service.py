@@ -17,8 +17,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from ledger import clock
-from ledger.notify import Delivery, Notification, Notifier, NotifierChain, PlyerNotifier
-from ledger.reminders import mute, snooze
+from ledger.notify import Delivery, Notifier, NotifierChain, PlyerNotifier
+from ledger.reminder_delivery import sample_notification
+from ledger.reminders import latest_snooze_end, mute, snooze
 from ledger.settings import Settings, load_settings, save_settings
 from ui.autostart import set_start_at_login, starts_at_login
 from ui.notifiers import BannerNotifier, TrayNotifier
@@ -27,12 +28,11 @@ from ui.settings_dialog import SettingsDialog
 from ui.tray import ReminderTray
 
 if TYPE_CHECKING:
+    from ledger.store import CreditDetail
     from ui.main_window import MainWindow
 
-TEST_NOTIFICATION = Notification(
-    title="Credit Ledger", body="This is how a reminder looks: the credit, the money left and the days left."
-)
 STATUS_MS = 8_000
+SNOOZE_DAYS = 3  # the Snooze dialog's default, when the credit's last reminder is not sooner
 
 
 class ReminderService(QObject):
@@ -75,10 +75,10 @@ class ReminderService(QObject):
         return NotifierChain([*channels, self.banner])
 
     def send_test_notification(self, settings: Settings | None = None) -> Delivery:
-        """Show a sample notification through the chain and say in the status bar which channel showed it."""
+        """Show a sample reminder (for the most urgent credit) through the chain; the status bar says where."""
         ledger = self.window.ledger
         chosen = settings or (load_settings(ledger) if ledger is not None else Settings())
-        delivery = self.chain_for(chosen).deliver(TEST_NOTIFICATION)
+        delivery = self.chain_for(chosen).deliver(sample_notification(ledger, self.now().date()))
         where = {"desktop": "as a desktop notification", "tray": "by the tray icon", "banner": "in this window"}
         self.window.statusBar().showMessage(
             f"Test notification shown {where.get(delivery.channel or '', '')}", STATUS_MS
@@ -176,32 +176,96 @@ class ReminderService(QObject):
         self.snooze_action = QAction("Snooze reminders…", self.window)
         self.snooze_action.setToolTip("Remind me again about this credit in a few days")
         self.snooze_action.triggered.connect(self._ask_and_snooze)
-        self.mute_action = QAction("Mute / unmute reminders", self.window)
-        self.mute_action.setToolTip("Never remind me about this credit (again)")
+        self.mute_action = QAction("Mute reminders", self.window)
+        self.mute_action.setCheckable(True)  # checked while the selected credit is muted
+        self.mute_action.setToolTip("Never remind me about this credit (uncheck to bring its reminders back)")
         self.mute_action.triggered.connect(self.toggle_mute_selected)
+        self.window.detail.credit_shown.connect(self.show_reminder_state)
         for key, action in (("snooze", self.snooze_action), ("mute", self.mute_action)):
             action.setEnabled(False)
             menu.addAction(action)
             # The window enables its credit actions whenever a credit is selected.
             self.window.credit_actions[key] = action
 
+    def show_reminder_state(self, detail: CreditDetail) -> None:
+        """Say in the detail panel whether the shown credit is muted or snoozed, and tick the Mute action."""
+        credit, label = detail.credit, self.window.detail.reminder_label
+        blocked = self.mute_action.blockSignals(True)
+        self.mute_action.setChecked(bool(credit.reminders_muted))
+        self.mute_action.blockSignals(blocked)
+        text = ""
+        if credit.reminders_muted:
+            text = "Reminders: muted"
+        elif credit.snoozed_until is not None and credit.expires_on is not None and self.window.ledger is not None:
+            # The snooze as it acts: never past the day of the final reminder.
+            last = latest_snooze_end(credit.expires_on, load_settings(self.window.ledger).lead_days)
+            until = min(credit.snoozed_until, last)
+            if until >= self.now().date():
+                text = f"Reminders: snoozed until {until.isoformat()}"
+        label.setText(text)
+        label.setVisible(bool(text))
+
+    def snooze_limit(self, credit_id: int) -> int:
+        """The longest snooze in days that still ends by the day of the credit's final reminder (0: none is left)."""
+        ledger = self.window.ledger
+        if ledger is None:
+            return 0
+        today = self.now().date()
+        expires_on = ledger.detail(credit_id, today).credit.expires_on
+        if expires_on is None:
+            return 0
+        return max(0, (latest_snooze_end(expires_on, load_settings(ledger).lead_days) - today).days)
+
     def _ask_and_snooze(self) -> None:
-        self.snooze_selected()
+        dialog = self.snooze_dialog()
+        if dialog is not None:
+            dialog.intValueSelected.connect(self.snooze_selected)
+            dialog.open()
+
+    def snooze_dialog(self) -> QInputDialog | None:
+        """The Snooze dialog for the selected credit: no choice outlasts its final reminder (None: none left)."""
+        credit_id = self.window.selected_credit_id()
+        if credit_id is None:
+            return None
+        limit = self.snooze_limit(credit_id)
+        if limit < 1:
+            self.window.statusBar().showMessage(
+                "This credit's last reminder is due today or has passed: there is nothing left to snooze", STATUS_MS
+            )
+            return None
+        last = self.now().date() + timedelta(days=limit)
+        dialog = QInputDialog(self.window)
+        dialog.setWindowTitle("Snooze reminders")
+        dialog.setInputMode(QInputDialog.InputMode.IntInput)
+        dialog.setIntRange(1, limit)
+        dialog.setIntValue(min(SNOOZE_DAYS, limit))
+        dialog.setLabelText(
+            "Remind me again about this credit in how many days?\n"
+            f"At most {limit} day{'s' if limit != 1 else ''}: its last reminder comes on {last:%B} {last.day}, "
+            "and a snooze never skips it."
+        )
+        return dialog
 
     def snooze_selected(self, days: int | None = None) -> bool:
-        """Hold the selected credit's reminders and remind again in `days` days (asked when not given)."""
+        """Hold the selected credit's reminders and remind again in `days` days (asked when not given).
+
+        The snooze ends by the day of the credit's final reminder at the latest (`snooze_limit`).
+        """
         credit_id, ledger = self.window.selected_credit_id(), self.window.ledger
         if credit_id is None or ledger is None:
             return False
         if days is None:
-            days, ok = QInputDialog.getInt(
-                self.window, "Snooze reminders", "Remind me again about this credit in how many days?", 3, 1, 365
-            )
-            if not ok:
-                return False
-        snooze(ledger, credit_id, self.now().date() + timedelta(days=days))
+            self._ask_and_snooze()
+            return False
+        days = min(days, self.snooze_limit(credit_id))
+        if days < 1:
+            return False
+        until = self.now().date() + timedelta(days=days)
+        snooze(ledger, credit_id, until)
         self.window.refresh_credit(credit_id, "snoozed")
-        self.window.statusBar().showMessage(f"Reminders for this credit snoozed for {days} days", STATUS_MS)
+        self.window.statusBar().showMessage(
+            f"Reminders for this credit snoozed until {until:%B} {until.day}", STATUS_MS
+        )
         return True
 
     def toggle_mute_selected(self) -> bool | None:
