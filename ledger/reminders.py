@@ -191,7 +191,11 @@ def first_reminder_at(credit: ReminderCandidate, policy: ReminderPolicy, now: da
 
 
 def snooze(ledger: Ledger, credit_id: int, until: date | None) -> None:
-    """Hold a credit's reminders until `until` and remind again that day (None ends the snooze)."""
+    """Hold a credit's reminders until `until` and remind again that day (None ends the snooze).
+
+    A snooze never swallows the final reminder: planning ends it on the day of the final lead
+    time at the latest (`latest_snooze_end`), and the app's Snooze dialog offers nothing longer.
+    """
     with ledger.writing() as session:
         credit = _credit(session.get(Credit, credit_id), credit_id)
         credit.snoozed_until = until
