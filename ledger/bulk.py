@@ -1,4 +1,4 @@
-"""Credits from files: the checks `Ledger.add_credit` makes, and inserts of many rows in one statement.
+"""Credits from files: reading them safely, and inserts of many rows in one statement.
 
 Imports write through the session's own connection with `executemany`, so 100,000 rows cost
 about what plain sqlite3 costs; building one ORM object per row would be many times slower.
@@ -10,12 +10,11 @@ import gc
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +24,9 @@ from sqlmodel import Session
 from ledger.backup import backup_now
 from ledger.errors import LedgerError
 from ledger.models import Categories, UTCDateTime
-from ledger.money import check_currency, parse_amount, to_minor
 from ledger.settings import load_settings
 from ledger.store import Ledger
-from ledger.validation import MAX_NAME, MAX_TEXT, NewCredit, categories, choice, dates, region, text
-from ledger.vocab import Source
+from ledger.validation import CheckedCredit
 
 MAX_IMPORT_BYTES = 50_000_000
 
@@ -64,152 +61,6 @@ REMINDER_COLUMNS = ("credit_id", "lead_days", "expires_on", "sent_at", "channel"
 _TIMESTAMP = UTCDateTime()
 _CATEGORIES = Categories()
 _SQLITE = sqlite_dialect()
-
-
-@dataclass(slots=True)
-class CheckedCredit:
-    """A credit that passed every check `Ledger.add_credit` makes, normalised and ready to store."""
-
-    source: str
-    currency: str
-    amount_minor: int
-    merchant: str
-    region: str
-    title: str
-    received_on: date
-    expires_on: date | None
-    reference: str
-    categories: tuple[str, ...]
-    terms: str
-    terms_url: str
-    claim_code: str
-    notes: str
-
-
-class CreditFieldError(LedgerError):
-    """A new credit refused because of one field; `field` names it (a NewCredit attribute)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def _amount_minor(amount: str | Decimal, currency: str) -> int:
-    return to_minor(parse_amount(amount, currency), currency)
-
-
-def _category_tuple(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(categories(values))
-
-
-@dataclass(frozen=True)
-class FieldChecks:
-    """The store's checks of a new credit's fields, each a pure function of its arguments."""
-
-    currency: Callable[[str], str] = check_currency
-    amount_minor: Callable[[str | Decimal, str], int] = _amount_minor
-    choice: Callable[[str, type[Source], str], str] = choice
-    text: Callable[..., str] = text
-    region: Callable[[str], str] = region
-    categories: Callable[[tuple[str, ...]], tuple[str, ...]] = _category_tuple
-
-    def remembering(self) -> FieldChecks:
-        """A copy that checks each distinct value once: big files repeat merchants, currencies and dates."""
-        return FieldChecks(*(cache(getattr(self, f.name)) for f in fields(self)))
-
-
-PLAIN_CHECKS = FieldChecks()
-
-
-def check_credit(new: NewCredit, today: date, checks: FieldChecks = PLAIN_CHECKS) -> CheckedCredit:
-    """Validate a new credit exactly as `Ledger.add_credit` does; raises CreditFieldError naming the field."""
-    return check_credit_fields(
-        source=new.source,
-        currency=new.currency,
-        amount=new.amount,
-        merchant=new.merchant,
-        region=new.region,
-        title=new.title,
-        received_on=new.received_on,
-        expires_on=new.expires_on,
-        reference=new.reference,
-        categories=tuple(new.categories),
-        terms=new.terms,
-        terms_url=new.terms_url,
-        claim_code=new.claim_code,
-        notes=new.notes,
-        today=today,
-        checks=checks,
-    )
-
-
-def check_credit_fields(
-    *,
-    source: str,
-    currency: str,
-    amount: str | Decimal,
-    merchant: str,
-    region: str,
-    title: str,
-    received_on: date | None,
-    expires_on: date | None,
-    reference: str,
-    categories: tuple[str, ...],
-    terms: str,
-    terms_url: str,
-    claim_code: str,
-    notes: str,
-    today: date,
-    checks: FieldChecks,
-) -> CheckedCredit:
-    """`check_credit` on the NewCredit fields given one by one: big imports skip building a NewCredit."""
-    # A running field name instead of one try block per field: this runs for every row of a big import.
-    field = "currency"
-    try:
-        currency = checks.currency(currency)
-        field = "amount"
-        amount_minor = checks.amount_minor(amount, currency)
-        # `dates` refuses a receipt in the future, else an expiry before the receipt.
-        field = "received_on" if received_on is not None and received_on > today else "expires_on"
-        received_on = dates(received_on, expires_on, today)
-        field = "source"
-        source = checks.choice(source, Source, "source")
-        field = "merchant"
-        merchant = checks.text(merchant, "merchant", MAX_NAME, True)
-        field = "region"
-        region = checks.region(region)
-        field = "title"
-        title = checks.text(title, "title")
-        field = "reference"
-        reference = checks.text(reference, "reference")
-        field = "categories"
-        categories = checks.categories(categories)
-        field = "terms"
-        terms = checks.text(terms, "terms", MAX_TEXT, multiline=True)
-        field = "terms_url"
-        terms_url = checks.text(terms_url, "terms URL", MAX_TEXT)
-        field = "claim_code"
-        claim_code = checks.text(claim_code, "claim code")
-        field = "notes"
-        notes = checks.text(notes, "notes", MAX_TEXT, multiline=True)
-    except LedgerError as error:
-        raise CreditFieldError(field, str(error)) from None
-    return CheckedCredit(
-        source=source,
-        currency=currency,
-        amount_minor=amount_minor,
-        merchant=merchant,
-        region=region,
-        title=title,
-        received_on=received_on,
-        expires_on=expires_on,
-        reference=reference,
-        categories=categories,
-        terms=terms,
-        terms_url=terms_url,
-        claim_code=claim_code,
-        notes=notes,
-    )
 
 
 def timestamp_text(moment: datetime) -> str:

@@ -16,13 +16,9 @@ from functools import cache
 from typing import NamedTuple, TextIO
 
 from ledger.bulk import (
-    PLAIN_CHECKS,
-    CheckedCredit,
-    CreditFieldError,
     ImportReport,
     backup_before_import,
     categories_from_text,
-    check_credit_fields,
     collector_paused,
     credit_row,
     insert_rows,
@@ -33,6 +29,7 @@ from ledger.bulk import (
 from ledger.errors import LedgerError
 from ledger.money import from_minor, to_minor
 from ledger.store import Ledger
+from ledger.validation import PLAIN_CHECKS, CheckedCredit, CreditFieldError, check_credit_fields
 from ledger.vocab import EntryKind
 
 CSV_COLUMNS = (

@@ -13,11 +13,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ledger.bulk import CheckedCredit, CreditFieldError, FieldChecks, check_credit_fields, new_uids, timestamp_text
+from ledger.bulk import new_uids, timestamp_text
 from ledger.errors import LedgerError
 from ledger.money import from_minor, parse_amount, to_minor
 from ledger.settings import MAX_LEAD_DAYS, Settings, validated
-from ledger.validation import MAX_TEXT
+from ledger.validation import MAX_TEXT, CheckedCredit, CreditFieldError, FieldChecks, check_credit_fields
 from ledger.vocab import CHECKOUT_USES, EntryKind, Outcome
 
 FORMAT = "credit-ledger"

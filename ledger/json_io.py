@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from ledger.bulk import (
-    PLAIN_CHECKS,
     ImportReport,
     backup_before_import,
     categories_from_text,
@@ -29,6 +28,7 @@ from ledger.json_checks import FORMAT, FORMAT_VERSION, IncomingCredit, JsonImpor
 from ledger.money import from_minor
 from ledger.settings import load_settings, save_settings
 from ledger.store import Ledger
+from ledger.validation import PLAIN_CHECKS
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "JsonImportError", "export_json", "import_json", "ledger_document"]
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from babel.core import get_global
@@ -118,23 +118,152 @@ def dates(received_on: date | None, expires_on: date | None, today: date) -> dat
     return received
 
 
+class CreditFieldError(LedgerError):
+    """A new credit refused because of one field; `field` names it (a NewCredit attribute)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(slots=True)
+class CheckedCredit:
+    """A credit that passed every check `Ledger.add_credit` makes, normalised and ready to store."""
+
+    source: str
+    currency: str
+    amount_minor: int
+    merchant: str
+    region: str
+    title: str
+    received_on: date
+    expires_on: date | None
+    reference: str
+    categories: tuple[str, ...]
+    terms: str
+    terms_url: str
+    claim_code: str
+    notes: str
+
+
+def _amount_minor(amount: str | Decimal, currency: str) -> int:
+    return to_minor(parse_amount(amount, currency), currency)
+
+
+def _category_tuple(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(categories(values))
+
+
+@dataclass(frozen=True)
+class FieldChecks:
+    """The checks of a new credit's fields, each a pure function of its arguments."""
+
+    currency: Callable[[str], str] = check_currency
+    amount_minor: Callable[[str | Decimal, str], int] = _amount_minor
+    choice: Callable[[str, type[Source], str], str] = choice
+    text: Callable[..., str] = text
+    region: Callable[[str], str] = region
+    categories: Callable[[tuple[str, ...]], tuple[str, ...]] = _category_tuple
+
+    def remembering(self) -> FieldChecks:
+        """A copy that checks each distinct value once: big files repeat merchants, currencies and dates."""
+        return FieldChecks(*(cache(getattr(self, f.name)) for f in fields(self)))
+
+
+PLAIN_CHECKS = FieldChecks()
+
+
+def check_credit_fields(
+    *,
+    source: str,
+    currency: str,
+    amount: str | Decimal,
+    merchant: str,
+    region: str,
+    title: str,
+    received_on: date | None,
+    expires_on: date | None,
+    reference: str,
+    categories: tuple[str, ...],
+    terms: str,
+    terms_url: str,
+    claim_code: str,
+    notes: str,
+    today: date,
+    checks: FieldChecks = PLAIN_CHECKS,
+) -> CheckedCredit:
+    """A new or edited credit's fields, checked and normalised; raises CreditFieldError naming the first bad field.
+
+    The fields come one by one, not as a NewCredit, so big imports need not build one per row.
+    """
+    # A running field name instead of one try block per field: this runs for every row of a big import.
+    field = "currency"
+    try:
+        currency = checks.currency(currency)
+        field = "amount"
+        amount_minor = checks.amount_minor(amount, currency)
+        field = "source"
+        source = checks.choice(source, Source, "source")
+        field = "merchant"
+        merchant = checks.text(merchant, "merchant", MAX_NAME, True)
+        field = "region"
+        region = checks.region(region)
+        field = "title"
+        title = checks.text(title, "title")
+        # `dates` refuses a receipt in the future, else an expiry before the receipt.
+        field = "received_on" if received_on is not None and received_on > today else "expires_on"
+        received_on = dates(received_on, expires_on, today)
+        field = "reference"
+        reference = checks.text(reference, "reference")
+        field = "categories"
+        categories = checks.categories(categories)
+        field = "terms"
+        terms = checks.text(terms, "terms", MAX_TEXT, multiline=True)
+        field = "terms_url"
+        terms_url = checks.text(terms_url, "terms URL", MAX_TEXT)
+        field = "claim_code"
+        claim_code = checks.text(claim_code, "claim code")
+        field = "notes"
+        notes = checks.text(notes, "notes", MAX_TEXT, multiline=True)
+    except LedgerError as error:
+        raise CreditFieldError(field, str(error)) from None
+    return CheckedCredit(
+        source=source,
+        currency=currency,
+        amount_minor=amount_minor,
+        merchant=merchant,
+        region=region,
+        title=title,
+        received_on=received_on,
+        expires_on=expires_on,
+        reference=reference,
+        categories=categories,
+        terms=terms,
+        terms_url=terms_url,
+        claim_code=claim_code,
+        notes=notes,
+    )
+
+
 def credit_fields(new: NewCredit, today: date) -> dict[str, Any]:
-    """Every column of a new or edited credit, checked and normalised; raises LedgerError on the first problem."""
-    currency = check_currency(new.currency)
-    amount = parse_amount(new.amount, currency)
-    return {
-        "source": choice(new.source, Source, "source"),
-        "currency": currency,
-        "amount_minor": to_minor(amount, currency),
-        "merchant": text(new.merchant, "merchant", required=True),
-        "region": region(new.region),
-        "title": text(new.title, "title"),
-        "received_on": dates(new.received_on, new.expires_on, today),
-        "expires_on": new.expires_on,
-        "reference": text(new.reference, "reference"),
-        "categories": categories(new.categories),
-        "terms": text(new.terms, "terms", MAX_TEXT, multiline=True),
-        "terms_url": text(new.terms_url, "terms URL", MAX_TEXT),
-        "claim_code": text(new.claim_code, "claim code"),
-        "notes": text(new.notes, "notes", MAX_TEXT, multiline=True),
-    }
+    """Every column of a new or edited credit, checked and normalised; raises CreditFieldError on the first problem."""
+    checked = check_credit_fields(
+        source=new.source,
+        currency=new.currency,
+        amount=new.amount,
+        merchant=new.merchant,
+        region=new.region,
+        title=new.title,
+        received_on=new.received_on,
+        expires_on=new.expires_on,
+        reference=new.reference,
+        categories=tuple(new.categories),
+        terms=new.terms,
+        terms_url=new.terms_url,
+        claim_code=new.claim_code,
+        notes=new.notes,
+        today=today,
+    )
+    columns = {column.name: getattr(checked, column.name) for column in fields(checked)}
+    columns["categories"] = list(checked.categories)  # the model's column holds a list
+    return columns

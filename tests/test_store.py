@@ -14,6 +14,7 @@ from ledger.errors import CreditNotFound, LedgerError
 from ledger.money import to_minor
 from ledger.status import days_left, status_of
 from ledger.store import Ledger, NewCredit
+from ledger.validation import CreditFieldError
 from ledger.vocab import Status
 
 TODAY = date(2026, 11, 26)
@@ -149,8 +150,9 @@ def test_archive_keeps_history_and_delete_removes_everything(ledger: Ledger, led
     ],
 )
 def test_add_refuses_bad_credits(ledger: Ledger, changes: dict[str, object], message: str) -> None:
-    with pytest.raises(LedgerError, match=message):
+    with pytest.raises(LedgerError, match=message) as refused:
         ledger.add_credit(gift_card(**changes), TODAY)
+    assert isinstance(refused.value, CreditFieldError) and refused.value.field in changes
     assert ledger.summaries(TODAY) == []
 
 
