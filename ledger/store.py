@@ -6,7 +6,7 @@ it guards cannot be split by another process (the app and a cron job share the f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +25,12 @@ from ledger.status import EXPIRING_WITHIN_DAYS, days_left, is_expired, status_of
 from ledger.validation import MAX_TEXT, NewCredit, choice, credit_fields, text
 from ledger.vocab import CHECKOUT_USES, EntryKind, Outcome, Status, Use
 
-__all__ = ["CreditDetail", "CreditSummary", "Ledger", "NewCredit"]
+__all__ = ["CreditDetail", "CreditSummary", "Ledger", "NewCredit", "refundable_minor"]
+
+
+def refundable_minor(entries: Iterable[Entry]) -> int:
+    """How much a refund may put back on a credit: what was spent from it, less what was refunded already."""
+    return -sum(entry.amount_minor for entry in entries if entry.kind in (EntryKind.SPEND, EntryKind.REFUND))
 
 
 @dataclass(frozen=True)
@@ -245,7 +250,7 @@ class Ledger:
                     left = from_minor(balance, currency)
                     raise LedgerError(f"cannot spend {value} {currency}: the balance is only {left} {currency}")
             else:
-                spent = -sum(e.amount_minor for e in entries if e.kind in (EntryKind.SPEND, EntryKind.REFUND))
+                spent = refundable_minor(entries)
                 if minor > spent:
                     raise LedgerError(
                         f"cannot refund {value} {currency}: only {from_minor(spent, currency)} "

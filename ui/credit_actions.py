@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from ledger.editing import CreditSnapshot, restore_credit, snapshot_credit, update_credit
 from ledger.errors import LedgerError
 from ledger.money import format_money, from_minor
-from ledger.vocab import EntryKind
+from ledger.store import refundable_minor
 from ui.dialogs.confirm import confirm
 from ui.dialogs.credit_dialog import CreditDialog
 from ui.dialogs.movement_dialog import MovementDialog
@@ -132,8 +132,8 @@ class CreditActions(QObject):
         today = self.window.today()
         detail = self.ledger.detail(credit_id, today)
         credit = detail.credit
-        spent = -sum(e.amount_minor for e in detail.entries if e.kind in (EntryKind.SPEND, EntryKind.REFUND))
-        limit = detail.balance if kind == "spend" else from_minor(spent, credit.currency)
+        refundable = from_minor(refundable_minor(detail.entries), credit.currency)
+        limit = detail.balance if kind == "spend" else refundable
         dialog = MovementDialog(
             self.window, kind=kind, currency=credit.currency, limit=limit, received_on=credit.received_on,
             today=today, title=credit.title or credit.merchant,
