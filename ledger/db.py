@@ -14,7 +14,6 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -181,12 +180,6 @@ def migrate(engine: Engine, path: Path, current: str | None) -> None:
                     raise LedgerFileError(f"{path}: the upgrade would break {len(broken)} links; nothing was changed")
         finally:
             raw.execute("PRAGMA foreign_keys = ON")
-
-
-def current_revision(engine: Engine) -> str | None:
-    """The revision recorded in the database."""
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
 
 
 def open_database(path: Path) -> Engine:

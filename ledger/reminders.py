@@ -8,7 +8,7 @@ Planning is pure: it takes the candidate credits, what was already sent, the pol
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from ledger.errors import CreditNotFound
@@ -84,13 +84,6 @@ class ReminderPlan:
 
     due: tuple[DueReminder, ...] = ()
     next_due_at: datetime | None = None
-
-
-@dataclass
-class _Pending:
-    lead_days: int
-    at: datetime
-    leads_at_same_time: list[int] = field(default_factory=list)
 
 
 def wants_reminders(credit: ReminderCandidate, today: date) -> bool:

@@ -46,7 +46,3 @@ class UndoHistory(QObject):
         """Forget every step: after an import or a restore they would apply to a different ledger."""
         self._steps.clear()
         self.changed.emit("")
-
-    def can_undo(self) -> bool:
-        """Is there anything to undo?"""
-        return bool(self._steps)
