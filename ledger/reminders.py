@@ -114,6 +114,11 @@ def latest_snooze_end(expires_on: date, lead_days: Iterable[int]) -> date:
     return expires_on - timedelta(days=min(lead_days, default=0))
 
 
+def snooze_end(snoozed_until: date, expires_on: date, lead_days: Iterable[int]) -> date:
+    """The day a snooze really ends: the day asked for, or the day of the final reminder if that comes first."""
+    return min(snoozed_until, latest_snooze_end(expires_on, lead_days))
+
+
 def reminder_times(credit: ReminderCandidate, policy: ReminderPolicy, now: datetime) -> dict[int, datetime]:
     """For each lead time not yet sent, when its reminder may first be shown (a snooze holds it back).
 
@@ -124,7 +129,7 @@ def reminder_times(credit: ReminderCandidate, policy: ReminderPolicy, now: datet
     zone = policy.zone or now.tzinfo
     resume_at = None
     if credit.snoozed_until is not None:
-        resume_day = min(credit.snoozed_until, latest_snooze_end(credit.expires_on, policy.lead_days))
+        resume_day = snooze_end(credit.snoozed_until, credit.expires_on, policy.lead_days)
         resume_at = datetime.combine(resume_day, policy.remind_at, tzinfo=zone)
     times: dict[int, datetime] = {}
     for lead in reminder_leads(credit, policy):

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog
 from ledger import clock
 from ledger.notify import Delivery, Notifier, NotifierChain, PlyerNotifier
 from ledger.reminder_delivery import sample_notification
-from ledger.reminders import latest_snooze_end, mute, snooze
+from ledger.reminders import latest_snooze_end, mute, snooze, snooze_end
 from ledger.settings import Settings, load_settings, save_settings
 from ui.autostart import set_start_at_login, starts_at_login
 from ui.notifiers import BannerNotifier, TrayNotifier
@@ -198,8 +198,7 @@ class ReminderService(QObject):
             text = "Reminders: muted"
         elif credit.snoozed_until is not None and credit.expires_on is not None and self.window.ledger is not None:
             # The snooze as it acts: never past the day of the final reminder.
-            last = latest_snooze_end(credit.expires_on, load_settings(self.window.ledger).lead_days)
-            until = min(credit.snoozed_until, last)
+            until = snooze_end(credit.snoozed_until, credit.expires_on, load_settings(self.window.ledger).lead_days)
             if until >= self.now().date():
                 text = f"Reminders: snoozed until {until.isoformat()}"
         label.setText(text)
