@@ -38,7 +38,14 @@ def exported(ledger: Ledger) -> str:
 
 # --- a strategy for whole ledgers --------------------------------------------------------
 
-texts = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=20)
+# What a credit's one-line texts may hold: no control characters, no invisible reordering characters.
+texts = st.text(
+    st.characters(
+        exclude_categories=("Cs", "Cc"),
+        exclude_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f",
+    ),
+    max_size=20,
+)
 credit_specs = st.fixed_dictionaries(
     {
         "source": st.sampled_from([source.value for source in Source]),
