@@ -75,31 +75,29 @@ def list_credits(path: Path, today: date, expiring_within: int = EXPIRING_WITHIN
     """Every credit as a raw tuple in `ListedCredit` field order, read over a read-only connection.
 
     A plain sqlite3 connection (not the ORM) because per-row object building is what
-    makes a 100,000-row list slow; read-only so the window can never write by accident.
+    makes a 100,000-row list slow.
     """
-    import sqlite3  # here, not at the top: the window imports this module before its first frame
-
-    connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return connection.execute(LISTING_SQL + " ORDER BY c.id", listing_parameters(today, expiring_within)).fetchall()
-    finally:
-        connection.close()
+    return _read(path, LISTING_SQL + " ORDER BY c.id", listing_parameters(today, expiring_within))
 
 
 def list_credit(
     path: Path, credit_id: int, today: date, expiring_within: int = EXPIRING_WITHIN_DAYS
 ) -> ListedCredit | None:
     """One credit's row, for refreshing a single line after a change."""
-    import sqlite3
+    parameters = {**listing_parameters(today, expiring_within), "id": credit_id}
+    rows = _read(path, LISTING_SQL + " WHERE c.id = :id", parameters)
+    return ListedCredit(*rows[0]) if rows else None
+
+
+def _read(path: Path, sql: str, parameters: dict[str, Any]) -> list[tuple[Any, ...]]:
+    # Read-only, so the window can never write by accident.
+    import sqlite3  # here, not at the top: the window imports this module before its first frame
 
     connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
-        row = connection.execute(
-            LISTING_SQL + " WHERE c.id = :id", {**listing_parameters(today, expiring_within), "id": credit_id}
-        ).fetchone()
+        return connection.execute(sql, parameters).fetchall()
     finally:
         connection.close()
-    return None if row is None else ListedCredit(*row)
 
 
 @dataclass(frozen=True)
