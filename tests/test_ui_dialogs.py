@@ -53,6 +53,7 @@ CREDIT_CASES: list[tuple[str, str, Callable[[CreditDialog], None], str]] = [
     ("category too long", "categories", lambda d: d.categories.setText("B" * 201), "too long"),
     ("no merchant", "merchant", lambda d: d.merchant.setText("  "), "which store"),
     ("bad region", "region", lambda d: d.region.setText("U1"), "two-letter country code"),
+    ("unknown region", "region", lambda d: d.region.setText("ZZ"), "two-letter country code"),
     ("title too long", "title", lambda d: d.title.setText("t" * 201), "too long"),
 ]
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ledger.errors import LedgerError
 from ledger.money import check_currency, known_currencies, parse_amount
-from ledger.validation import MAX_NAME, NewCredit
+from ledger.validation import MAX_NAME, NewCredit, region
 from ui.dialogs.date_field import DateField
 from ui.dialogs.validation import FieldError, Validator, with_error
 from ui.labels import SOURCE_LABELS
@@ -222,8 +222,9 @@ class CreditDialog(QDialog):
         return self._length(self.merchant, "The merchant")
 
     def _region_problem(self) -> str:
-        text = self.region.text().strip()
-        if not (len(text) == 2 and text.isascii() and text.isalpha()):
+        try:
+            region(self.region.text())
+        except LedgerError:
             return "Use a two-letter country code such as US or GB."
         return ""
 
