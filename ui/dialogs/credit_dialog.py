@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -25,7 +24,7 @@ from ledger.errors import LedgerError
 from ledger.money import check_currency, known_currencies, parse_amount
 from ledger.validation import MAX_NAME, NewCredit, region
 from ui.dialogs.date_field import DateField
-from ui.dialogs.validation import FieldError, Validator, with_error
+from ui.dialogs.validation import FieldError, ValidatedDialog, Validator, with_error
 from ui.labels import SOURCE_LABELS
 
 
@@ -57,7 +56,7 @@ def _date(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-class CreditDialog(QDialog):
+class CreditDialog(ValidatedDialog):
     """The add/edit form; `value()` gives the `NewCredit` once the user presses OK."""
 
     def __init__(
@@ -267,14 +266,6 @@ class CreditDialog(QDialog):
         if received is not None and expires < received:
             return "The expiry date is before the date received."
         return ""
-
-    def validate(self) -> list[str]:
-        """Check every field now; returns the problems (OK is enabled only when there are none)."""
-        return self.validator.run()
-
-    def _accept_if_valid(self) -> None:
-        if not self.validate():
-            self.accept()
 
     # --- result -----------------------------------------------------------------------------
 

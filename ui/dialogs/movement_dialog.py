@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ledger.errors import LedgerError
 from ledger.money import format_money, parse_amount
 from ui.dialogs.date_field import DateField
-from ui.dialogs.validation import FieldError, Validator, with_error
+from ui.dialogs.validation import FieldError, ValidatedDialog, Validator, with_error
 from ui.text_fit import breakable
 
 
-class MovementDialog(QDialog):
+class MovementDialog(ValidatedDialog):
     """Ask how much, when and what for; `limit` is the most the movement may be (balance or spent)."""
 
     def __init__(
@@ -98,14 +98,6 @@ class MovementDialog(QDialog):
         if day < self.received_on:
             return f"The date cannot be before the credit was received ({self.received_on})."
         return ""
-
-    def validate(self) -> list[str]:
-        """Check the fields now; OK is enabled only when there is no problem."""
-        return self.validator.run()
-
-    def _accept_if_valid(self) -> None:
-        if not self.validate():
-            self.accept()
 
     def on_date(self) -> date:
         """The chosen date (valid once OK was pressed)."""

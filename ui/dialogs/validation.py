@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 Check = Callable[[], str]
 
@@ -98,3 +98,17 @@ class Validator:
         needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
         if needed > dialog.height():
             dialog.resize(width, needed)
+
+
+class ValidatedDialog(QDialog):
+    """A dialog whose fields are checked by `self.validator`; OK accepts only when every check passes."""
+
+    validator: Validator
+
+    def validate(self) -> list[str]:
+        """Check every field now; returns the problems (OK is enabled only when there are none)."""
+        return self.validator.run()
+
+    def _accept_if_valid(self) -> None:
+        if not self.validate():
+            self.accept()
