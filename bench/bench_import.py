@@ -12,9 +12,9 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from ledger.bulk import read_import_file
-from ledger.csv_io import CSV_COLUMNS, import_csv
-from ledger.store import Ledger
+from ledger.files.bulk import read_import_file
+from ledger.files.csv_io import CSV_COLUMNS, import_csv
+from ledger.storage.store import Ledger
 
 ROWS = 100_000
 ROUNDS = 3

@@ -22,9 +22,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from ledger.reminder_store import plan_due, window_end  # noqa: E402
-from ledger.reminders import ReminderPolicy  # noqa: E402
-from ledger.store import Ledger  # noqa: E402
+from ledger.reminders.planning import ReminderPolicy  # noqa: E402
+from ledger.reminders.store import plan_due, window_end  # noqa: E402
+from ledger.storage.store import Ledger  # noqa: E402
 
 COUNT = 100_000
 ROUNDS = 41

@@ -41,7 +41,7 @@ RSS_MB_TARGET = 300.0
 def build_ledger(path: Path, count: int) -> None:
     """A migrated ledger file holding `count` credits (a third partly spent), written with bulk inserts."""
     sys.path.insert(0, str(REPO))
-    from ledger.store import Ledger
+    from ledger.storage.store import Ledger
 
     Ledger.open(path).close()
     stamp = "2025-01-01T00:00:00.000000+00:00"
@@ -118,7 +118,7 @@ MAIN_PY_WINDOW = "import main  # what `python main.py` imports before the window
 RAW_FETCH = """
 import sqlite3, time, sys
 sys.path.insert(0, REPO)
-from ledger.listing import BASELINE_SQL
+from ledger.storage.listing import BASELINE_SQL
 t = time.perf_counter()
 connection = sqlite3.connect(str(PATH))
 rows = connection.execute(BASELINE_SQL).fetchall()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ledger.store import Ledger, NewCredit
+from ledger.storage.store import Ledger, NewCredit
 from ledger.vocab import Outcome, Use
 
 

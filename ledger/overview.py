@@ -9,8 +9,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ledger.listing import BALANCE, CURRENCY, EXPIRES, STATUS
 from ledger.money import from_minor
+from ledger.storage.listing import BALANCE, CURRENCY, EXPIRES, STATUS
 
 USABLE = frozenset({"active", "expiring"})
 
@@ -51,7 +51,7 @@ def _decimals(totals: dict[str, int]) -> dict[str, Decimal]:
 
 
 def overview_of(rows: Iterable[tuple[Any, ...]], today: date, soon_days: int = 30, months: int = 12) -> Overview:
-    """Totals over listed credits (see `ledger.listing`); only usable credits (active or expiring) count."""
+    """Totals over listed credits (see `ledger.storage.listing`); only usable credits (active or expiring) count."""
     first_month = date(today.year, today.month, 1)
     month_starts = [_add_months(first_month, n) for n in range(months + 1)]
     month_keys = {start.isoformat()[:7]: n for n, start in enumerate(month_starts[:months])}

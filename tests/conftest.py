@@ -23,7 +23,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 import main as entry  # noqa: E402
-from ledger.store import Ledger  # noqa: E402
+from ledger.storage.store import Ledger  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

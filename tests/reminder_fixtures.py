@@ -6,9 +6,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from ledger.models import Credit
-from ledger.notify import Notification
-from ledger.store import Ledger, NewCredit
+from ledger.reminders.notifiers import Notification
+from ledger.storage.models import Credit
+from ledger.storage.store import Ledger, NewCredit
 
 ZONE = ZoneInfo("America/New_York")
 

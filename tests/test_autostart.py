@@ -106,7 +106,7 @@ def test_the_entry_is_this_ledgers_and_turning_it_off_elsewhere_leaves_it(tmp_pa
 
 
 def test_an_entry_without_a_ledger_is_the_default_ledgers(tmp_path: Path) -> None:
-    from ledger.paths import default_db_path
+    from ledger.storage.paths import default_db_path
 
     autostart_path().parent.mkdir(parents=True)
     autostart_path().write_text("[Desktop Entry]\nExec=credit-ledger --background\n", encoding="utf-8")

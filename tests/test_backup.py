@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.backup import (
+from ledger.storage.backup import (
     BackupError,
     backup_now,
     backups_dir,
@@ -20,8 +20,8 @@ from ledger.backup import (
     restore_backup,
     startup_backup,
 )
-from ledger.settings import Settings, save_settings
-from ledger.store import Ledger, NewCredit
+from ledger.storage.settings import Settings, load_settings, save_settings
+from ledger.storage.store import Ledger, NewCredit
 from tests.conftest import CliRunner, file_digest
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -175,10 +175,10 @@ def test_the_start_up_backup_follows_the_backups_to_keep_setting(ledger: Ledger,
     save_settings(ledger, Settings(backups_to_keep=2))
     ledger.add_credit(NewCredit(source="refund", currency="USD", amount="5"), NOW.date())
     for day in range(4):
-        assert startup_backup(ledger, NOW + timedelta(days=day)) is not None
+        assert startup_backup(ledger_path, NOW + timedelta(days=day), load_settings(ledger).backups_to_keep) is not None
     assert len(list_backups(ledger_path)) == 2
 
 
 def test_an_empty_ledger_gets_no_start_up_backup(ledger: Ledger, ledger_path: Path) -> None:
-    assert startup_backup(ledger, NOW) is None
+    assert startup_backup(ledger_path, NOW, 10) is None
     assert list_backups(ledger_path) == []

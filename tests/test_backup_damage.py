@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ledger.backup import make_backup, newest_good_backup, quick_check, restore_backup
-from ledger.db import DamagedLedgerError
-from ledger.store import Ledger, NewCredit
+from ledger.storage.backup import make_backup, newest_good_backup, restore_backup
+from ledger.storage.inspection import DamagedLedgerError, quick_check
+from ledger.storage.store import Ledger, NewCredit
 from tests.conftest import CliRunner, file_digest
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from ledger import csv_io
-from ledger.bulk import MAX_IMPORT_BYTES, read_import_file
-from ledger.csv_io import CSV_COLUMNS, CsvImportError, export_csv, import_csv, neutralise, read_csv
 from ledger.errors import LedgerError
-from ledger.store import Ledger, NewCredit
+from ledger.files import csv_io
+from ledger.files.bulk import MAX_IMPORT_BYTES, read_import_file
+from ledger.files.csv_io import CSV_COLUMNS, CsvImportError, export_csv, import_csv, neutralise, read_csv
+from ledger.storage.store import Ledger, NewCredit
 from tests.conftest import CliResult, CliRunner, file_digest
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

@@ -13,10 +13,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-import ledger.models  # noqa: F401 - registers the tables on SQLModel.metadata
-from ledger.backup import backups_dir
-from ledger.db import LedgerFileError, _alembic_config, create_ledger_engine, head_revision, open_database
-from ledger.store import Ledger, NewCredit
+import ledger.storage.models  # noqa: F401 - registers the tables on SQLModel.metadata
+from ledger.storage.db import create_ledger_engine, open_database
+from ledger.storage.inspection import LedgerFileError
+from ledger.storage.paths import backups_dir
+from ledger.storage.schema import alembic_config, head_revision
+from ledger.storage.store import Ledger, NewCredit
 from tests.conftest import file_digest
 
 FIRST_REVISION = "0001"
@@ -25,7 +27,7 @@ FIRST_REVISION = "0001"
 def make_first_revision_ledger(path: Path) -> None:
     """A ledger as the first release wrote it, with one credit and one spend."""
     engine = create_ledger_engine(path)
-    config = _alembic_config()
+    config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, FIRST_REVISION)
@@ -72,7 +74,7 @@ def test_an_upgrade_from_the_first_revision_keeps_the_data_and_backs_up_first(le
 def make_second_revision_ledger(path: Path, count: int) -> None:
     """A ledger as revision 0002 wrote it: `count` credits all created in the same second, each with entries."""
     engine = create_ledger_engine(path)
-    config = _alembic_config()
+    config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0002")

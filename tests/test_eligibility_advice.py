@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.advice import LEAD_INS
-from ledger.eligibility import Evaluation, advice_json, evaluate
-from ledger.models import Credit
-from ledger.rules import AdviceTier, builtin_rulebook, builtin_rules_dir, load_rulebook
+from ledger.rules.advice import LEAD_INS
+from ledger.rules.eligibility import Evaluation, advice_json, evaluate
+from ledger.rules.rulebook import AdviceTier, builtin_rulebook, builtin_rules_dir, load_rulebook
+from ledger.storage.models import Credit
 from ledger.vocab import CHECKOUT_USES, Outcome, Source, Use, Verdict
 
 TODAY = date(2026, 11, 26)

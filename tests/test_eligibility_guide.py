@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from ledger.eligibility import Evaluation, evaluate
-from ledger.models import Credit
-from ledger.rules import builtin_rulebook
+from ledger.rules.eligibility import Evaluation, evaluate
+from ledger.rules.rulebook import builtin_rulebook
+from ledger.storage.models import Credit
 from ledger.vocab import Use, Verdict
 
 TODAY = date(2026, 3, 1)

@@ -11,14 +11,14 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.eligibility import (
+from ledger.rules.eligibility import (
     Evaluation,
     advice_json,
     eligibility_json,
     eligibility_summary,
     evaluate,
 )
-from ledger.models import Credit
+from ledger.storage.models import Credit
 from ledger.vocab import CHECKOUT_USES, Outcome, Source, Use, Verdict
 
 TODAY = date(2026, 3, 1)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from ledger.ics_export import alarm_offset, export_ics
-from ledger.settings import Settings, save_settings
-from ledger.store import Ledger, NewCredit
+from ledger.files.ics_export import alarm_offset, export_ics
+from ledger.storage.settings import Settings, save_settings
+from ledger.storage.store import Ledger, NewCredit
 from tests.conftest import CliRunner
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

@@ -16,12 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.csv_io import import_csv
 from ledger.errors import LedgerError
-from ledger.json_io import FORMAT_VERSION, JsonImportError, export_json, import_json, ledger_document
-from ledger.models import ReminderSent
-from ledger.settings import Settings, load_settings, save_settings
-from ledger.store import Ledger, NewCredit
+from ledger.files.csv_io import import_csv
+from ledger.files.json_io import FORMAT_VERSION, JsonImportError, export_json, import_json, ledger_document
+from ledger.storage.models import ReminderSent
+from ledger.storage.settings import Settings, load_settings, save_settings
+from ledger.storage.store import Ledger, NewCredit
 from ledger.vocab import CHECKOUT_USES, Outcome, Source
 from tests.conftest import CliRunner
 from tests.test_csv_io import ledger_rows
@@ -206,7 +206,7 @@ def test_a_format_1_file_imports_with_fresh_uids_and_merges_by_creation_moment(l
 
 
 def test_a_restored_credit_keeps_its_uid(ledger: Ledger) -> None:
-    from ledger.editing import restore_credit, snapshot_credit
+    from ledger.storage.editing import restore_credit, snapshot_credit
 
     credit_id = add(ledger, "5")
     uid = ledger.detail(credit_id, TODAY).credit.uid

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import pytest
 from dbusmock import SpawnedMock
 
-from ledger.notify import Notification, NotificationFailed, NotifierChain, PlyerNotifier
-from ledger.reminder_delivery import deliver_due
-from ledger.store import Ledger
+from ledger.reminders.delivery import deliver_due
+from ledger.reminders.notifiers import Notification, NotificationFailed, NotifierChain, PlyerNotifier
+from ledger.storage.store import Ledger
 from tests.reminder_fixtures import BrokenNotifier, RecordingNotifier, add_credit, local
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def test_desktop_notifications_work_again_after_the_session_bus_restarts() -> No
         """
         import subprocess
         from dbusmock import BusType, PrivateDBus, SpawnedMock
-        from ledger.notify import Notification, NotificationFailed, PlyerNotifier
+        from ledger.reminders.notifiers import Notification, NotificationFailed, PlyerNotifier
 
         notifier, note = PlyerNotifier(), Notification("title", "body")
         bus = PrivateDBus(BusType.SESSION)

@@ -11,10 +11,8 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from ledger.errors import CreditNotFound
-from ledger.models import ReminderSent
-from ledger.reminder_delivery import compose
-from ledger.reminder_store import claim, count_expiring, load_candidates, plan_due, release
-from ledger.reminders import (
+from ledger.reminders.delivery import compose
+from ledger.reminders.planning import (
     DueReminder,
     ReminderCandidate,
     ReminderPolicy,
@@ -23,7 +21,9 @@ from ledger.reminders import (
     plan_reminders,
     snooze,
 )
-from ledger.store import Ledger
+from ledger.reminders.store import claim, count_expiring, load_candidates, plan_due, release
+from ledger.storage.models import ReminderSent
+from ledger.storage.store import Ledger
 from tests.reminder_fixtures import ZONE, add_credit, local, set_expiry
 
 POLICY = ReminderPolicy(lead_days=(30, 7, 1), remind_at=time(9, 0), zone=ZONE)

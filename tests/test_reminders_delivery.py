@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import select
 
-from ledger.models import ReminderSent
-from ledger.notify import NotifierChain, PlyerNotifier
-from ledger.reminder_delivery import deliver_due
-from ledger.settings import Settings, load_settings, save_settings
-from ledger.store import Ledger
+from ledger.reminders.delivery import deliver_due
+from ledger.reminders.notifiers import NotifierChain, PlyerNotifier
+from ledger.storage.models import ReminderSent
+from ledger.storage.settings import Settings, load_settings, save_settings
+from ledger.storage.store import Ledger
 from tests.reminder_fixtures import RecordingNotifier, add_credit, local
 
 if TYPE_CHECKING:

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from ledger.notify import NotifierChain, PlyerNotifier
-from ledger.reminder_delivery import ReminderRun, deliver_due
-from ledger.reminders import mute
-from ledger.settings import Settings
-from ledger.store import Ledger
+from ledger.reminders.delivery import ReminderRun, deliver_due
+from ledger.reminders.notifiers import NotifierChain, PlyerNotifier
+from ledger.reminders.planning import mute
+from ledger.storage.settings import Settings
+from ledger.storage.store import Ledger
 from tests.reminder_fixtures import ZONE, add_credit, local, set_expiry
 
 if TYPE_CHECKING:

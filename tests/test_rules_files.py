@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from ledger.eligibility import evaluate
-from ledger.models import Credit
-from ledger.rules import LAST_RESORT, RuleBook, builtin_rules_dir, load_rulebook
+from ledger.rules.eligibility import evaluate
+from ledger.rules.rulebook import LAST_RESORT, RuleBook, builtin_rules_dir, load_rulebook
+from ledger.storage.models import Credit
 from ledger.vocab import Use, Verdict
 
 TODAY = date(2026, 3, 1)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.settings import Settings, load_settings, save_settings
-from ledger.store import Ledger
+from ledger.storage.settings import Settings, load_settings, save_settings
+from ledger.storage.store import Ledger
 from tests.conftest import CliRunner
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from ledger.errors import CreditNotFound, LedgerError
 from ledger.money import to_minor
 from ledger.status import days_left, status_of
-from ledger.store import Ledger, NewCredit
+from ledger.storage.store import Ledger, NewCredit
 from ledger.validation import CreditFieldError
 from ledger.vocab import Status
 

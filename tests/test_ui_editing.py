@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.editing import restore_credit, snapshot_credit, update_credit
 from ledger.errors import LedgerError
-from ledger.store import Ledger, NewCredit
+from ledger.storage.editing import restore_credit, snapshot_credit, update_credit
+from ledger.storage.store import Ledger, NewCredit
 from tests.ui_helpers import TODAY
 
 BASE = NewCredit(

@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from ledger.store import NewCredit
+from ledger.storage.store import NewCredit
 from tests.ui_helpers import OFFSCREEN_NOISE, make_window, seed
 from ui.main_window import MainWindow
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QHeaderView, QWidget
 from pytestqt.qtbot import QtBot
 
-from ledger.store import NewCredit
+from ledger.storage.store import NewCredit
 from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
 from ui.credit_table import COL_BALANCE, COL_DAYS_LEFT, COL_EXPIRES, COL_STATUS, COL_TITLE
 from ui.labels import SOON, URGENT

@@ -14,11 +14,11 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from ledger.notify import Notification, NotifierChain
-from ledger.reminder_store import claim, plan_due
-from ledger.reminders import ReminderPolicy, mute
-from ledger.settings import Settings, load_settings, save_settings
-from ledger.store import Ledger
+from ledger.reminders.notifiers import Notification, NotifierChain
+from ledger.reminders.planning import ReminderPolicy, mute
+from ledger.reminders.store import claim, plan_due
+from ledger.storage.settings import Settings, load_settings, save_settings
+from ledger.storage.store import Ledger
 from tests.reminder_fixtures import BrokenNotifier, RecordingNotifier, add_credit, local
 from tests.ui_helpers import OFFSCREEN_NOISE
 from ui.autostart import autostart_path, set_start_at_login

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 
-from ledger.listing import STATUS, list_credit, list_credits
 from ledger.status import status_of
-from ledger.store import Ledger, NewCredit
+from ledger.storage.listing import STATUS, list_credit, list_credits
+from ledger.storage.store import Ledger, NewCredit
 from tests.ui_helpers import TODAY
 from ui.credit_table import COL_BALANCE, COL_DAYS_LEFT, COL_EXPIRES, COL_TITLE, SORT_ROLE, CreditProxy, CreditTableModel
 

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from ledger.backup import list_backups, make_backup
-from ledger.csv_io import CSV_COLUMNS
-from ledger.db import DamagedLedgerError
-from ledger.json_io import export_json
-from ledger.store import Ledger, NewCredit
+from ledger.files.csv_io import CSV_COLUMNS
+from ledger.files.json_io import export_json
+from ledger.storage.backup import list_backups, make_backup
+from ledger.storage.inspection import DamagedLedgerError
+from ledger.storage.store import Ledger, NewCredit
 from tests.test_backup_damage import damage, fill
 from tests.test_csv_io import ledger_rows
 from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed

@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from ledger.store import Ledger, NewCredit
+from ledger.storage.store import Ledger, NewCredit
 from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
 from ui.credit_table import COL_BALANCE, COL_EXPIRES, COL_STATUS, COL_TITLE, RECORD_ROLE
 from ui.dialogs.credit_dialog import CreditDialog

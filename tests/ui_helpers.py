@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from ledger.store import Ledger, NewCredit
+from ledger.storage.store import Ledger, NewCredit
 from ui.main_window import MainWindow
 
 TODAY = date(2025, 3, 10)

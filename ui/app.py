@@ -57,9 +57,10 @@ def _open_or_explain(window: MainWindow) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     from ledger import clock
-    from ledger.backup import startup_backup
-    from ledger.db import DamagedLedgerError, LedgerFileError
     from ledger.errors import LedgerError
+    from ledger.storage.backup import startup_backup
+    from ledger.storage.inspection import DamagedLedgerError, LedgerFileError
+    from ledger.storage.settings import load_settings
     from ui.backup_dialog import offer_restore
 
     try:
@@ -75,14 +76,14 @@ def _open_or_explain(window: MainWindow) -> None:
     if window.ledger is None:
         return
     try:
-        startup_backup(window.ledger, clock.now())
+        startup_backup(window.path, clock.now(), load_settings(window.ledger).backups_to_keep)
     except LedgerError as error:
         window.statusBar().showMessage(f"The daily backup failed: {error}", 15_000)
 
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the ledger named by the arguments and show the main window until the user quits."""
-    from ledger.paths import default_db_path, demo_db_path  # platformdirs: not needed before the window
+    from ledger.storage.paths import default_db_path, demo_db_path  # platformdirs: not needed before the window
 
     app = make_app()
     path = demo_db_path() if getattr(args, "demo", False) else (getattr(args, "db", None) or default_db_path())

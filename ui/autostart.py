@@ -147,7 +147,7 @@ def starts_at_login(db_path: Path | None = None, demo: bool = False) -> bool:
     entry_demo, entry_db = found
     if demo or entry_demo:
         return demo == entry_demo
-    from ledger.paths import default_db_path
+    from ledger.storage.paths import default_db_path
 
     wanted = Path(db_path) if db_path is not None else default_db_path()
     return (entry_db or default_db_path()).resolve() == wanted.resolve()

@@ -14,8 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ledger.db import LedgerFileError
 from ledger.errors import LedgerError
+from ledger.storage.inspection import LedgerFileError
 
 Progress = Callable[[int, int], None]
 POLL_MS = 50

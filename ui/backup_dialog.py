@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from ledger import clock
-from ledger.backup import BackupInfo, RestoreReport, backup_now, is_healthy_ledger, list_backups, restore_backup
-from ledger.db import DamagedLedgerError, LedgerFileError
 from ledger.errors import LedgerError
-from ledger.settings import Settings, load_settings
+from ledger.storage.backup import BackupInfo, RestoreReport, backup_now, is_healthy_ledger, list_backups, restore_backup
+from ledger.storage.inspection import DamagedLedgerError, LedgerFileError
+from ledger.storage.settings import Settings, load_settings
 from ui.dialogs.confirm import confirm
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def backups_to_keep(window: MainWindow) -> int:
 
 def restore_into_window(window: MainWindow, source: Path, now: datetime) -> RestoreReport:
     """Replace the window's ledger with a backup and show it; on a refusal the old ledger stays open."""
-    from ledger.store import Ledger
+    from ledger.storage.store import Ledger
     from ui.main_window import LedgerChange
 
     keep = backups_to_keep(window)

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from ledger.editing import CreditSnapshot, restore_credit, snapshot_credit, update_credit
 from ledger.errors import LedgerError
 from ledger.money import format_money, from_minor
-from ledger.store import refundable_minor
+from ledger.storage.editing import CreditSnapshot, restore_credit, snapshot_credit, update_credit
+from ledger.storage.store import refundable_minor
 from ui.dialogs.confirm import confirm
 from ui.dialogs.credit_dialog import CreditDialog
 from ui.dialogs.movement_dialog import MovementDialog
@@ -24,7 +24,7 @@ from ui.labels import CHECKOUT_SUBJECTS, OUTCOME_LABELS, USE_LABELS
 from ui.undo import UndoHistory
 
 if TYPE_CHECKING:
-    from ledger.store import Ledger
+    from ledger.storage.store import Ledger
     from ui.main_window import MainWindow
 
 

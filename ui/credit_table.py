@@ -17,7 +17,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont
 
-from ledger.listing import (
+from ledger.money import decimals, format_money
+from ledger.storage.listing import (
     BALANCE,
     CURRENCY,
     DAYS_LEFT,
@@ -30,7 +31,6 @@ from ledger.listing import (
     Haystack,
     ListedCredit,
 )
-from ledger.money import decimals, format_money
 from ui.labels import MUTED, SOURCE_SHORT_LABELS, STATUS_LABELS, days_left_color, days_left_text
 
 COLUMNS = ("Merchant", "Title", "Source", "Balance", "Currency", "Expires", "Days left", "Status")
@@ -54,7 +54,7 @@ def _money(balance_minor: int, currency: str) -> str:
 
 
 class CreditTableModel(QAbstractTableModel):
-    """Listed credits (raw `ledger.listing` tuples) as table rows; shows the rows that pass the filter."""
+    """Listed credits (raw `ledger.storage.listing` tuples) as table rows; shows the rows that pass the filter."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)

@@ -156,7 +156,7 @@ class DetailPanel(QScrollArea):
         self.placeholder.show()
 
     def show_credit(self, detail: Any, evaluation: Any | None) -> None:
-        """Show a `ledger.store.CreditDetail` and (when rules are available) its `Evaluation`."""
+        """Show a `ledger.storage.store.CreditDetail` and (when rules are available) its `Evaluation`."""
         credit = detail.credit
         currency = credit.currency
         self.placeholder.hide()

@@ -153,7 +153,7 @@ class EligibilityView(QFrame):
         self.check_recorded.emit(str(self.use_choice.currentData()), outcome)
 
     def show_evaluation(self, evaluation: Any, forfeited_text: str = "") -> None:
-        """Show an `ledger.eligibility.Evaluation`."""
+        """Show an `ledger.rules.eligibility.Evaluation`."""
         for answer in evaluation.verdicts:
             row = self.rows.get(str(answer.use))
             if row is not None:

@@ -27,13 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ledger.bulk import ImportReport, read_import_file
-from ledger.csv_io import CsvImportError, CsvPlan, read_csv, write_plan
-from ledger.files import import_format
-from ledger.json_checks import JsonImportError, read_document
-from ledger.json_io import import_json
+from ledger.files.bulk import ImportReport, read_import_file
+from ledger.files.csv_io import CsvImportError, CsvPlan, read_csv, write_plan
+from ledger.files.formats import import_format
+from ledger.files.json_checks import JsonImportError, read_document
+from ledger.files.json_io import import_json
 from ledger.money import from_minor
-from ledger.store import Ledger
+from ledger.storage.store import Ledger
 from ledger.validation import PLAIN_CHECKS, CheckedCredit
 from ui.background import Progress, run_in_background
 

@@ -45,7 +45,7 @@ from ui.summary_bar import SummaryBar
 from ui.window_state import restore_window, save_window
 
 if TYPE_CHECKING:
-    from ledger.store import Ledger
+    from ledger.storage.store import Ledger
     from ui.credit_actions import CreditActions
     from ui.overview import OverviewPanel
 
@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
 
     def open_ledger(self) -> None:
         """Open the ledger file and fill the table; called right after the window is shown."""
-        from ledger.store import Ledger
+        from ledger.storage.store import Ledger
         from ui.credit_actions import CreditActions
 
         self.ledger = Ledger.open(self.path)
@@ -262,7 +262,7 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         """Read every credit again (after an import, or when the day changes)."""
-        from ledger.listing import list_credits
+        from ledger.storage.listing import list_credits
 
         # Let go of the old rows before reading the new ones: at 100,000 credits two copies
         # at once would double the window's peak memory.
@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
 
     def refresh_credit(self, credit_id: int, kind: str) -> None:
         """Update one credit's row and the panels after a change, then tell listeners."""
-        from ledger.listing import list_credit
+        from ledger.storage.listing import list_credit
 
         self.model.put_row(list_credit(self.path, credit_id, self.today(), self.expiring_within), credit_id)
         self._after_change()
@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
 
     def _select_most_urgent(self) -> None:
         # Start where attention is needed: the usable credit closest to its expiry date.
-        from ledger.listing import DAYS_LEFT, ID, STATUS
+        from ledger.storage.listing import DAYS_LEFT, ID, STATUS
 
         urgent = [row for row in self.model.all_rows() if row[STATUS] == "expiring"]
         if urgent:
@@ -343,9 +343,9 @@ class MainWindow(QMainWindow):
     def _evaluate(self, detail: Any) -> Any:
         # Rules are evaluated for the selected credit only, never for every row on load.
         try:
-            from ledger.eligibility import evaluate
-            from ledger.paths import user_rules_dir
-            from ledger.rules import builtin_rules_dir, load_rulebook
+            from ledger.rules.eligibility import evaluate
+            from ledger.rules.rulebook import builtin_rules_dir, load_rulebook
+            from ledger.storage.paths import user_rules_dir
         except ImportError:
             return None
         if self.rulebook is None:

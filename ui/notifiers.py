@@ -10,7 +10,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSystemTrayIcon, QToolButton, QVBoxLayout, QWidget
 
-from ledger.notify import Notification, NotificationFailed
+from ledger.reminders.notifiers import Notification, NotificationFailed
 
 TRAY_MESSAGE_MS = 10_000
 

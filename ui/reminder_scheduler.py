@@ -18,11 +18,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 from PySide6.QtCore import QObject, Qt, Signal
 
 from ledger import clock
-from ledger.notify import NotifierChain
-from ledger.reminder_delivery import ReminderRun, deliver_due
-from ledger.reminder_store import count_expiring
-from ledger.settings import Settings, load_settings
-from ledger.store import Ledger
+from ledger.reminders.delivery import ReminderRun, deliver_due
+from ledger.reminders.notifiers import NotifierChain
+from ledger.reminders.store import count_expiring
+from ledger.storage.settings import Settings, load_settings
+from ledger.storage.store import Ledger
 
 RECONCILE_MINUTES = 5
 RETRY_SECONDS = 60  # after every channel failed, try again this soon (the periodic reconcile would too)

@@ -17,10 +17,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from ledger import clock
-from ledger.notify import Delivery, Notifier, NotifierChain, PlyerNotifier
-from ledger.reminder_delivery import sample_notification
-from ledger.reminders import latest_snooze_end, mute, snooze, snooze_end
-from ledger.settings import Settings, load_settings, save_settings
+from ledger.reminders.delivery import sample_notification
+from ledger.reminders.notifiers import Delivery, Notifier, NotifierChain, PlyerNotifier
+from ledger.reminders.planning import latest_snooze_end, mute, snooze, snooze_end
+from ledger.storage.settings import Settings, load_settings, save_settings
 from ui.autostart import set_start_at_login, starts_at_login
 from ui.notifiers import BannerNotifier, TrayNotifier
 from ui.reminder_scheduler import ReminderScheduler
@@ -28,7 +28,7 @@ from ui.settings_dialog import SettingsDialog
 from ui.tray import ReminderTray
 
 if TYPE_CHECKING:
-    from ledger.store import CreditDetail
+    from ledger.storage.store import CreditDetail
     from ui.main_window import MainWindow
 
 STATUS_MS = 8_000

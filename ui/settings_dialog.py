@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ledger.settings import MAX_BACKUPS, MAX_LEAD_DAYS, Settings
+from ledger.storage.settings import MAX_BACKUPS, MAX_LEAD_DAYS, Settings
 
 
 def lead_label(days: int) -> str:

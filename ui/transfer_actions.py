@@ -16,10 +16,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
 
 from ledger import clock
-from ledger.backup import backup_now
-from ledger.bulk import ImportReport, credit_count
 from ledger.errors import LedgerError
-from ledger.files import EXPORT_FORMATS, export_file, export_format
+from ledger.files.bulk import ImportReport, credit_count
+from ledger.files.formats import EXPORT_FORMATS, export_file, export_format
+from ledger.storage.backup import backup_now
 from ui.background import Progress, run_in_background
 from ui.backup_dialog import BackupDialog, backups_to_keep
 from ui.import_dialog import ImportDialog

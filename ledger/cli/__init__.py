@@ -20,13 +20,14 @@ from typing import Any, NoReturn, TextIO
 from sqlalchemy.exc import OperationalError
 
 from ledger import clock
-from ledger.backup import startup_backup
-from ledger.db import LedgerFileError
-from ledger.eligibility import Evaluation, evaluate
 from ledger.errors import LedgerError
-from ledger.paths import default_db_path, user_rules_dir
-from ledger.rules import RuleBook, builtin_rules_dir, load_rulebook
-from ledger.store import CreditDetail, Ledger
+from ledger.rules.eligibility import Evaluation, evaluate
+from ledger.rules.rulebook import RuleBook, builtin_rules_dir, load_rulebook
+from ledger.storage.backup import startup_backup
+from ledger.storage.inspection import LedgerFileError
+from ledger.storage.paths import default_db_path, user_rules_dir
+from ledger.storage.settings import load_settings
+from ledger.storage.store import CreditDetail, Ledger
 
 PROG = "credit-ledger"
 EXIT_OK = 0
@@ -66,7 +67,7 @@ class Context:
             self._ledger = Ledger.open(self.db_path)
             try:
                 # The same daily backup the app makes, so people who only use cron or the CLI get one too.
-                startup_backup(self._ledger, self.now)
+                startup_backup(self.db_path, self.now, load_settings(self._ledger).backups_to_keep)
             except LedgerError as error:
                 print(f"{PROG}: warning: the daily backup failed: {error}", file=self.err)
         return self._ledger

@@ -7,11 +7,11 @@ import json
 from typing import Any
 
 from ledger.cli import Context, Handler, add_command, credit_id, iso_date, json_option
-from ledger.eligibility import evaluate
+from ledger.cli.report import detail_json, entry_json, summary_json
 from ledger.errors import LedgerError
 from ledger.money import format_money
-from ledger.report import detail_json, entry_json, summary_json
-from ledger.store import NewCredit
+from ledger.rules.eligibility import evaluate
+from ledger.storage.store import NewCredit
 from ledger.validation import credit_fields
 from ledger.vocab import CHECKOUT_USES, Outcome, Source, Status
 

@@ -12,10 +12,10 @@ from typing import Any
 from ledger.cli import EXIT_FAILURE, Context, add_command, json_option
 from ledger.errors import LedgerError
 from ledger.money import from_minor
-from ledger.notify import NotifierChain, PlyerNotifier
-from ledger.reminder_delivery import ReminderRun, credit_label, deliver_due
-from ledger.reminders import DueReminder
-from ledger.settings import load_settings
+from ledger.reminders.delivery import ReminderRun, credit_label, deliver_due
+from ledger.reminders.notifiers import NotifierChain, PlyerNotifier
+from ledger.reminders.planning import DueReminder
+from ledger.storage.settings import load_settings
 
 
 def _reminder_json(reminder: DueReminder) -> dict[str, Any]:

@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ledger.backup import backup_now, check_restorable, find_backup, list_backups, restore_backup
 from ledger.cli import Context, add_command, json_option
-from ledger.db import LedgerFileError
 from ledger.errors import LedgerError
-from ledger.files import EXPORT_FORMATS, export_file, export_format, export_text, import_file
-from ledger.settings import Settings, load_settings
-from ledger.store import Ledger
+from ledger.files.formats import EXPORT_FORMATS, export_file, export_format, export_text, import_file
+from ledger.storage.backup import backup_now, check_restorable, find_backup, list_backups, restore_backup
+from ledger.storage.inspection import LedgerFileError
+from ledger.storage.settings import Settings, load_settings
+from ledger.storage.store import Ledger
 
 
 def _print_json(context: Context, payload: Any) -> None:

@@ -12,11 +12,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from ledger.money import format_money, from_minor
-from ledger.notify import Notification, NotifierChain
-from ledger.reminder_store import claim, mark_delivered, most_urgent_candidate, plan_due, release
-from ledger.reminders import DueReminder, ReminderCandidate, ReminderPolicy
-from ledger.settings import Settings, load_settings
-from ledger.store import Ledger
+from ledger.reminders.notifiers import Notification, NotifierChain
+from ledger.reminders.planning import DueReminder, ReminderCandidate, ReminderPolicy
+from ledger.reminders.store import claim, mark_delivered, most_urgent_candidate, plan_due, release
+from ledger.storage.settings import Settings, load_settings
+from ledger.storage.store import Ledger
 
 # A summary lists the most urgent credits by name; the rest are counted.
 SUMMARY_LINES = 5

@@ -14,8 +14,8 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from ledger.rule_parser import parse_rule_set, read_rule_set
-from ledger.ruleset import PLACEHOLDERS, AdviceTier, Condition, DefaultRule, Rule, RuleProblem, RuleSet
+from ledger.rules.parsing import parse_rule_set, read_rule_set
+from ledger.rules.ruleset import PLACEHOLDERS, AdviceTier, Condition, DefaultRule, Rule, RuleProblem, RuleSet
 
 __all__ = [
     "LAST_RESORT",
@@ -73,7 +73,7 @@ class RuleBook:
 
 def builtin_rules_dir() -> Path:
     """The folder of the rule sets that ship with the app."""
-    return Path(__file__).resolve().parent.parent / "resources" / "rules"
+    return Path(__file__).resolve().parents[2] / "resources" / "rules"
 
 
 @lru_cache(maxsize=1)

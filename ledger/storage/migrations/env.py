@@ -1,4 +1,4 @@
-"""Alembic environment: always runs on the connection `ledger.db` hands over."""
+"""Alembic environment: always runs on the connection `ledger.storage.db` hands over."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from ledger.reminders import (
+from ledger.reminders.planning import (
     DueReminder,
     ReminderCandidate,
     ReminderPlan,
@@ -24,7 +24,7 @@ from ledger.reminders import (
     first_reminder_at,
     plan_reminders,
 )
-from ledger.store import Ledger
+from ledger.storage.store import Ledger
 
 # A day of slack on the window, so a time-zone edge never leaves a due credit outside it.
 WINDOW_MARGIN_DAYS = 1

@@ -13,10 +13,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ledger.bulk import new_uids, timestamp_text
 from ledger.errors import LedgerError
+from ledger.files.bulk import new_uids, timestamp_text
 from ledger.money import from_minor, parse_amount, to_minor
-from ledger.settings import MAX_LEAD_DAYS, Settings, validated
+from ledger.storage.settings import MAX_LEAD_DAYS, Settings, validated
 from ledger.validation import MAX_TEXT, CheckedCredit, CreditFieldError, FieldChecks, check_credit_fields
 from ledger.vocab import CHECKOUT_USES, EntryKind, Outcome
 

@@ -1,7 +1,7 @@
 """The shapes of usage rules: a rule, a rule set's cautious default, a rule set, a problem in a file.
 
-Plain data with no loading logic; `ledger.rule_parser` builds them from TOML and
-`ledger.rules` gathers them into a `RuleBook`.
+Plain data with no loading logic; `ledger.rules.parsing` builds them from TOML and
+`ledger.rules.rulebook` gathers them into a `RuleBook`.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class AdviceTier(StrEnum):
     UNSURE = "unsure"  # where to settle an open question
 
 
-# What a reason or advice may mention; filled in by ledger.eligibility.
+# What a reason or advice may mention; filled in by ledger.rules.eligibility.
 PLACEHOLDERS = frozenset(
     {"merchant", "region", "rule_region", "source", "categories", "expires_on", "days_left", "time_left", "balance"}
 )

@@ -14,18 +14,13 @@ import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ledger.errors import LedgerError
-
-if TYPE_CHECKING:
-    from ledger.store import Ledger
+from ledger.storage.inspection import DamagedLedgerError, LedgerFileError, inspect_revision, quick_check
+from ledger.storage.paths import backups_dir
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
-# The longest a finding of SQLite's integrity check may be in a message (they are usually far shorter).
-MAX_FINDING = 200
 BACKUP_SUFFIX = ".sqlite3"
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class BackupError(LedgerError):
@@ -49,11 +44,6 @@ class RestoreReport:
     restored_from: Path
     previous_backup: Path | None
     damaged_copy: Path | None
-
-
-def backups_dir(ledger_path: Path) -> Path:
-    """Where the backups of a ledger live: a private folder beside it."""
-    return ledger_path.parent / "backups"
 
 
 def backup_copy(source: Path, target: Path) -> Path:
@@ -145,52 +135,17 @@ def daily_backup(ledger_path: Path, now: datetime, keep: int) -> Path | None:
     return backup_now(ledger_path, "daily", now, keep)
 
 
-def startup_backup(ledger: Ledger, now: datetime) -> Path | None:
-    """The daily backup for an app or command starting up, keeping as many as the user's setting says."""
-    from ledger.settings import load_settings  # settings -> store -> db -> this module
-
-    if ledger.path is None:
+def startup_backup(ledger_path: Path, now: datetime, keep: int) -> Path | None:
+    """The daily backup for an app or command starting up; a ledger with no credits yet needs none."""
+    if not ledger_path.is_file():
         return None
-    with ledger.engine.connect() as connection:
-        if connection.exec_driver_sql("SELECT 1 FROM credit LIMIT 1").first() is None:
-            return None  # nothing worth keeping yet: an empty ledger needs no daily copy
-    return daily_backup(ledger.path, now, load_settings(ledger).backups_to_keep)
-
-
-def quick_check(path: Path) -> str | None:
-    """SQLite's quick integrity check of a file, read-only: None when healthy, else what is wrong."""
+    con = sqlite3.connect(f"{ledger_path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        with path.open("rb") as handle:
-            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                return "not an SQLite database"
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            rows = con.execute("PRAGMA quick_check").fetchall()
-        finally:
-            con.close()
-    except (OSError, sqlite3.Error) as error:
-        return str(error)
-    return summarize_findings([str(row[0]) for row in rows])
-
-
-def summarize_findings(report: list[str]) -> str | None:
-    """SQLite's integrity report as one short line: the first finding and how many more there are.
-
-    The report can run to hundreds of findings, several to a row ("*** in database main ***\nOn tree
-    page 4 cell 145: ...\nOn tree page 4 cell 144: ..."); a message names the first one only.
-    """
-    findings = [
-        " ".join(line.split())
-        for row in report
-        if row != "ok"
-        for line in row.splitlines()
-        if line.strip() and not line.startswith("*** in database")
-    ]
-    if not findings:
-        return None
-    first = findings[0] if len(findings[0]) <= MAX_FINDING else findings[0][: MAX_FINDING - 1] + "…"
-    more = len(findings) - 1
-    return first + (f" (and {more} more problem{'s' if more != 1 else ''})" if more else "")
+        if con.execute("SELECT 1 FROM credit LIMIT 1").fetchone() is None:
+            return None
+    finally:
+        con.close()
+    return daily_backup(ledger_path, now, keep)
 
 
 def check_restorable(path: Path, ledger_path: Path | None = None) -> None:
@@ -198,8 +153,6 @@ def check_restorable(path: Path, ledger_path: Path | None = None) -> None:
 
     Given the ledger it would replace, a refusal of a damaged backup names that ledger's newest good backup.
     """
-    from ledger.db import DamagedLedgerError, LedgerFileError, inspect_revision  # db imports this module
-
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:

@@ -31,3 +31,8 @@ def demo_db_path() -> Path:
 def user_rules_dir(db_path: Path) -> Path:
     """User rule sets (*.toml) live in a `rules` folder beside the ledger file."""
     return db_path.parent / "rules"
+
+
+def backups_dir(ledger_path: Path) -> Path:
+    """Where the backups of a ledger live: a private folder beside it."""
+    return ledger_path.parent / "backups"

@@ -1,7 +1,7 @@
 """Advice for one credit, ranked by relevance and kept short.
 
 Every rule that applies contributes; what reaches the user is ordered by the rule's
-tier (`ledger.ruleset.AdviceTier`): the time left first, then what is particular to the
+tier (`ledger.rules.ruleset.AdviceTier`): the time left first, then what is particular to the
 credit, each on a line of its own. The general tiers (details worth recording, what
 never to do, where to check when unsure) give short clauses, and the clauses of one
 tier share a single line, so the general warnings never bury the useful line.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ledger.ruleset import AdviceTier
+from ledger.rules.ruleset import AdviceTier
 
 # How a line of joined clauses begins, per tier; the other tiers give whole lines.
 LEAD_INS: dict[AdviceTier, str] = {

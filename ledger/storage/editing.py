@@ -13,9 +13,9 @@ from typing import Any
 from sqlmodel import col, select
 
 from ledger.errors import CreditNotFound, LedgerError
-from ledger.models import CheckoutCheck, Credit, Entry, ReminderSent, utc_now
 from ledger.money import from_minor
-from ledger.store import Ledger
+from ledger.storage.models import CheckoutCheck, Credit, Entry, ReminderSent, utc_now
+from ledger.storage.store import Ledger
 from ledger.validation import NewCredit, credit_fields
 from ledger.vocab import EntryKind
 

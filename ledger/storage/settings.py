@@ -10,8 +10,8 @@ from typing import Any
 from sqlmodel import select
 
 from ledger.errors import LedgerError
-from ledger.models import Setting
-from ledger.store import Ledger
+from ledger.storage.models import Setting
+from ledger.storage.store import Ledger
 
 MAX_LEAD_DAYS = 365
 MAX_BACKUPS = 1000

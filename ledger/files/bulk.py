@@ -21,11 +21,11 @@ from typing import Any
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlmodel import Session
 
-from ledger.backup import backup_now
 from ledger.errors import LedgerError
-from ledger.models import Categories, UTCDateTime
-from ledger.settings import load_settings
-from ledger.store import Ledger
+from ledger.storage.backup import backup_now
+from ledger.storage.models import Categories, UTCDateTime
+from ledger.storage.settings import load_settings
+from ledger.storage.store import Ledger
 from ledger.validation import CheckedCredit
 
 MAX_IMPORT_BYTES = 50_000_000

@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from ledger.advice import Advice, Piece, arrange
-from ledger.advice import advice_json as _advice_lines
-from ledger.models import Credit
 from ledger.money import format_money, from_minor, known_currencies
-from ledger.rules import Condition, DefaultRule, Rule, RuleBook, RuleSet, builtin_rulebook
+from ledger.rules.advice import Advice, Piece, arrange
+from ledger.rules.advice import advice_json as _advice_lines
+from ledger.rules.rulebook import Condition, DefaultRule, Rule, RuleBook, RuleSet, builtin_rulebook
+from ledger.storage.models import Credit
 from ledger.vocab import Outcome, Source, Use, Verdict
 
 _REFUSING = (Outcome.NOT_OFFERED, Outcome.GRAYED_OUT)

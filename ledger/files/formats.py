@@ -11,12 +11,12 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from ledger.bulk import ImportReport, read_import_file
-from ledger.csv_io import export_csv, import_csv
 from ledger.errors import LedgerError
-from ledger.ics_export import ledger_calendar
-from ledger.json_io import export_json, import_json
-from ledger.store import Ledger
+from ledger.files.bulk import ImportReport, read_import_file
+from ledger.files.csv_io import export_csv, import_csv
+from ledger.files.ics_export import ledger_calendar
+from ledger.files.json_io import export_json, import_json
+from ledger.storage.store import Ledger
 
 EXPORT_FORMATS = ("csv", "json", "ics")
 IMPORT_FORMATS = ("csv", "json")

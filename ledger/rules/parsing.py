@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from ledger.money import known_currencies
-from ledger.ruleset import PLACEHOLDERS, AdviceTier, Condition, DefaultRule, Rule, RuleProblem, RuleSet
+from ledger.rules.ruleset import PLACEHOLDERS, AdviceTier, Condition, DefaultRule, Rule, RuleProblem, RuleSet
 from ledger.vocab import Outcome, Source, Use, Verdict
 
 ALL = "all"

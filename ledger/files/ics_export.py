@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta
 from icalendar import Alarm, Calendar, Event
 
 from ledger.money import format_money
-from ledger.settings import Settings, load_settings
-from ledger.store import CreditSummary, Ledger
+from ledger.storage.settings import Settings, load_settings
+from ledger.storage.store import CreditSummary, Ledger
 from ledger.vocab import Status
 
 PRODID = "-//Credit Ledger//credit-ledger//EN"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ledger.eligibility import Evaluation, advice_json, eligibility_json, eligibility_summary
-from ledger.models import CheckoutCheck, Entry
 from ledger.money import from_minor
-from ledger.store import CreditDetail, CreditSummary
+from ledger.rules.eligibility import Evaluation, advice_json, eligibility_json, eligibility_summary
+from ledger.storage.models import CheckoutCheck, Entry
+from ledger.storage.store import CreditDetail, CreditSummary
 
 
 def _iso(day: date | None) -> str | None:

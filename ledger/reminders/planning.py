@@ -2,7 +2,7 @@
 
 Planning is pure: it takes the candidate credits, what was already sent, the policy and
 `now`, and reads no clock. The database side (which credits to plan for, claims) lives in
-`ledger.reminder_store`; this module also holds the per-credit controls, snooze and mute.
+`ledger.reminders.store`; this module also holds the per-credit controls, snooze and mute.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from ledger.errors import CreditNotFound
-from ledger.models import Credit, utc_now
-from ledger.settings import Settings
-from ledger.store import Ledger
+from ledger.storage.models import Credit, utc_now
+from ledger.storage.settings import Settings
+from ledger.storage.store import Ledger
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import NamedTuple, TextIO
 
-from ledger.bulk import (
+from ledger.errors import LedgerError
+from ledger.files.bulk import (
     ImportReport,
     backup_before_import,
     categories_from_text,
@@ -26,9 +27,8 @@ from ledger.bulk import (
     next_credit_id,
     timestamp_text,
 )
-from ledger.errors import LedgerError
 from ledger.money import from_minor, to_minor
-from ledger.store import Ledger
+from ledger.storage.store import Ledger
 from ledger.validation import PLAIN_CHECKS, CheckedCredit, CreditFieldError, check_credit_fields
 from ledger.vocab import EntryKind
 

@@ -13,7 +13,8 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TextIO
 
-from ledger.bulk import (
+from ledger.errors import LedgerError
+from ledger.files.bulk import (
     ImportReport,
     backup_before_import,
     categories_from_text,
@@ -23,11 +24,10 @@ from ledger.bulk import (
     insert_rows,
     next_credit_id,
 )
-from ledger.errors import LedgerError
-from ledger.json_checks import FORMAT, FORMAT_VERSION, IncomingCredit, JsonImportError, read_document
+from ledger.files.json_checks import FORMAT, FORMAT_VERSION, IncomingCredit, JsonImportError, read_document
 from ledger.money import from_minor
-from ledger.settings import load_settings, save_settings
-from ledger.store import Ledger
+from ledger.storage.settings import load_settings, save_settings
+from ledger.storage.store import Ledger
 from ledger.validation import PLAIN_CHECKS
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "JsonImportError", "export_json", "import_json", "ledger_document"]

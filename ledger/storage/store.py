@@ -16,12 +16,12 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from ledger.db import WRITE_OPTION, open_database
 from ledger.errors import CreditNotFound, LedgerError
-from ledger.listing import LISTING_SQL, ListedCredit, listing_parameters
-from ledger.models import CheckoutCheck, Credit, Entry, utc_now
 from ledger.money import from_minor, parse_amount, to_minor
 from ledger.status import EXPIRING_WITHIN_DAYS, days_left, is_expired, status_of
+from ledger.storage.db import WRITE_OPTION, open_database
+from ledger.storage.listing import LISTING_SQL, ListedCredit, listing_parameters
+from ledger.storage.models import CheckoutCheck, Credit, Entry, utc_now
 from ledger.validation import MAX_TEXT, NewCredit, choice, credit_fields, text
 from ledger.vocab import CHECKOUT_USES, EntryKind, Outcome, Status, Use
 

@@ -1,0 +1,1 @@
+"""Data in and out: CSV, JSON and ICS files, and reading import files safely."""

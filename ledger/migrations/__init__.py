@@ -1,1 +1,0 @@
-"""Alembic revisions of the ledger schema, applied at start-up by `ledger.db`."""

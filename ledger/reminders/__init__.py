@@ -1,0 +1,1 @@
+"""Expiry reminders: planning, claims in the database, delivery through notifiers."""

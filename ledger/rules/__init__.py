@@ -1,0 +1,1 @@
+"""Usage rules: rule files, their parsing, evaluation of a credit against them, and advice."""

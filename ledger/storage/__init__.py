@@ -1,0 +1,1 @@
+"""The ledger's storage: the SQLite file, its schema and migrations, the operations on it, backups and settings."""

@@ -1,0 +1,1 @@
+"""Alembic revisions of the ledger schema, applied at start-up by `ledger.storage.db`."""
