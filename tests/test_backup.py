@@ -12,14 +12,14 @@ import pytest
 from ledger.storage.backup import (
     BackupError,
     backup_now,
-    backups_dir,
     daily_backup,
     list_backups,
     make_backup,
     prune_backups,
-    restore_backup,
     startup_backup,
 )
+from ledger.storage.paths import backups_dir
+from ledger.storage.restore import restore_backup
 from ledger.storage.settings import Settings, load_settings, save_settings
 from ledger.storage.store import Ledger, NewCredit
 from tests.conftest import CliRunner, file_digest
@@ -182,3 +182,100 @@ def test_the_start_up_backup_follows_the_backups_to_keep_setting(ledger: Ledger,
 def test_an_empty_ledger_gets_no_start_up_backup(ledger: Ledger, ledger_path: Path) -> None:
     assert startup_backup(ledger_path, NOW, 10) is None
     assert list_backups(ledger_path) == []
+
+
+# --- killed backups and restores, planted links ----------------------------------------------------
+
+
+def test_a_killed_backup_is_neither_listed_nor_counted_among_those_kept(ledger: Ledger, ledger_path: Path) -> None:
+    add(ledger, "kept")
+    good = [make_backup(ledger_path, "manual", NOW + timedelta(hours=hour)) for hour in range(3)]
+    folder = backups_dir(ledger_path)
+    empty = folder / f"{ledger_path.stem}-20250302-000000-daily.sqlite3"
+    empty.touch()
+    truncated = folder / f"{ledger_path.stem}-20250302-010000-daily.sqlite3"
+    truncated.write_bytes(good[0].read_bytes()[:5000])
+    assert [info.path for info in list_backups(ledger_path)] == good[::-1]
+    prune_backups(ledger_path, keep=3)
+    assert all(path.exists() for path in good)
+
+
+def test_a_backup_is_written_under_a_staging_name_and_leftovers_of_killed_ones_go_at_open(
+    ledger: Ledger, ledger_path: Path
+) -> None:
+    add(ledger, "kept")
+    ledger.close()
+    folder = backups_dir(ledger_path)
+    folder.mkdir(mode=0o700)
+    killed_backup = folder / f".{ledger_path.stem}-backup-abc123.partial"
+    killed_backup.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    killed_restore = ledger_path.with_name(f".{ledger_path.name}.restoring-xyz.partial")
+    killed_restore.write_bytes(b"x" * 1000)
+    old_style = ledger_path.with_name(f"{ledger_path.name}.restoring")
+    old_style.write_bytes(b"x" * 1000)
+    Ledger.open(ledger_path).close()
+    assert not killed_backup.exists() and not killed_restore.exists() and not old_style.exists()
+    assert list_backups(ledger_path) == []
+
+
+def test_a_staging_file_another_process_is_still_writing_is_left_alone(ledger_path: Path) -> None:
+    import subprocess
+    import sys
+
+    Ledger.open(ledger_path).close()
+    busy = ledger_path.with_name(f".{ledger_path.name}.restoring-busy.partial")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_CREAT | os.O_RDWR, 0o600); "
+            "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); sys.stdin.read()",
+            str(busy),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        Ledger.open(ledger_path).close()
+        assert busy.exists()
+    finally:
+        holder.communicate("")
+    Ledger.open(ledger_path).close()
+    assert not busy.exists()
+
+
+def test_a_backup_never_writes_through_a_link_planted_under_its_name(
+    ledger: Ledger, ledger_path: Path, tmp_path: Path
+) -> None:
+    add(ledger, "kept")
+    folder = backups_dir(ledger_path)
+    folder.mkdir(mode=0o700)
+    victim = tmp_path / "victim.txt"
+    planted = folder / f"{ledger_path.stem}-{NOW.strftime('%Y%m%d-%H%M%S')}-manual.sqlite3"
+    planted.symlink_to(victim)  # dangling: a plain open(O_CREAT) would create the victim file
+    target = make_backup(ledger_path, "manual", NOW)
+    assert not victim.exists()
+    assert planted.is_symlink() and target != planted
+    assert titles(target) == ["kept"]
+    assert [info.path for info in list_backups(ledger_path)] == [target]
+
+
+def test_a_restore_of_a_missing_ledger_ignores_a_stale_write_ahead_log(ledger: Ledger, ledger_path: Path) -> None:
+    add(ledger, "in the backup")
+    backup = make_backup(ledger_path, "manual", NOW)
+    add(ledger, "only in the log")
+    ledger.close()
+    stale_log = ledger_path.with_name(ledger_path.name + "-wal")
+    Ledger.open(ledger_path).close()
+    con = sqlite3.connect(ledger_path)
+    con.execute("PRAGMA wal_autocheckpoint = 0")
+    con.execute("UPDATE credit SET title = 'from the stale log'")
+    con.commit()
+    log = stale_log.read_bytes()
+    con.close()
+    ledger_path.unlink()
+    stale_log.write_bytes(log)
+    restore_backup(ledger_path, backup, NOW, keep=10)
+    assert titles(ledger_path) == ["in the backup"]

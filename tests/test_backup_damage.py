@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ledger.storage.backup import make_backup, newest_good_backup, restore_backup
+from ledger.storage.backup import make_backup, newest_good_backup
 from ledger.storage.inspection import DamagedLedgerError, quick_check
+from ledger.storage.restore import restore_backup
 from ledger.storage.store import Ledger, NewCredit
 from tests.conftest import CliRunner, file_digest
 

@@ -183,3 +183,112 @@ def test_connections_use_wal_foreign_keys_and_a_busy_timeout(ledger: Ledger) -> 
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_the_revisions_listed_for_fast_start_are_alembics_and_hold_the_tables_listed(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from ledger.storage.schema import REVISIONS, TABLES_AT
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert list(REVISIONS) == [revision.revision for revision in reversed(list(script.walk_revisions()))]
+    for revision in REVISIONS:
+        path = tmp_path / f"at-{revision}.sqlite3"
+        engine = create_ledger_engine(path)
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+        engine.dispose()
+        con = sqlite3.connect(path)
+        tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        con.close()
+        assert tables - {"sqlite_sequence"} == TABLES_AT[revision], revision
+
+
+def test_a_ledger_says_it_is_one_in_its_header(ledger: Ledger, ledger_path: Path) -> None:
+    from ledger.storage.schema import LEDGER_APPLICATION_ID
+
+    with ledger.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA application_id").scalar() == LEDGER_APPLICATION_ID
+
+
+def _foreign_database(path: Path, *statements: str) -> str:
+    con = sqlite3.connect(path)
+    for statement in statements:
+        con.execute(statement)
+    con.commit()
+    con.close()
+    return file_digest(path)
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        # Another program that also uses Alembic, at a revision number we use too.
+        (
+            "CREATE TABLE alembic_version (version_num TEXT)",
+            "INSERT INTO alembic_version VALUES ('0001')",
+            "CREATE TABLE users (name TEXT)",
+        ),
+        (
+            "CREATE TABLE alembic_version (version_num TEXT)",
+            "INSERT INTO alembic_version VALUES ('0003')",
+            "CREATE TABLE credit (id INTEGER PRIMARY KEY)",
+            "CREATE TABLE entry (id INTEGER PRIMARY KEY)",
+        ),
+        ("PRAGMA application_id = 1234",),  # an empty file another program has claimed
+        ("CREATE VIEW answers AS SELECT 42",),  # only views
+        ("PRAGMA user_version = 7",),
+    ],
+    ids=["alembic-0001", "alembic-0003-partial", "application-id", "only-views", "user-version"],
+)
+def test_a_foreign_sqlite_file_is_refused_before_anything_writes_to_it(
+    tmp_path: Path, statements: tuple[str, ...]
+) -> None:
+    folder = tmp_path / "theirs"
+    folder.mkdir()
+    path = folder / "data.sqlite3"
+    before = _foreign_database(path, *statements)
+    with pytest.raises(LedgerFileError, match="another program"):
+        Ledger.open(path)
+    assert file_digest(path) == before
+    assert sorted(p.name for p in folder.iterdir()) == ["data.sqlite3"]  # no -wal, no backups/ folder
+
+
+def test_a_ledger_with_an_extra_table_is_not_taken_for_granted(ledger_path: Path) -> None:
+    Ledger.open(ledger_path).close()
+    before = _foreign_database(ledger_path, "CREATE TABLE stowaway (x)")
+    with pytest.raises(LedgerFileError, match="another program"):
+        Ledger.open(ledger_path)
+    assert file_digest(ledger_path) == before
+
+
+@pytest.mark.parametrize("name", ["my%20ledger.sqlite3", "what?.sqlite3", "50%.sqlite3", "a#b.sqlite3"])
+def test_a_path_is_only_ever_a_path(tmp_path: Path, name: str) -> None:
+    folder = tmp_path / "odd%2Fplace?x=1"
+    path = folder / name
+    book = Ledger.open(path)
+    book.add_credit(NewCredit(source="refund", currency="USD", amount="5", title="here"), date(2026, 1, 1))
+    book.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder.name]
+    assert sorted(p.name for p in folder.iterdir()) == [name]
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT title FROM credit").fetchall() == [("here",)]
+    con.close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_deleted_credit_does_not_linger_in_the_file(ledger: Ledger, ledger_path: Path) -> None:
+    secret = "CLAIM-7Q2X-SECRET-CODE"
+    credit_id = ledger.add_credit(
+        NewCredit(source="gift_card", currency="USD", amount="5", title=secret), date(2026, 1, 1)
+    )
+    with ledger.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert secret.encode() in ledger_path.read_bytes()
+    ledger.delete(credit_id)
+    with ledger.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert secret.encode() not in ledger_path.read_bytes()

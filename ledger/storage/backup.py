@@ -1,8 +1,10 @@
-"""Backups of a ledger file: consistent copies (SQLite's backup API), the daily one, pruning, restore.
+"""Backups of a ledger file: consistent copies (SQLite's backup API), the daily one, listing and pruning.
 
 Backups live in a private `backups` folder beside the ledger, named
 `<ledger stem>-<UTC YYYYmmdd-HHMMSS>-<reason>.sqlite3`, so their dates survive being copied around.
-A damaged or foreign file is never overwritten: restore sets it aside first.
+A backup is written under a staging name, checked, and only then given its name: a backup under
+its real name is always complete, and a killed backup leaves only a staging file, removed at the
+next open. Putting a backup back is `ledger.storage.restore`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 from ledger.storage.inspection import DamagedLedgerError, LedgerFileError, inspect_revision, quick_check
-from ledger.storage.paths import backups_dir
+from ledger.storage.paths import backup_staging_prefix, backups_dir, restore_staging_prefix
+from ledger.storage.sqlite_files import HEADER_SIZE, SQLITE_MAGIC, connect_readonly, read_header
+from ledger.storage.staging import install_new, remove_leftovers, staging_file
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 BACKUP_SUFFIX = ".sqlite3"
@@ -37,20 +41,9 @@ class BackupInfo:
     size: int
 
 
-@dataclass(frozen=True)
-class RestoreReport:
-    """What a restore did: the file restored, the copy made of the previous ledger, a damaged file set aside."""
-
-    restored_from: Path
-    previous_backup: Path | None
-    damaged_copy: Path | None
-
-
-def backup_copy(source: Path, target: Path) -> Path:
-    """Copy the ledger at `source` to `target` consistently, even while others write to it."""
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+def copy_database(source: Path, target: Path) -> None:
+    """Copy the database at `source` into the empty file `target` consistently, even while others write to it."""
+    src = connect_readonly(source)
     try:
         dst = sqlite3.connect(target)
         try:
@@ -61,7 +54,6 @@ def backup_copy(source: Path, target: Path) -> Path:
             dst.close()
     finally:
         src.close()
-    return target
 
 
 def _name_pattern(ledger_path: Path) -> re.Pattern[str]:
@@ -69,7 +61,7 @@ def _name_pattern(ledger_path: Path) -> re.Pattern[str]:
 
 
 def list_backups(ledger_path: Path) -> list[BackupInfo]:
-    """The backups of this ledger, newest first."""
+    """The complete backups of this ledger, newest first (a truncated or empty file is not a backup)."""
     folder = backups_dir(ledger_path)
     if not folder.is_dir():
         return []
@@ -77,36 +69,65 @@ def list_backups(ledger_path: Path) -> list[BackupInfo]:
     found: list[tuple[datetime, int, BackupInfo]] = []
     for path in folder.iterdir():
         match = pattern.match(path.name)
-        if match is None or not path.is_file():
+        if match is None:
             continue
         try:
             taken_at = datetime.strptime(match.group(1), STAMP_FORMAT).replace(tzinfo=UTC)
-            stat = path.stat()
+            info = path.lstat()
         except (ValueError, OSError):
             continue
-        info = BackupInfo(path=path, taken_at=taken_at, reason=match.group(2) or "", size=stat.st_size)
-        found.append((taken_at, stat.st_mtime_ns, info))
+        if not stat.S_ISREG(info.st_mode) or not is_complete_copy(path, info.st_size):
+            continue
+        backup = BackupInfo(path=path, taken_at=taken_at, reason=match.group(2) or "", size=info.st_size)
+        found.append((taken_at, info.st_mtime_ns, backup))
     found.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return [info for _, _, info in found]
+    return [backup for _, _, backup in found]
+
+
+def is_complete_copy(path: Path, size: int) -> bool:
+    """Whether a still SQLite file holds every page its header counts (cheap: reads 100 bytes)."""
+    try:
+        header = read_header(path)
+    except OSError:
+        return False
+    if header is None:
+        return True  # SQLite has it open in this process, so it is one
+    if len(header) < HEADER_SIZE or not header.startswith(SQLITE_MAGIC):
+        return False
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if header[24:28] != header[92:96] or pages == 0:  # an old header: its page count cannot be trusted
+        return size >= page_size and size % page_size == 0
+    return size >= pages * page_size
 
 
 def make_backup(ledger_path: Path, reason: str, now: datetime) -> Path:
-    """Take a consistent copy of the ledger now; `reason` (e.g. "daily", "before-import") goes in its name."""
+    """Take a consistent, checked copy of the ledger now; `reason` (e.g. "daily", "before-import") goes in its name."""
     if not ledger_path.is_file():
         raise BackupError(f"there is no ledger at {ledger_path} to back up")
     stamp = now.astimezone(UTC).strftime(STAMP_FORMAT)
     folder = backups_dir(ledger_path)
-    target = folder / f"{ledger_path.stem}-{stamp}-{reason}{BACKUP_SUFFIX}"
-    counter = 2
-    while target.exists():  # two backups in the same second must not overwrite each other
-        target = folder / f"{ledger_path.stem}-{stamp}-{reason}-{counter}{BACKUP_SUFFIX}"
-        counter += 1
     try:
-        return backup_copy(ledger_path, target)
+        with staging_file(folder, backup_staging_prefix(ledger_path)) as staging:
+            copy_database(ledger_path, staging)
+            problem = quick_check(staging)
+            if problem is not None:
+                raise BackupError(f"could not back up {ledger_path}: the copy failed its check ({problem})")
+            for counter in range(1, 1000):
+                # Two backups in the same second, or anything already there (even a dangling symlink),
+                # are never overwritten: the backup takes the next free name.
+                suffix = "" if counter == 1 else f"-{counter}"
+                target = folder / f"{ledger_path.stem}-{stamp}-{reason}{suffix}{BACKUP_SUFFIX}"
+                try:
+                    install_new(staging, target)
+                except FileExistsError:
+                    continue
+                return target
+            raise BackupError(f"could not back up {ledger_path}: {folder} has no free name left for {stamp}")
     except (OSError, sqlite3.Error) as error:
-        target.unlink(missing_ok=True)
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        raise BackupError(f"could not back up {ledger_path} to {folder}: {reason}") from None
+        why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise BackupError(f"could not back up {ledger_path} to {folder}: {why}") from None
 
 
 def prune_backups(ledger_path: Path, keep: int) -> list[Path]:
@@ -139,7 +160,7 @@ def startup_backup(ledger_path: Path, now: datetime, keep: int) -> Path | None:
     """The daily backup for an app or command starting up; a ledger with no credits yet needs none."""
     if not ledger_path.is_file():
         return None
-    con = sqlite3.connect(f"{ledger_path.resolve().as_uri()}?mode=ro", uri=True)
+    con = connect_readonly(ledger_path)
     try:
         if con.execute("SELECT 1 FROM credit LIMIT 1").fetchone() is None:
             return None
@@ -203,60 +224,6 @@ def find_backup(ledger_path: Path, name: str) -> Path:
     return inside if inside.exists() else given
 
 
-def _sidecars(path: Path) -> list[Path]:
-    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
-
-
-def _set_aside(ledger_path: Path, now: datetime) -> Path:
-    """Move a damaged ledger and its journal files beside it under a `.damaged-<stamp>` name."""
-    aside = ledger_path.with_name(f"{ledger_path.name}.damaged-{now.astimezone(UTC).strftime(STAMP_FORMAT)}")
-    for original in [ledger_path, *_sidecars(ledger_path)]:
-        if original.exists():
-            os.replace(original, aside.with_name(aside.name + original.name[len(ledger_path.name) :]))
-    return aside
-
-
-def _settle_journal(ledger_path: Path) -> None:
-    """Fold the write-ahead log into the healthy ledger so no stale log can be replayed over the restored file."""
-    con = sqlite3.connect(ledger_path, timeout=10)
-    try:
-        busy, _, _ = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    finally:
-        con.close()
-    if busy:
-        raise BackupError(f"{ledger_path} is in use by another program; close Credit Ledger and try again")
-    for sidecar in _sidecars(ledger_path):
-        sidecar.unlink(missing_ok=True)
-
-
-def restore_backup(ledger_path: Path, source: Path, now: datetime, keep: int) -> RestoreReport:
-    """Replace the ledger with a checked backup; a healthy ledger is backed up first, a damaged one set aside."""
-    check_restorable(source, ledger_path)
-    if ledger_path.exists() and source.resolve() == ledger_path.resolve():
-        raise BackupError(f"{source} is the ledger itself, not a backup of it")
-    staging = ledger_path.with_name(f"{ledger_path.name}.restoring")
-    staging.unlink(missing_ok=True)
-    backup_copy(source, staging)
-    previous: Path | None = None
-    damaged: Path | None = None
-    try:
-        problem = quick_check(staging)
-        if problem is not None:
-            raise BackupError(f"the copy of {source} failed its check ({problem}); nothing was changed")
-        if ledger_path.exists() and ledger_path.stat().st_size > 0:
-            if is_healthy_ledger(ledger_path):
-                previous = make_backup(ledger_path, "before-restore", now)
-                _settle_journal(ledger_path)
-            else:
-                damaged = _set_aside(ledger_path, now)
-        _fsync(staging)
-        os.replace(staging, ledger_path)
-    finally:
-        staging.unlink(missing_ok=True)
-    prune_backups(ledger_path, keep)
-    return RestoreReport(restored_from=source, previous_backup=previous, damaged_copy=damaged)
-
-
 def is_healthy_ledger(path: Path) -> bool:
     """Whether the file is a ledger a restore would back up first (else it would be set aside as damaged)."""
     try:
@@ -266,9 +233,13 @@ def is_healthy_ledger(path: Path) -> bool:
     return True
 
 
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+def remove_leftovers_of(ledger_path: Path) -> list[Path]:
+    """Delete what killed backups and restores left beside this ledger (files still being written are left alone)."""
+    removed = remove_leftovers(ledger_path.parent, restore_staging_prefix(ledger_path))
+    removed += remove_leftovers(backups_dir(ledger_path), backup_staging_prefix(ledger_path))
+    # Before staging files had names of their own, a killed restore left this one behind.
+    old_staging = ledger_path.with_name(f"{ledger_path.name}.restoring")
+    if old_staging.is_file() and not old_staging.is_symlink():
+        old_staging.unlink()
+        removed.append(old_staging)
+    return removed

@@ -11,9 +11,9 @@ import sqlite3
 from pathlib import Path
 
 from ledger.storage.paths import backups_dir
-from ledger.storage.schema import known_revisions
+from ledger.storage.schema import LEDGER_APPLICATION_ID, TABLES_AT, known_revisions
+from ledger.storage.sqlite_files import SQLITE_MAGIC, connect_readonly, read_header
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 # The longest a finding of SQLite's integrity check may be in a message (they are usually far shorter).
 MAX_FINDING = 200
 
@@ -55,57 +55,76 @@ def check_usable(path: Path) -> None:
         raise LedgerFileError(f"the folder {folder} is not writable; the ledger needs to write beside its file")
 
 
-def inspect_revision(path: Path) -> str | None:
-    """The schema revision of an existing file (None for a new, empty one), refusing anything else.
+def _not_a_ledger(path: Path) -> LedgerFileError:
+    return LedgerFileError(
+        f"{path} is an SQLite database of another program, not a Credit Ledger; it was left untouched"
+    )
 
-    Reads only: the header bytes, then a read-only SQLite connection.
+
+def inspect_revision(path: Path) -> str | None:
+    """The schema revision of an existing ledger (None for a new, empty file), refusing anything else.
+
+    Reads only: the header bytes, then a read-only SQLite connection. Nothing that writes (not even
+    switching the journal mode) happens before this has said the file is a ledger.
     """
     if not path.exists() or path.stat().st_size == 0:
         return None
     if path.is_dir():
         raise LedgerFileError(f"{path} is a folder, not a ledger file")
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_MAGIC))
+        header = read_header(path)
     except OSError as error:
         raise LedgerFileError(f"cannot read {path}: {error.strerror}") from None
-    if header != SQLITE_MAGIC:
+    if header is not None and not header.startswith(SQLITE_MAGIC):
         raise LedgerFileError(f"{path} is not a Credit Ledger database (not an SQLite file); it was left untouched")
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        con = connect_readonly(path)
         try:
-            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if not tables:
-                return None
-            if "alembic_version" not in tables:
-                raise LedgerFileError(
-                    f"{path} is an SQLite database of another program, not a Credit Ledger; it was left untouched"
-                )
-            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            application_id = con.execute("PRAGMA application_id").fetchone()[0]
+            generation = con.execute("PRAGMA user_version").fetchone()[0]
+            objects = con.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+            kinds = {(str(kind), str(name)) for kind, name in objects}
+            tables = {name for kind, name in kinds if kind == "table"}
+            rows = (
+                con.execute("SELECT version_num FROM alembic_version").fetchall() if "alembic_version" in tables else []
+            )
         finally:
             con.close()
     except sqlite3.DatabaseError as error:
         # The header says SQLite, so a file SQLite cannot read is a damaged one.
         raise DamagedLedgerError(path, str(error)) from None
-    problem = quick_check(path)
-    if problem is not None:
-        raise DamagedLedgerError(path, problem)
-    revision = None if row is None else str(row[0])
-    if revision is not None and revision not in known_revisions():
+    if application_id not in (0, LEDGER_APPLICATION_ID):
+        raise _not_a_ledger(path)
+    if not kinds:
+        if application_id == 0 and generation == 0:
+            return None  # an empty SQLite file: it becomes a ledger
+        raise _not_a_ledger(path)
+    revision = str(rows[0][0]) if len(rows) == 1 else None
+    if revision is not None and revision not in known_revisions() and application_id == LEDGER_APPLICATION_ID:
         raise LedgerFileError(
             f"{path} was written by a newer Credit Ledger (schema {revision}); update the app to open it. "
             "The file was left untouched."
         )
+    # A ledger holds exactly the tables of its revision and nothing else (no views, no triggers).
+    if (
+        revision not in TABLES_AT
+        or tables != TABLES_AT[revision]
+        or any(kind in ("view", "trigger") for kind, _ in kinds)
+    ):
+        raise _not_a_ledger(path)
+    problem = quick_check(path)
+    if problem is not None:
+        raise DamagedLedgerError(path, problem)
     return revision
 
 
 def quick_check(path: Path) -> str | None:
     """SQLite's quick integrity check of a file, read-only: None when healthy, else what is wrong."""
     try:
-        with path.open("rb") as handle:
-            if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-                return "not an SQLite database"
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        header = read_header(path)
+        if header is not None and not header.startswith(SQLITE_MAGIC):
+            return "not an SQLite database"
+        con = connect_readonly(path)
         try:
             rows = con.execute("PRAGMA quick_check").fetchall()
         finally:
@@ -133,5 +152,3 @@ def summarize_findings(report: list[str]) -> str | None:
     first = findings[0] if len(findings[0]) <= MAX_FINDING else findings[0][: MAX_FINDING - 1] + "…"
     more = len(findings) - 1
     return first + (f" (and {more} more problem{'s' if more != 1 else ''})" if more else "")
-
-

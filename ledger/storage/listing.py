@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ledger.status import EXPIRING_WITHIN_DAYS
+from ledger.storage.sqlite_files import connect_readonly
 from ledger.vocab import Status
 
 
@@ -91,9 +92,7 @@ def list_credit(
 
 def _read(path: Path, sql: str, parameters: dict[str, Any]) -> list[tuple[Any, ...]]:
     # Read-only, so the window can never write by accident.
-    import sqlite3  # here, not at the top: the window imports this module before its first frame
-
-    connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    connection = connect_readonly(path)
     try:
         return connection.execute(sql, parameters).fetchall()
     finally:

@@ -36,3 +36,13 @@ def user_rules_dir(db_path: Path) -> Path:
 def backups_dir(ledger_path: Path) -> Path:
     """Where the backups of a ledger live: a private folder beside it."""
     return ledger_path.parent / "backups"
+
+
+def backup_staging_prefix(ledger_path: Path) -> str:
+    """How the staging files of this ledger's backups begin (hidden, in the backups folder)."""
+    return f".{ledger_path.stem}-backup-"
+
+
+def restore_staging_prefix(ledger_path: Path) -> str:
+    """How a restore's staging files of this ledger begin (hidden, beside the ledger)."""
+    return f".{ledger_path.name}.restoring-"

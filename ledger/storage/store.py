@@ -6,7 +6,7 @@ it guards cannot be split by another process (the app and a cron job share the f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -16,12 +16,13 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from ledger.errors import CreditNotFound, LedgerError
+from ledger.errors import CreditNotFound, LedgerError, LedgerReplacedError
 from ledger.money import from_minor, parse_amount, to_minor
 from ledger.status import EXPIRING_WITHIN_DAYS, days_left, is_expired, status_of
-from ledger.storage.db import WRITE_OPTION, open_database
+from ledger.storage.db import WRITE_OPTION, open_database, storage_errors
 from ledger.storage.listing import LISTING_SQL, ListedCredit, listing_parameters
 from ledger.storage.models import CheckoutCheck, Credit, Entry, utc_now
+from ledger.storage.sqlite_files import identity
 from ledger.validation import MAX_TEXT, NewCredit, choice, credit_fields, text
 from ledger.vocab import CHECKOUT_USES, EntryKind, Outcome, Status, Use
 
@@ -68,12 +69,22 @@ class CreditDetail:
 
 
 class Ledger:
-    """A ledger file and the operations on it."""
+    """A ledger file and the operations on it.
+
+    It remembers the file's generation (`PRAGMA user_version`, raised by every restore) as it was
+    when opened: a write after the ledger was restored elsewhere is refused once with
+    LedgerReplacedError, since the caller decided it from what the ledger held before.
+    """
 
     def __init__(self, engine: Engine, path: Path | None = None) -> None:
         self.engine = engine
         self.path = path
         self._writer = engine.execution_options(**{WRITE_OPTION: True})
+        self._file = None if path is None else identity(path)
+        self.generation = self._stored_generation()
+        # Called when a write finds the ledger replaced or restored since this process read it,
+        # so that what shows the ledger can read it again (the window reloads).
+        self.on_replaced: Callable[[], None] | None = None
 
     @classmethod
     def open(cls, path: Path) -> Ledger:
@@ -84,17 +95,53 @@ class Ledger:
         """Release the file."""
         self.engine.dispose()
 
+    def _stored_generation(self) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.exec_driver_sql("PRAGMA user_version").scalar_one())
+
+    def acknowledge_changes(self) -> None:
+        """The caller has read the ledger afresh (after a restore): writes are accepted again."""
+        self.generation = self._stored_generation()
+
+    def _reopen(self) -> None:
+        """Let go of a file that was replaced behind this process's back and open what is at the path now."""
+        self.engine.dispose()
+        if self.path is not None:
+            self.engine = open_database(self.path)
+            self._writer = self.engine.execution_options(**{WRITE_OPTION: True})
+            self._file = identity(self.path)
+
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads: never takes the write lock."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with storage_errors(), Session(self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """A session that holds the write lock from its first statement and commits at the end."""
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield session
+        """A session that holds the write lock from its first statement and commits at the end.
+
+        Nothing is written (LedgerReplacedError) when the file was swapped or restored since this
+        process read it; a failure of the file itself (busy, full, I/O) is a StorageError.
+        """
+        try:
+            with storage_errors(), Session(self._writer, expire_on_commit=False) as session, session.begin():
+                stored = int(session.connection().exec_driver_sql("PRAGMA user_version").scalar_one())
+                if stored != self.generation:
+                    self.generation = stored
+                    raise LedgerReplacedError(self.path)
+                yield session
+        except LedgerReplacedError:
+            if self.path is not None and self.engine_file_replaced():
+                self._reopen()
+                self.generation = self._stored_generation()
+            if self.on_replaced is not None:
+                self.on_replaced()
+            raise
+
+    def engine_file_replaced(self) -> bool:
+        """Whether another file now stands at the ledger's path than the one this process opened."""
+        return self.path is not None and identity(self.path) != self._file
 
     # --- credits -------------------------------------------------------------------
 
