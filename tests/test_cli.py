@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ledger.storage.store import Ledger
 from tests.conftest import REPO, CliRunner, ledger_rows
 
 
@@ -63,7 +64,8 @@ def test_list_json_is_a_list_without_entries(cli: CliRunner) -> None:
     assert "entries" not in listed[0] and listed[0]["balance"] == "25.00"
 
 
-def test_list_on_an_empty_ledger_says_how_to_start(cli: CliRunner) -> None:
+def test_list_on_an_empty_ledger_says_how_to_start(cli: CliRunner, ledger_path: Path) -> None:
+    Ledger.open(ledger_path).close()
     result = cli("list")
     assert result.code == 0 and "No credits yet" in result.out
 
@@ -285,3 +287,87 @@ def test_a_filter_with_no_match_says_so(cli: CliRunner) -> None:
 def test_categories_are_kept_once(cli: CliRunner) -> None:
     shown = add(cli, "--categories", "Books, Toys,,books")
     assert shown["categories"] == ["Books", "Toys"]
+
+
+# --- a mistyped --db never becomes a new ledger ------------------------------------------------------
+
+READING_OR_CHANGING = [
+    ["list"],
+    ["list", "--json"],
+    ["show", "1"],
+    ["remind", "--once"],
+    ["export"],
+    ["export", "--format", "ics"],
+    ["backups"],
+    ["backup"],
+    ["spend", "1", "5"],
+    ["refund", "1", "5"],
+    ["check", "1", "general_purchases", "offered"],
+    ["archive", "1"],
+    ["unarchive", "1"],
+    ["delete", "1", "--yes"],
+]
+
+
+@pytest.mark.parametrize("argv", READING_OR_CHANGING, ids=" ".join)
+@pytest.mark.parametrize("folder_exists", [True, False], ids=["in-a-folder", "in-a-missing-folder"])
+def test_a_command_on_a_ledger_that_is_not_there_exits_2_and_creates_nothing(
+    cli: CliRunner, tmp_path: Path, argv: list[str], folder_exists: bool
+) -> None:
+    place = tmp_path / "place"
+    if folder_exists:
+        place.mkdir()
+    before = sorted(tmp_path.rglob("*"))
+    result = cli(*argv, db=place / "ledgr.sqlite3")
+    assert result.code == 2, result.err
+    assert result.err.count("\n") == 1 and "there is no ledger at" in result.err and "--db" in result.err
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_an_empty_file_is_not_a_ledger_to_read_either(cli: CliRunner, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    result = cli("remind", "--once", db=empty)
+    assert result.code == 2 and "there is no ledger at" in result.err
+    assert empty.read_bytes() == b"" and sorted(p.name for p in tmp_path.iterdir()) == ["empty.sqlite3"]
+
+
+def test_the_default_ledger_missing_says_to_add_a_credit_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from main import main
+
+    assert main(["list"]) == 2
+    assert "no ledger yet" in capsys.readouterr().err
+
+
+def test_a_refused_import_into_a_new_ledger_creates_nothing(cli: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("source,currency,amount\nrefund,USD,5\nrefund,USD,-1\n", encoding="utf-8")
+    target = tmp_path / "new" / "ledger.sqlite3"
+    result = cli("import", str(bad), db=target)
+    assert result.code == 2 and "line 3" in result.err
+    assert not target.parent.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv"]
+
+
+def test_a_dry_run_import_into_a_new_ledger_checks_and_creates_nothing(cli: CliRunner, tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text("source,currency,amount\nrefund,USD,5\n", encoding="utf-8")
+    target = tmp_path / "new" / "ledger.sqlite3"
+    result = cli("import", str(good), "--dry-run", db=target)
+    assert result.code == 0 and "1 credit would be imported" in result.out
+    assert not target.parent.exists()
+    assert cli("import", str(good), db=target).code == 0
+    assert json.loads(cli("list", "--json", db=target).out)[0]["balance"] == "5.00"
+
+
+def test_backups_of_a_ledger_that_is_gone_are_listed_to_bring_it_back(cli: CliRunner, ledger_path: Path) -> None:
+    add(cli)
+    assert cli("backup").code == 0
+    for leftover in ledger_path.parent.glob(ledger_path.name + "*"):
+        leftover.unlink()
+    result = cli("backups")
+    assert result.code == 0 and "manual" in result.out
+    assert "there is no ledger at" in result.err and "restore" in result.err
+    assert not ledger_path.exists()

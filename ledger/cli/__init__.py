@@ -25,7 +25,7 @@ from ledger.rules.eligibility import Evaluation, evaluate
 from ledger.rules.rulebook import RuleBook, builtin_rules_dir, load_rulebook
 from ledger.storage.backup import startup_backup
 from ledger.storage.inspection import LedgerFileError
-from ledger.storage.paths import default_db_path, user_rules_dir
+from ledger.storage.paths import DB_ENV, default_db_path, user_rules_dir
 from ledger.storage.settings import load_settings
 from ledger.storage.store import CreditDetail, Ledger
 
@@ -57,13 +57,16 @@ class Context:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     stdin: TextIO = field(default_factory=lambda: sys.stdin)
+    creates_ledger: bool = False
     _ledger: Ledger | None = None
     _rulebook: RuleBook | None = None
 
     @property
     def ledger(self) -> Ledger:
-        """The ledger, opened (and migrated) on first use."""
+        """The ledger, opened (and migrated) on first use; only a command that creates ledgers may create it."""
         if self._ledger is None:
+            if not self.creates_ledger:
+                require_ledger(self.db_path)
             self._ledger = Ledger.open(self.db_path)
             try:
                 # The same daily backup the app makes, so people who only use cron or the CLI get one too.
@@ -92,6 +95,21 @@ class Context:
 
 
 Handler = Callable[[argparse.Namespace, Context], int]
+
+
+def ledger_exists(path: Path) -> bool:
+    """Whether there is a ledger (not a missing or empty file) at the path; anything else than a file counts too,
+    so that opening it says what it is."""
+    return path.exists() and (not path.is_file() or path.stat().st_size > 0)
+
+
+def require_ledger(path: Path) -> None:
+    """Refuse (exit 2) to work on a ledger that is not there: a mistyped --db must not become a new, empty ledger."""
+    if ledger_exists(path):
+        return
+    if path == default_db_path() and DB_ENV not in os.environ:
+        raise UsageError(f"there is no ledger yet at {path}; add a credit first (credit-ledger add ...)")
+    raise UsageError(f"there is no ledger at {path}; check the path given with --db or {DB_ENV}. Nothing was created")
 
 
 def iso_date(text: str) -> date:
@@ -157,7 +175,10 @@ def run(args: argparse.Namespace, context: Context | None = None) -> int:
     if context is None:
         try:
             context = Context(
-                db_path=getattr(args, "db", None) or default_db_path(), today=clock.today(), now=clock.now()
+                db_path=getattr(args, "db", None) or default_db_path(),
+                today=clock.today(),
+                now=clock.now(),
+                creates_ledger=getattr(args, "creates_ledger", False),
             )
         except ValueError as error:
             return fail(sys.stderr, f"bad {clock.NOW_ENV}: {error}")
@@ -201,11 +222,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def add_command(
-    subparsers: Any, parent: argparse.ArgumentParser, name: str, handler: Handler, help_text: str
+    subparsers: Any,
+    parent: argparse.ArgumentParser,
+    name: str,
+    handler: Handler,
+    help_text: str,
+    *,
+    creates_ledger: bool = False,
 ) -> argparse.ArgumentParser:
-    """Register one subcommand with the shared options and its handler."""
+    """Register one subcommand with the shared options and its handler; only some commands may create a ledger."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         name, parents=[parent], help=help_text, description=help_text
     )
-    parser.set_defaults(handler=handler)
+    parser.set_defaults(handler=handler, creates_ledger=creates_ledger)
     return parser

@@ -206,7 +206,7 @@ def cmd_delete(args: argparse.Namespace, context: Context) -> int:
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     """Add the credit subcommands to the command line."""
-    add = add_command(subparsers, parent, "add", cmd_add, "record a new credit")
+    add = add_command(subparsers, parent, "add", cmd_add, "record a new credit", creates_ledger=True)
     add.add_argument("--source", required=True, choices=[s.value for s in Source])
     add.add_argument("--amount", required=True, help="the amount received, e.g. 25.00")
     add.add_argument("--currency", required=True, help="ISO 4217 code, e.g. USD")

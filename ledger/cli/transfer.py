@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from ledger.cli import Context, add_command, json_option
+from ledger.cli import PROG, Context, add_command, json_option, ledger_exists, require_ledger
 from ledger.errors import LedgerError
+from ledger.files.bulk import ImportReport
 from ledger.files.formats import EXPORT_FORMATS, export_file, export_format, export_text, import_file
-from ledger.storage.backup import backup_now, check_restorable, find_backup, list_backups, restore_backup
+from ledger.storage.backup import backup_now, check_restorable, find_backup, list_backups
 from ledger.storage.inspection import LedgerFileError
+from ledger.storage.restore import restore_backup
 from ledger.storage.settings import Settings, load_settings
 from ledger.storage.store import Ledger
 
@@ -25,8 +28,24 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _trial_import(args: argparse.Namespace, context: Context) -> ImportReport:
+    """Check the whole file against a new, empty ledger in a private temporary folder, so that a
+    refused import into a ledger that does not exist yet creates nothing."""
+    with tempfile.TemporaryDirectory(prefix="credit-ledger-check-") as folder:
+        trial = Ledger.open(Path(folder) / "trial.sqlite3")
+        try:
+            return import_file(trial, args.file, context.now, merge=args.merge, dry_run=True)
+        finally:
+            trial.close()
+
+
 def cmd_import(args: argparse.Namespace, context: Context) -> int:
-    report = import_file(context.ledger, args.file, context.now, merge=args.merge, dry_run=args.dry_run)
+    if not ledger_exists(context.db_path):
+        report = _trial_import(args, context)
+        if not args.dry_run:
+            report = import_file(context.ledger, args.file, context.now, merge=args.merge)
+    else:
+        report = import_file(context.ledger, args.file, context.now, merge=args.merge, dry_run=args.dry_run)
     if args.json:
         _print_json(
             context,
@@ -82,6 +101,15 @@ def cmd_backup(args: argparse.Namespace, context: Context) -> int:
 
 def cmd_backups(args: argparse.Namespace, context: Context) -> int:
     backups = list_backups(context.db_path)
+    if not ledger_exists(context.db_path):
+        if not backups:
+            require_ledger(context.db_path)
+        # The ledger is gone but its backups are here: listing them is how it comes back.
+        print(
+            f"{PROG}: note: there is no ledger at {context.db_path}; restore one of these with: "
+            f"{PROG} restore FILE",
+            file=context.err,
+        )
     if args.json:
         _print_json(
             context,
@@ -152,7 +180,12 @@ def cmd_restore(args: argparse.Namespace, context: Context) -> int:
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     """Add the data-transfer subcommands to the command line."""
     importer = add_command(
-        subparsers, parent, "import", cmd_import, "import credits from a .csv file or a whole ledger from .json"
+        subparsers,
+        parent,
+        "import",
+        cmd_import,
+        "import credits from a .csv file or a whole ledger from .json",
+        creates_ledger=True,
     )
     importer.add_argument("file", type=Path, metavar="FILE")
     importer.add_argument("--dry-run", action="store_true", help="check the whole file but write nothing")
