@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 
 from ledger import clock
 from ledger.errors import LedgerError
-from ledger.storage.backup import BackupInfo, RestoreReport, backup_now, is_healthy_ledger, list_backups, restore_backup
+from ledger.storage.backup import BackupInfo, backup_now, is_healthy_ledger, list_backups
 from ledger.storage.inspection import DamagedLedgerError, LedgerFileError
+from ledger.storage.restore import RestoreReport, restore_backup
 from ledger.storage.settings import Settings, load_settings
 from ui.dialogs.confirm import confirm
 
@@ -66,11 +67,13 @@ def restore_into_window(window: MainWindow, source: Path, now: datetime) -> Rest
     except LedgerError:
         if was_open:
             window.ledger = Ledger.open(window.path)
+            window.watch_ledger(window.ledger)
         raise
     if window.actions_ is None:
         window.open_ledger()  # first open (the ledger was damaged at start-up)
     else:
         window.ledger = Ledger.open(window.path)
+        window.watch_ledger(window.ledger)
         window.reload()
     window.ledger_changed.emit(LedgerChange("reloaded", None))
     return report

@@ -7,18 +7,19 @@ so nothing blocks the event loop (and tests can drive them).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from ledger.errors import LedgerError
 from ledger.money import format_money, from_minor
 from ledger.storage.editing import CreditSnapshot, restore_credit, snapshot_credit, update_credit
 from ledger.storage.store import refundable_minor
 from ui.dialogs.confirm import confirm
 from ui.dialogs.credit_dialog import CreditDialog
+from ui.dialogs.failure import SAVE_FAILURES, show_failure
 from ui.dialogs.movement_dialog import MovementDialog
 from ui.labels import CHECKOUT_SUBJECTS, OUTCOME_LABELS, USE_LABELS
 from ui.undo import UndoHistory
@@ -64,16 +65,15 @@ class CreditActions(QObject):
     def _say(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 8000)
 
-    def _refused(self, error: LedgerError) -> None:
+    def _refused(self, error: Exception) -> None:
         # The dialogs catch nearly everything; this covers races with another process (the CLI, a cron job).
         self._say(f"Not saved: {error}")
-        box = QMessageBox(QMessageBox.Icon.Warning, "Credit Ledger", f"Not saved: {error}", parent=self.window)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        show_failure(self.window, error)
 
-    def _open(self, dialog: QDialog, on_ok: object) -> None:
+    def _open(self, dialog: CreditDialog | MovementDialog, save: Callable[[], None]) -> None:
+        # The dialog saves before it closes: a failed save keeps it open with the user's input.
         self.dialog = dialog
-        dialog.accepted.connect(on_ok)
+        dialog.save = save
         dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
         dialog.open()
 
@@ -84,11 +84,7 @@ class CreditActions(QObject):
         dialog = CreditDialog(self.window, self.window.today())
 
         def save() -> None:
-            try:
-                credit_id = self.ledger.add_credit(dialog.value(), self.window.today())
-            except LedgerError as error:
-                self._refused(error)
-                return
+            credit_id = self.ledger.add_credit(dialog.value(), self.window.today())
             self._clear_filters_for_new()
             self.window.refresh_credit(credit_id, "added")
             self._say("Credit added")
@@ -112,11 +108,7 @@ class CreditActions(QObject):
         )
 
         def save() -> None:
-            try:
-                update_credit(self.ledger, credit_id, dialog.value(), self.window.today())
-            except LedgerError as error:
-                self._refused(error)
-                return
+            update_credit(self.ledger, credit_id, dialog.value(), self.window.today())
             self.window.refresh_credit(credit_id, "edited")
             self._say("Credit saved")
 
@@ -142,11 +134,7 @@ class CreditActions(QObject):
         def save() -> None:
             amount, on, note = dialog.value()
             operation = self.ledger.spend if kind == "spend" else self.ledger.refund
-            try:
-                operation(credit_id, amount, self.window.today(), on=on, note=note)
-            except LedgerError as error:
-                self._refused(error)
-                return
+            operation(credit_id, amount, self.window.today(), on=on, note=note)
             self.window.refresh_credit(credit_id, "spent" if kind == "spend" else "refunded")
             self._say("Spend recorded" if kind == "spend" else "Refund recorded")
 
@@ -159,7 +147,7 @@ class CreditActions(QObject):
             return
         try:
             self.ledger.record_check(credit_id, use, outcome)
-        except LedgerError as error:
+        except SAVE_FAILURES as error:
             self._refused(error)
             return
         self.window.refresh_credit(credit_id, "checked")
@@ -175,7 +163,11 @@ class CreditActions(QObject):
             return
         archived = self.ledger.detail(credit_id, self.window.today()).credit.archived
         row = self.window.model.row_of(credit_id)
-        self._set_archived(credit_id, not archived)
+        try:
+            self._set_archived(credit_id, not archived)
+        except SAVE_FAILURES as error:
+            self._refused(error)
+            return
         self._select_near(row)
         text = "archive" if not archived else "unarchive"
         self.history.push(text, lambda: self._set_archived(credit_id, archived))
@@ -199,7 +191,11 @@ class CreditActions(QObject):
         def really_delete() -> None:
             snapshot = snapshot_credit(self.ledger, credit_id)
             row = self.window.model.row_of(credit_id)
-            self.ledger.delete(credit_id)
+            try:
+                self.ledger.delete(credit_id)
+            except SAVE_FAILURES as error:
+                self._refused(error)
+                return
             self.window.refresh_credit(credit_id, "deleted")
             self.window.detail.clear()
             self._select_near(row)

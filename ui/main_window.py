@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -252,6 +252,7 @@ class MainWindow(QMainWindow):
         from ui.credit_actions import CreditActions
 
         self.ledger = Ledger.open(self.path)
+        self.watch_ledger(self.ledger)
         if self.demo:
             from ledger.demo import open_demo
 
@@ -260,9 +261,17 @@ class MainWindow(QMainWindow):
         self.reload()
         self.ledger_opened.emit()
 
+    def watch_ledger(self, ledger: Ledger) -> None:
+        """Show the ledger afresh whenever a save finds it was restored or replaced behind the window's back."""
+        ledger.on_replaced = lambda: QTimer.singleShot(0, self.reload)
+
     def reload(self) -> None:
-        """Read every credit again (after an import, or when the day changes)."""
+        """Read every credit again (after an import or a restore, or when the day changes)."""
         from ledger.storage.listing import list_credits
+
+        if self.ledger is not None:
+            # What follows reads the ledger as it is now, so writes decided from it are safe again.
+            self.ledger.acknowledge_changes()
 
         # Let go of the old rows before reading the new ones: at 100,000 credits two copies
         # at once would double the window's peak memory.

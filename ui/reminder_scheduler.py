@@ -18,6 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from PySide6.QtCore import QObject, Qt, Signal
 
 from ledger import clock
+from ledger.errors import LedgerReplacedError, StorageError
 from ledger.reminders.delivery import ReminderRun, deliver_due
 from ledger.reminders.notifiers import NotifierChain
 from ledger.reminders.store import count_expiring
@@ -94,9 +95,18 @@ class ReminderScheduler(QObject):
         ledger = self._ledger()
         if ledger is None:
             return None
-        settings = load_settings(ledger)
         now = self.now()
-        run = deliver_due(ledger, self._chain(settings), now, settings)
+        try:
+            settings = load_settings(ledger)
+            run = deliver_due(ledger, self._chain(settings), now, settings)
+        except LedgerReplacedError:
+            # Restored elsewhere since the last look: plan again from the ledger as it is now.
+            settings = load_settings(ledger)
+            run = deliver_due(ledger, self._chain(settings), now, settings)
+        except StorageError:
+            # Busy or unreadable just now: nothing was claimed, so nothing is lost; look again soon.
+            self._schedule_retry()
+            return None
         self.last_run = run
         count = count_expiring(ledger, now.date(), settings.expiring_within)
         if count != self.expiring_count:
@@ -109,6 +119,10 @@ class ReminderScheduler(QObject):
         self.checked.emit(run)
         return run
 
+    def _schedule_retry(self) -> None:
+        if self.running:
+            self._wake_in(float(RETRY_SECONDS))
+
     def _schedule_next(self, run: ReminderRun, now: datetime) -> None:
         if run.failed:
             wait = float(RETRY_SECONDS)
@@ -118,6 +132,9 @@ class ReminderScheduler(QObject):
             if self._scheduler.get_job(NEXT_JOB) is not None:
                 self._scheduler.remove_job(NEXT_JOB)
             return
+        self._wake_in(wait)
+
+    def _wake_in(self, wait: float) -> None:
         # The wait is measured on the app's clock, the job is set on the real one: a pinned or
         # simulated clock still gets its reminder on time, and a jump is caught by the reconcile.
         run_date = datetime.now(UTC) + timedelta(seconds=wait)

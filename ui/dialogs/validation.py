@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from ui.dialogs.failure import attempt
+
 Check = Callable[[], str]
 
 
@@ -101,14 +103,24 @@ class Validator:
 
 
 class ValidatedDialog(QDialog):
-    """A dialog whose fields are checked by `self.validator`; OK accepts only when every check passes."""
+    """A dialog whose fields are checked by `self.validator`; OK accepts only when every check passes.
+
+    With `save` set, OK also saves before closing: a save that fails is shown over the dialog,
+    which stays open with everything the user typed.
+    """
 
     validator: Validator
+    save: Callable[[], object] | None = None
 
     def validate(self) -> list[str]:
         """Check every field now; returns the problems (OK is enabled only when there are none)."""
         return self.validator.run()
 
     def _accept_if_valid(self) -> None:
-        if not self.validate():
-            self.accept()
+        if self.validate():
+            return
+        if self.save is not None:
+            saved, _ = attempt(self, self.save)
+            if not saved:
+                return
+        self.accept()
