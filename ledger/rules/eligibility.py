@@ -18,6 +18,7 @@ from ledger.money import format_money, from_minor, known_currencies
 from ledger.rules.advice import Advice, Piece, arrange
 from ledger.rules.advice import advice_json as _advice_lines
 from ledger.rules.rulebook import Condition, DefaultRule, Rule, RuleBook, RuleSet, builtin_rulebook
+from ledger.rules.ruleset import fill_placeholders
 from ledger.storage.models import Credit
 from ledger.vocab import Outcome, Source, Use, Verdict
 
@@ -150,10 +151,10 @@ def evaluate(
     if facts.balance <= 0:
         # Nothing is left to spend or to protect: every piece of advice would be about a balance that is gone.
         return Evaluation(answers, [], None, label)
-    pieces = [Piece(rule.tier, rule.id, _render(rule.advice, values)) for rule in rules if advises(rule)]
+    pieces = [Piece(rule.tier, rule.id, fill_placeholders(rule.advice, values)) for rule in rules if advises(rule)]
     if default.id in deciding and default.advice.strip() and not facts.has_terms:
         # The default's advice is to find and record the terms: pointless once they are recorded.
-        pieces.insert(0, Piece(default.tier, default.id, _render(default.advice, values)))
+        pieces.insert(0, Piece(default.tier, default.id, fill_placeholders(default.advice, values)))
     return Evaluation(answers, arrange(pieces), None, label)
 
 
@@ -177,13 +178,13 @@ def eligibility_summary(ev: Evaluation) -> dict[str, str]:
 
 def _expired(facts: _Facts, rules: tuple[Rule, ...], holds: _Holds, values: dict[str, str], label: str) -> Evaluation:
     rule = next(rule for rule in rules if rule.uses and Condition.EXPIRED in rule.conditions and holds(rule))
-    reason = _render(rule.reason, values)
+    reason = fill_placeholders(rule.reason, values)
     # Expiry is final whatever the rule file says: the balance is forfeited.
     answers = [UseVerdict(use, Verdict.NO, rule.id, reason) for use in Use]
     # Once expired, only advice about the expired state still helps, and only if something was lost.
     forfeited = max(facts.balance, Decimal(0))
     pieces = [
-        Piece(item.tier, item.id, _render(item.advice, values))
+        Piece(item.tier, item.id, fill_placeholders(item.advice, values))
         for item in rules
         if forfeited > 0 and item.advice.strip() and Condition.EXPIRED in item.conditions and holds(item)
     ]
@@ -193,8 +194,8 @@ def _expired(facts: _Facts, rules: tuple[Rule, ...], holds: _Holds, values: dict
 def _from_source_rules(use: Use, source_rules: list[Rule], default: DefaultRule, values: dict[str, str]) -> UseVerdict:
     for rule in source_rules:
         if use in rule.uses and rule.verdict is not None:
-            return UseVerdict(use, rule.verdict, rule.id, _render(rule.reason, values))
-    return UseVerdict(use, default.verdicts.get(use, Verdict.NO), default.id, _render(default.reason, values))
+            return UseVerdict(use, rule.verdict, rule.id, fill_placeholders(rule.reason, values))
+    return UseVerdict(use, default.verdicts.get(use, Verdict.NO), default.id, fill_placeholders(default.reason, values))
 
 
 def _apply_observation(
@@ -203,7 +204,7 @@ def _apply_observation(
     rule = next((rule for rule in rules if rule.checkout is outcome and answer.use in rule.uses and holds(rule)), None)
     if rule is None or rule.verdict is None:
         return answer
-    observed = UseVerdict(answer.use, rule.verdict, rule.id, _render(rule.reason, values))
+    observed = UseVerdict(answer.use, rule.verdict, rule.id, fill_placeholders(rule.reason, values))
     if outcome in _REFUSING:
         return observed
     # "Offered" may be a passing allowance: it never overturns a firm `no` (the terms still
@@ -228,7 +229,7 @@ def _soften_for_region(
     if rule is None or rule.verdict is None:
         return answer
     home = values["rule_region"]
-    reason = f"{_render(rule.reason, values).rstrip('.')} (in {home} it would be '{answer.verdict.value}')."
+    reason = f"{fill_placeholders(rule.reason, values).rstrip('.')} (in {home} it would be '{answer.verdict.value}')."
     return UseVerdict(answer.use, rule.verdict, rule.id, reason)
 
 
@@ -351,14 +352,6 @@ def _money_text(value: Decimal, currency: str) -> str:
         except (ValueError, ArithmeticError):
             pass
     return f"{value} {currency}".strip()
-
-
-def _render(template: str, values: dict[str, str]) -> str:
-    """Fill a reason or advice; a rule built by hand with a bad placeholder is shown as written."""
-    try:
-        return template.format_map(values)
-    except (KeyError, ValueError, IndexError, AttributeError):
-        return template
 
 
 def _text(value: object) -> str:

@@ -8,6 +8,7 @@ rule and what is wrong.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,7 +16,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from ledger.rules.parsing import parse_rule_set, read_rule_set
-from ledger.rules.ruleset import PLACEHOLDERS, AdviceTier, Condition, DefaultRule, Rule, RuleProblem, RuleSet
+from ledger.rules.ruleset import (
+    PLACEHOLDERS,
+    AdviceTier,
+    Condition,
+    DefaultRule,
+    Rule,
+    RuleProblem,
+    RuleSet,
+)
 
 __all__ = [
     "LAST_RESORT",
@@ -85,23 +94,29 @@ def builtin_rulebook() -> RuleBook:
 def load_rulebook(builtin_dir: Path, user_dir: Path | None = None) -> tuple[RuleBook, list[RuleProblem]]:
     """Load the built-in sets, then the user's `*.toml` files, which add merchants or override rules by id."""
     problems: list[RuleProblem] = []
-    builtin = _load_folder(builtin_dir, problems, missing_is_problem=True)
-    sets = _merge_all([], builtin)
+    sets = _merge_all([], _load_folder(builtin_dir, problems, from_user=False))
     fallback = sets[0] if sets else LAST_RESORT
     if user_dir is not None:
-        sets = _merge_all(sets, _load_folder(user_dir, problems, missing_is_problem=False))
+        sets = _merge_all(sets, _load_folder(user_dir, problems, from_user=True))
         fallback = next((rule_set for rule_set in sets if rule_set.key() == fallback.key()), fallback)
     return RuleBook(tuple(sets), fallback), problems
 
 
-def _load_folder(folder: Path, problems: list[RuleProblem], *, missing_is_problem: bool) -> list[RuleSet]:
+def _load_folder(folder: Path, problems: list[RuleProblem], *, from_user: bool) -> list[RuleSet]:
     if not folder.is_dir():
-        if missing_is_problem:
+        # The user need not have a rules folder; the app must have its own.
+        if not from_user:
             problems.append(RuleProblem(str(folder), "rule folder not found"))
         return []
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(entry.name for entry in entries if entry.name.endswith(".toml"))
+    except OSError as exc:
+        problems.append(RuleProblem(str(folder), f"the rule folder cannot be read: {exc.strerror or exc}"))
+        return []
     loaded = []
-    for path in sorted(folder.glob("*.toml")):
-        rule_set, found = read_rule_set(path)
+    for name in names:
+        rule_set, found = read_rule_set(folder / name)
         problems.extend(found)
         if rule_set is not None and not found:
             loaded.append(rule_set)
@@ -121,8 +136,9 @@ def _merge_all(sets: list[RuleSet], extra: Iterable[RuleSet]) -> list[RuleSet]:
 
 def _override(base: RuleSet, extra: RuleSet) -> RuleSet:
     replacements = {rule.id: rule for rule in extra.rules}
+    base_ids = {rule.id for rule in base.rules}
     # New rules go first: the user knows their own credits better than the shipped set.
-    added = tuple(rule for rule in extra.rules if base.rule(rule.id) is None)
+    added = tuple(rule for rule in extra.rules if rule.id not in base_ids)
     kept = tuple(replacements.get(rule.id, rule) for rule in base.rules)
     return RuleSet(
         merchant=base.merchant,

@@ -6,6 +6,7 @@ Plain data with no loading logic; `ledger.rules.parsing` builds them from TOML a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,6 +53,48 @@ class AdviceTier(StrEnum):
 PLACEHOLDERS = frozenset(
     {"merchant", "region", "rule_region", "source", "categories", "expires_on", "days_left", "time_left", "balance"}
 )
+
+# The whole placeholder grammar: `{{` and `}}` are braces, `{name}` is a placeholder, anything
+# else in braces is refused. Not str.format: its format specs (`{merchant:>99999999999}`),
+# conversions, attribute and index access let a rule file allocate or reach far beyond plain text.
+_BRACES = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def placeholder_problems(text: str) -> list[str]:
+    """What is wrong with the placeholders in a reason or advice: unknown names, formats, lone braces."""
+    problems: list[str] = []
+    for match in _BRACES.finditer(text):
+        inside = match.group(1)
+        if match.group(0) in ("{{", "}}") or inside in PLACEHOLDERS:
+            continue
+        if inside is None:
+            problems.append("has a lone brace; write braces as {{ and }}")
+        elif inside.isidentifier():
+            expected = ", ".join(sorted(PLACEHOLDERS))
+            problems.append(f"has unknown placeholder {{{clipped(inside)}}} (expected one of {expected})")
+        else:
+            problems.append(
+                f"has placeholder {{{clipped(inside)}}}: a placeholder is a plain name like {{merchant}}, "
+                "with no format, conversion, attribute or index"
+            )
+    return list(dict.fromkeys(problems))
+
+
+def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
+    """The text with each `{name}` replaced by its value; anything else in braces is left as written."""
+
+    def replace(match: re.Match[str]) -> str:
+        whole = match.group(0)
+        if whole in ("{{", "}}"):
+            return whole[0]
+        return values.get(match.group(1) or "", whole)
+
+    return _BRACES.sub(replace, template)
+
+
+def clipped(text: str, limit: int = 40) -> str:
+    """A rule file's text cut short for a message, so a huge value cannot flood the warnings."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 @dataclass(frozen=True)
