@@ -286,3 +286,19 @@ def test_demo_ledger_holds_every_source(qtbot: QtBot, tmp_path: Path) -> None:
     assert {row[14] for row in rows} == {"active", "expiring", "expired", "used", "archived"}
     assert "GBP" in {row[5] for row in rows}
     window.close_ledger()
+
+
+def test_every_skipped_rule_file_is_named_in_the_status_bar(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> None:
+    seed(ledger_path, NewCredit(source="refund", currency="USD", amount="25.00", title="Refund balance"))
+    rules = ledger_path.parent / "rules"
+    rules.mkdir()
+    (rules / "broken.toml").write_text("merchant = [", encoding="utf-8")
+    (rules / "deep.toml").write_text("merchant = " + "[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(1)
+    message = window.statusBar().currentMessage()
+    assert "broken.toml: not valid TOML" in message and "deep.toml: not valid TOML" in message
+    # The shipped rules still answer.
+    assert window.detail.eligibility.verdict_of("cash_out") == "no"
+    window.close_ledger()
+

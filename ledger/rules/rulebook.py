@@ -41,6 +41,7 @@ __all__ = [
     "load_rulebook",
     "parse_rule_set",
     "read_rule_set",
+    "skipped_files",
 ]
 
 
@@ -100,6 +101,14 @@ def load_rulebook(builtin_dir: Path, user_dir: Path | None = None) -> tuple[Rule
         sets = _merge_all(sets, _load_folder(user_dir, problems, from_user=True))
         fallback = next((rule_set for rule_set in sets if rule_set.key() == fallback.key()), fallback)
     return RuleBook(tuple(sets), fallback), problems
+
+
+def skipped_files(problems: Iterable[RuleProblem]) -> list[str]:
+    """One line per skipped file, in order: its name, then every problem found in it."""
+    by_file: dict[str, list[str]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, []).append(problem.detail)
+    return [f"{file}: {'; '.join(details)}" for file, details in by_file.items()]
 
 
 def _load_folder(folder: Path, problems: list[RuleProblem], *, from_user: bool) -> list[RuleSet]:

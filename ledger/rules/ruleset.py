@@ -174,9 +174,14 @@ class RuleProblem:
     rule_id: str | None = None
     rule_index: int | None = None
 
-    def __str__(self) -> str:
+    @property
+    def detail(self) -> str:
+        """The problem and the rule it is in, without the file name."""
         if self.rule_id:
-            return f"{self.file}: rule '{self.rule_id}': {self.problem}"
+            return f"rule '{self.rule_id}': {self.problem}"
         if self.rule_index is not None:
-            return f"{self.file}: rule #{self.rule_index}: {self.problem}"
-        return f"{self.file}: {self.problem}"
+            return f"rule #{self.rule_index}: {self.problem}"
+        return self.problem
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.detail}"
