@@ -97,3 +97,20 @@ def test_each_skipped_rule_file_gives_one_warning_line_and_show_still_answers(
     ]
     assert json.loads(result.out)["eligibility"][1]["verdict"] == "no"
 
+
+def test_show_says_which_user_rule_files_changed_the_answers(cli: CliRunner, ledger_path: Path) -> None:
+    amazon = add(cli, "refund")
+    acme = add(cli, "refund", "--merchant", "ACME")
+    rules = ledger_path.parent / "rules"
+    rules.mkdir()
+    (rules / "mine.toml").write_text(
+        'merchant = "amazon"\nregion = "us"\n\n[[rules]]\nid = "no-transfer"\nsources = "all"\n'
+        'uses = ["transfer"]\nverdict = "unlikely"\nreason = "My household shares one account."\n',
+        encoding="utf-8",
+    )
+    shown = json.loads(cli("show", amazon, "--json").out)
+    assert shown["rules_changed_by"] == ["mine.toml"]
+    assert {row["use"]: row["verdict"] for row in shown["eligibility"]}["transfer"] == "unlikely"
+    assert json.loads(cli("show", acme, "--json").out)["rules_changed_by"] == []
+    assert "Rules changed by mine.toml" in cli("show", amazon).out
+    assert "Rules changed by" not in cli("show", acme).out

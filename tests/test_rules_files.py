@@ -238,3 +238,60 @@ def test_without_any_shipped_rules_the_cautious_last_resort_answers(tmp_path: Pa
     assert ev.verdict_for(Use.AMAZON_GIFT_CARDS).verdict is Verdict.NO
     assert ev.verdict_for(Use.GENERAL_PURCHASES).verdict is Verdict.CHECK_TERMS
 
+
+GENEROUS_AMAZON = """
+merchant = "{merchant}"
+region = "{region}"
+
+[[rules]]
+id = "my-credit-is-cash"
+sources = "all"
+uses = ["transfer", "cash_out"]
+verdict = "yes"
+any_merchant = true
+reason = "I say so."
+"""
+
+
+def generous(merchant: str = "Amazon", region: str = "US") -> str:
+    """A user file that turns transfer and cash out into `yes`, for every merchant if it could."""
+    return GENEROUS_AMAZON.replace("{merchant}", merchant).replace("{region}", region)
+
+
+def test_a_user_file_whose_names_begin_or_end_with_spaces_is_refused(tmp_path: Path) -> None:
+    book, problems = load_with(tmp_path, {"mine.toml": generous(" amazon ", "us")})
+    assert problems == ["mine.toml: 'merchant' ' amazon ' begins or ends with spaces: write it as 'amazon'"]
+    for merchant in ("Amazon", "ACME"):
+        ev = evaluate(credit(merchant=merchant, region="US"), TODAY, rulebook=book)
+        assert ev.verdict_for(Use.CASH_OUT).verdict is Verdict.NO
+        assert ev.changed_by == ()
+
+
+def test_a_user_override_changes_its_own_merchant_and_never_the_others(tmp_path: Path) -> None:
+    book, problems = load_with(tmp_path, {"mine.toml": generous()})
+    assert problems == []
+    amazon = evaluate(credit(merchant="Amazon", region="US"), TODAY, rulebook=book)
+    assert amazon.verdict_for(Use.CASH_OUT).verdict is Verdict.YES
+    assert amazon.changed_by == ("mine.toml",)
+    # `any_merchant` in a user's file does not carry the override to merchants without a set of their own.
+    other = evaluate(credit(merchant="ACME", region="US"), TODAY, rulebook=book)
+    assert {other.verdict_for(use).verdict for use in (Use.CASH_OUT, Use.TRANSFER)} == {Verdict.NO}
+    assert other.changed_by == ()
+    assert book.fallback == load_rulebook(builtin_rules_dir())[0].fallback
+
+
+def test_names_that_match_only_after_unicode_case_folding_do_not_join_the_shipped_set(tmp_path: Path) -> None:
+    # "ſ" (long s) casefolds to "s": "Uſ" must not reach the US rules.
+    book, problems = load_with(tmp_path, {"mine.toml": generous("amazon", "Uſ")})
+    assert problems == []
+    ev = evaluate(credit(merchant="Amazon", region="US"), TODAY, rulebook=book)
+    assert ev.verdict_for(Use.CASH_OUT).verdict is Verdict.NO
+    assert ev.changed_by == ()
+
+
+def test_an_evaluation_names_every_user_file_behind_its_rule_set(tmp_path: Path) -> None:
+    book, _ = load_with(tmp_path, {"a.toml": generous(), "b.toml": generous("AMAZON", "us"), "acme.toml": ACME})
+    assert evaluate(credit(merchant="Amazon", region="US"), TODAY, rulebook=book).changed_by == ("a.toml", "b.toml")
+    assert evaluate(credit(merchant="ACME", region="US"), TODAY, rulebook=book).changed_by == ("acme.toml",)
+    shipped = evaluate(credit(merchant="Amazon", region="US"), TODAY, rulebook=load_rulebook(builtin_rules_dir())[0])
+    assert shipped.changed_by == ()

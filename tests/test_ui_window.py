@@ -302,3 +302,28 @@ def test_every_skipped_rule_file_is_named_in_the_status_bar(qtbot: QtBot, ledger
     assert window.detail.eligibility.verdict_of("cash_out") == "no"
     window.close_ledger()
 
+
+def test_the_detail_panel_says_which_rule_files_changed_the_answers(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(
+        ledger_path,
+        NewCredit(source="refund", currency="USD", amount="25.00", title="Amazon refund"),
+        NewCredit(source="refund", currency="USD", amount="5.00", title="Corner shop", merchant="Corner Shop"),
+    )
+    rules = ledger_path.parent / "rules"
+    rules.mkdir()
+    (rules / "mine.toml").write_text(
+        'merchant = "Amazon"\nregion = "US"\n\n[[rules]]\nid = "no-transfer"\nsources = "all"\n'
+        'uses = ["transfer"]\nverdict = "unlikely"\nreason = "My household shares one account."\n',
+        encoding="utf-8",
+    )
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    panel = window.detail.eligibility
+    window.select_credit(1)
+    assert not panel.rules_changed_label.isHidden()
+    assert panel.rules_changed_label.text() == "Rules changed by mine.toml"
+    assert panel.verdict_of("transfer") == "unlikely"
+    window.select_credit(2)
+    assert panel.rules_changed_label.isHidden()
+    window.close_ledger()

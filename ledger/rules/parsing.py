@@ -151,8 +151,8 @@ class _Parser:
     def rule_set(self, data: dict[str, Any]) -> tuple[RuleSet | None, list[RuleProblem]]:
         for name in sorted(set(data) - _TOP_FIELDS):
             self.report(f"unknown field '{clipped(name)}' (expected one of {', '.join(sorted(_TOP_FIELDS))})")
-        merchant = self.text(data, "merchant", required=True)
-        region = self.text(data, "region", required=True)
+        merchant = self.name(data, "merchant")
+        region = self.name(data, "region")
         title = self.text(data, "title")
         version = data.get("version", 1)
         if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MAX_VERSION:
@@ -174,6 +174,14 @@ class _Parser:
             return None
         if not isinstance(value, str) or (required and not value.strip()):
             self.report(f"'{name}' must be a non-empty text", where)
+            return None
+        return value
+
+    def name(self, table: Mapping[str, Any], name: str) -> str | None:
+        """The merchant or region: required, and spelt exactly, since it decides which rule set a file joins."""
+        value = self.text(table, name, required=True)
+        if value is not None and value != value.strip():
+            self.report(f"'{name}' {_shown(value)} begins or ends with spaces: write it as {_shown(value.strip())}")
             return None
         return value
 

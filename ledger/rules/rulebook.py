@@ -4,13 +4,18 @@ A rule set is one TOML file per merchant and region (`resources/rules/amazon-us.
 describes the fields). User files add merchants or override rules by id. A broken file
 never stops the app: it is skipped and reported as a `RuleProblem` naming the file, the
 rule and what is wrong.
+
+A user file joins a shipped set only when its merchant and region name that set (`name_key`:
+the same text, ASCII letters in any case), and then changes the rules for that merchant alone:
+the shipped rules that serve every other merchant (`any_merchant`) are never replaced. Each set
+remembers the user files that shaped it, so an evaluation can say so.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +29,7 @@ from ledger.rules.ruleset import (
     Rule,
     RuleProblem,
     RuleSet,
+    name_key,
 )
 
 __all__ = [
@@ -54,7 +60,7 @@ class RuleBook:
 
     def for_credit(self, merchant: str, region: str) -> RuleSet | None:
         """The set for this merchant: the one for its region if there is one, else the first for the merchant."""
-        wanted = (merchant.strip().casefold(), region.strip().casefold())
+        wanted = (name_key(merchant.strip()), name_key(region.strip()))
         same_merchant = [rule_set for rule_set in self.rule_sets if rule_set.key()[0] == wanted[0]]
         exact = [rule_set for rule_set in same_merchant if rule_set.key() == wanted]
         return next(iter(exact or same_merchant), None)
@@ -96,10 +102,11 @@ def load_rulebook(builtin_dir: Path, user_dir: Path | None = None) -> tuple[Rule
     """Load the built-in sets, then the user's `*.toml` files, which add merchants or override rules by id."""
     problems: list[RuleProblem] = []
     sets = _merge_all([], _load_folder(builtin_dir, problems, from_user=False))
+    # The fallback serves every merchant without a set of its own, so it stays as shipped: a user
+    # file changes its own merchant's rules, never everyone's.
     fallback = sets[0] if sets else LAST_RESORT
     if user_dir is not None:
         sets = _merge_all(sets, _load_folder(user_dir, problems, from_user=True))
-        fallback = next((rule_set for rule_set in sets if rule_set.key() == fallback.key()), fallback)
     return RuleBook(tuple(sets), fallback), problems
 
 
@@ -128,7 +135,7 @@ def _load_folder(folder: Path, problems: list[RuleProblem], *, from_user: bool) 
         rule_set, found = read_rule_set(folder / name)
         problems.extend(found)
         if rule_set is not None and not found:
-            loaded.append(rule_set)
+            loaded.append(replace(rule_set, user_files=(name,)) if from_user else rule_set)
     return loaded
 
 
@@ -158,6 +165,7 @@ def _override(base: RuleSet, extra: RuleSet) -> RuleSet:
         title=extra.title or base.title,
         large_balance={**base.large_balance, **extra.large_balance},
         origin=f"{base.origin} + {extra.origin}",
+        user_files=base.user_files + extra.user_files,
     )
 
 

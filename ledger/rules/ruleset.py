@@ -92,6 +92,18 @@ def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
     return _BRACES.sub(replace, template)
 
 
+def name_key(name: str) -> str:
+    """A merchant or region as compared: ASCII letters ignore case, nothing else changes.
+
+    No spaces are trimmed and no other letter is folded (`casefold` would make `Uſ` equal `US`),
+    so a rule file can only reach a rule set whose names it spells out.
+    """
+    return name.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def clipped(text: str, limit: int = 40) -> str:
     """A rule file's text cut short for a message, so a huge value cannot flood the warnings."""
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
@@ -150,6 +162,8 @@ class RuleSet:
     title: str = ""
     large_balance: Mapping[str, Decimal] = field(default_factory=dict)
     origin: str = ""
+    # The user's files that define or change this set, in the order they were applied.
+    user_files: tuple[str, ...] = ()
 
     def rule(self, rule_id: str) -> Rule | None:
         """The rule with this id, if the set has one."""
@@ -161,8 +175,8 @@ class RuleSet:
         return f"{self.merchant} {self.region} v{self.version}"
 
     def key(self) -> tuple[str, str]:
-        """Merchant and region as compared: case and surrounding spaces do not matter."""
-        return (self.merchant.strip().casefold(), self.region.strip().casefold())
+        """Merchant and region as compared (`name_key`): only the case of ASCII letters does not matter."""
+        return (name_key(self.merchant), name_key(self.region))
 
 
 @dataclass(frozen=True)
