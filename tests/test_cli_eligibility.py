@@ -77,3 +77,40 @@ def test_a_broken_user_rule_file_is_reported_and_the_builtin_rules_still_answer(
     assert result.code == 0
     assert "broken.toml" in result.err and "warning" in result.err
     assert json.loads(result.out)["eligibility"][1]["verdict"] == "no"
+
+
+def test_each_skipped_rule_file_gives_one_warning_line_and_show_still_answers(
+    cli: CliRunner, ledger_path: Path
+) -> None:
+    credit_id = add(cli, "promotional")
+    rules = ledger_path.parent / "rules"
+    rules.mkdir()
+    (rules / "deep.toml").write_text("merchant = " + "[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    (rules / "huge.toml").write_text("version = " + "9" * 5000, encoding="utf-8")
+    (rules / "two.toml").write_text('merchant = "ACME"\nregion = 1\ntitle = 1\n', encoding="utf-8")
+    result = cli("show", credit_id, "--json")
+    assert result.code == 0, result.err
+    assert result.err.splitlines() == [
+        "credit-ledger: warning: skipped deep.toml: not valid TOML: lists or tables are nested too deeply to read",
+        "credit-ledger: warning: skipped huge.toml: not valid TOML: a number has far too many digits",
+        "credit-ledger: warning: skipped two.toml: 'region' must be a non-empty text; 'title' must be a non-empty text",
+    ]
+    assert json.loads(result.out)["eligibility"][1]["verdict"] == "no"
+
+
+def test_show_says_which_user_rule_files_changed_the_answers(cli: CliRunner, ledger_path: Path) -> None:
+    amazon = add(cli, "refund")
+    acme = add(cli, "refund", "--merchant", "ACME")
+    rules = ledger_path.parent / "rules"
+    rules.mkdir()
+    (rules / "mine.toml").write_text(
+        'merchant = "amazon"\nregion = "us"\n\n[[rules]]\nid = "no-transfer"\nsources = "all"\n'
+        'uses = ["transfer"]\nverdict = "unlikely"\nreason = "My household shares one account."\n',
+        encoding="utf-8",
+    )
+    shown = json.loads(cli("show", amazon, "--json").out)
+    assert shown["rules_changed_by"] == ["mine.toml"]
+    assert {row["use"]: row["verdict"] for row in shown["eligibility"]}["transfer"] == "unlikely"
+    assert json.loads(cli("show", acme, "--json").out)["rules_changed_by"] == []
+    assert "Rules changed by mine.toml" in cli("show", amazon).out
+    assert "Rules changed by" not in cli("show", acme).out

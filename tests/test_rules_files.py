@@ -4,40 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from ledger.rules.eligibility import evaluate
-from ledger.rules.rulebook import LAST_RESORT, RuleBook, builtin_rules_dir, load_rulebook
-from ledger.storage.models import Credit
+from ledger.rules.rulebook import LAST_RESORT, builtin_rules_dir, load_rulebook
 from ledger.vocab import Use, Verdict
-
-TODAY = date(2026, 3, 1)
-
-ACME = """
-merchant = "ACME"
-region = "US"
-version = 2
-
-[default]
-id = "acme-cautious"
-reason = "ACME says nothing about this, so the app is careful."
-[default.verdicts]
-general_purchases = "check_terms"
-amazon_gift_cards = "no"
-third_party_gift_cards = "no"
-transfer = "no"
-cash_out = "no"
-
-[[rules]]
-id = "acme-store-credit-spends-anywhere"
-sources = ["return_credit"]
-uses = ["general_purchases"]
-verdict = "yes"
-reason = "ACME store credit pays for anything in its stores."
-advice = "Spend it at any ACME till."
-"""
+from tests.rules_helpers import ACME, TODAY, credit, load_with
 
 GOOD_RULE = """
 [[rules]]
@@ -47,25 +20,6 @@ uses = ["general_purchases"]
 verdict = "yes"
 reason = "Because."
 """
-
-
-def credit(source: str = "refund", **fields: Any) -> Credit:
-    """A ten-dollar credit received this year."""
-    values: dict[str, Any] = {"currency": "USD", "amount_minor": 1000, "received_on": date(2026, 1, 5)}
-    values.update(fields)
-    return Credit(source=source, **values)
-
-
-def load_with(tmp_path: Path, files: dict[str, str | bytes]) -> tuple[RuleBook, list[str]]:
-    """Load the shipped rules plus these user files; the problems as the user would read them."""
-    for name, content in files.items():
-        path = tmp_path / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    book, problems = load_rulebook(builtin_rules_dir(), tmp_path)
-    return book, [str(problem) for problem in problems]
 
 
 def test_the_shipped_rule_set_loads_without_problems() -> None:
@@ -283,3 +237,61 @@ def test_without_any_shipped_rules_the_cautious_last_resort_answers(tmp_path: Pa
     ev = evaluate(credit("gift_card"), TODAY, rulebook=book)
     assert ev.verdict_for(Use.AMAZON_GIFT_CARDS).verdict is Verdict.NO
     assert ev.verdict_for(Use.GENERAL_PURCHASES).verdict is Verdict.CHECK_TERMS
+
+
+GENEROUS_AMAZON = """
+merchant = "{merchant}"
+region = "{region}"
+
+[[rules]]
+id = "my-credit-is-cash"
+sources = "all"
+uses = ["transfer", "cash_out"]
+verdict = "yes"
+any_merchant = true
+reason = "I say so."
+"""
+
+
+def generous(merchant: str = "Amazon", region: str = "US") -> str:
+    """A user file that turns transfer and cash out into `yes`, for every merchant if it could."""
+    return GENEROUS_AMAZON.replace("{merchant}", merchant).replace("{region}", region)
+
+
+def test_a_user_file_whose_names_begin_or_end_with_spaces_is_refused(tmp_path: Path) -> None:
+    book, problems = load_with(tmp_path, {"mine.toml": generous(" amazon ", "us")})
+    assert problems == ["mine.toml: 'merchant' ' amazon ' begins or ends with spaces: write it as 'amazon'"]
+    for merchant in ("Amazon", "ACME"):
+        ev = evaluate(credit(merchant=merchant, region="US"), TODAY, rulebook=book)
+        assert ev.verdict_for(Use.CASH_OUT).verdict is Verdict.NO
+        assert ev.changed_by == ()
+
+
+def test_a_user_override_changes_its_own_merchant_and_never_the_others(tmp_path: Path) -> None:
+    book, problems = load_with(tmp_path, {"mine.toml": generous()})
+    assert problems == []
+    amazon = evaluate(credit(merchant="Amazon", region="US"), TODAY, rulebook=book)
+    assert amazon.verdict_for(Use.CASH_OUT).verdict is Verdict.YES
+    assert amazon.changed_by == ("mine.toml",)
+    # `any_merchant` in a user's file does not carry the override to merchants without a set of their own.
+    other = evaluate(credit(merchant="ACME", region="US"), TODAY, rulebook=book)
+    assert {other.verdict_for(use).verdict for use in (Use.CASH_OUT, Use.TRANSFER)} == {Verdict.NO}
+    assert other.changed_by == ()
+    assert book.fallback == load_rulebook(builtin_rules_dir())[0].fallback
+
+
+def test_names_that_match_only_after_unicode_case_folding_do_not_join_the_shipped_set(tmp_path: Path) -> None:
+    # "ſ" (long s) casefolds to "s": "Uſ" must not reach the US rules.
+    book, problems = load_with(tmp_path, {"mine.toml": generous("amazon", "Uſ")})
+    assert problems == []
+    ev = evaluate(credit(merchant="Amazon", region="US"), TODAY, rulebook=book)
+    assert ev.verdict_for(Use.CASH_OUT).verdict is Verdict.NO
+    assert ev.changed_by == ()
+
+
+def test_an_evaluation_names_every_user_file_behind_its_rule_set(tmp_path: Path) -> None:
+    book, _ = load_with(tmp_path, {"a.toml": generous(), "b.toml": generous("AMAZON", "us"), "acme.toml": ACME})
+    assert evaluate(credit(merchant="Amazon", region="US"), TODAY, rulebook=book).changed_by == ("a.toml", "b.toml")
+    assert evaluate(credit(merchant="ACME", region="US"), TODAY, rulebook=book).changed_by == ("acme.toml",)
+    shipped = evaluate(credit(merchant="Amazon", region="US"), TODAY, rulebook=load_rulebook(builtin_rules_dir())[0])
+    assert shipped.changed_by == ()

@@ -286,3 +286,44 @@ def test_demo_ledger_holds_every_source(qtbot: QtBot, tmp_path: Path) -> None:
     assert {row[14] for row in rows} == {"active", "expiring", "expired", "used", "archived"}
     assert "GBP" in {row[5] for row in rows}
     window.close_ledger()
+
+
+def test_every_skipped_rule_file_is_named_in_the_status_bar(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> None:
+    seed(ledger_path, NewCredit(source="refund", currency="USD", amount="25.00", title="Refund balance"))
+    rules = ledger_path.parent / "rules"
+    rules.mkdir()
+    (rules / "broken.toml").write_text("merchant = [", encoding="utf-8")
+    (rules / "deep.toml").write_text("merchant = " + "[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(1)
+    message = window.statusBar().currentMessage()
+    assert "broken.toml: not valid TOML" in message and "deep.toml: not valid TOML" in message
+    # The shipped rules still answer.
+    assert window.detail.eligibility.verdict_of("cash_out") == "no"
+    window.close_ledger()
+
+
+def test_the_detail_panel_says_which_rule_files_changed_the_answers(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(
+        ledger_path,
+        NewCredit(source="refund", currency="USD", amount="25.00", title="Amazon refund"),
+        NewCredit(source="refund", currency="USD", amount="5.00", title="Corner shop", merchant="Corner Shop"),
+    )
+    rules = ledger_path.parent / "rules"
+    rules.mkdir()
+    (rules / "mine.toml").write_text(
+        'merchant = "Amazon"\nregion = "US"\n\n[[rules]]\nid = "no-transfer"\nsources = "all"\n'
+        'uses = ["transfer"]\nverdict = "unlikely"\nreason = "My household shares one account."\n',
+        encoding="utf-8",
+    )
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    panel = window.detail.eligibility
+    window.select_credit(1)
+    assert not panel.rules_changed_label.isHidden()
+    assert panel.rules_changed_label.text() == "Rules changed by mine.toml"
+    assert panel.verdict_of("transfer") == "unlikely"
+    window.select_credit(2)
+    assert panel.rules_changed_label.isHidden()
+    window.close_ledger()

@@ -97,6 +97,13 @@ class EligibilityView(QFrame):
         self.rule_set_label.setObjectName("hint")
         self.rule_set_label.setWordWrap(True)
         layout.addWidget(self.rule_set_label)
+        # Says when the user's own rule files changed the answers below; hidden otherwise.
+        self.rules_changed_label = QLabel()
+        self.rules_changed_label.setObjectName("rulesChanged")
+        self.rules_changed_label.setWordWrap(True)
+        self.rules_changed_label.setToolTip("Your own rule files, in the rules folder beside the ledger file")
+        self.rules_changed_label.hide()
+        layout.addWidget(self.rules_changed_label)
         self.rows: dict[str, VerdictRow] = {}
         for use in USE_LABELS:
             row = VerdictRow(use)
@@ -154,11 +161,17 @@ class EligibilityView(QFrame):
 
     def show_evaluation(self, evaluation: Any, forfeited_text: str = "") -> None:
         """Show an `ledger.rules.eligibility.Evaluation`."""
+        # Imported here like the rules themselves (ui/main_window.py), not while the window starts.
+        from ledger.rules.eligibility import rules_changed_text
+
         for answer in evaluation.verdicts:
             row = self.rows.get(str(answer.use))
             if row is not None:
                 row.show_verdict(str(answer.verdict), answer.reason, answer.rule)
         self.rule_set_label.setText(breakable(f"Based on: {evaluation.rule_set}"))
+        changed = rules_changed_text(evaluation)
+        self.rules_changed_label.setText(breakable(changed))
+        self.rules_changed_label.setVisible(bool(changed))
         self.forfeited_label.setText(forfeited_text)
         self.forfeited_label.setVisible(bool(forfeited_text))
         items = "".join(f"<li>{_escape(breakable(advice.text))}</li>" for advice in evaluation.advice)

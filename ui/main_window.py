@@ -353,14 +353,15 @@ class MainWindow(QMainWindow):
         # Rules are evaluated for the selected credit only, never for every row on load.
         try:
             from ledger.rules.eligibility import evaluate
-            from ledger.rules.rulebook import builtin_rules_dir, load_rulebook
+            from ledger.rules.rulebook import builtin_rules_dir, load_rulebook, skipped_files
             from ledger.storage.paths import user_rules_dir
         except ImportError:
             return None
         if self.rulebook is None:
             self.rulebook, problems = load_rulebook(builtin_rules_dir(), user_rules_dir(self.path))
-            for problem in problems:
-                self.statusBar().showMessage(f"Rule file skipped: {problem}", 15_000)
+            if problems:
+                # One message naming every skipped file: one message each would leave only the last on screen.
+                self.statusBar().showMessage(f"Rule files skipped: {' · '.join(skipped_files(problems))}", 30_000)
         return evaluate(
             detail.credit, self.today(), balance=detail.balance, checks=detail.checks, rulebook=self.rulebook
         )

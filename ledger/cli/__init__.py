@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 from ledger import clock
 from ledger.errors import LedgerError
 from ledger.rules.eligibility import Evaluation, evaluate
-from ledger.rules.rulebook import RuleBook, builtin_rules_dir, load_rulebook
+from ledger.rules.rulebook import RuleBook, builtin_rules_dir, load_rulebook, skipped_files
 from ledger.storage.backup import startup_backup
 from ledger.storage.inspection import LedgerFileError
 from ledger.storage.paths import DB_ENV, default_db_path, user_rules_dir
@@ -80,8 +80,8 @@ class Context:
         """The built-in rules plus the user's rule files; a broken file is reported and skipped."""
         if self._rulebook is None:
             self._rulebook, problems = load_rulebook(builtin_rules_dir(), user_rules_dir(self.db_path))
-            for problem in problems:
-                print(f"{PROG}: warning: {problem}", file=self.err)
+            for line in skipped_files(problems):
+                print(f"{PROG}: warning: skipped {line}", file=self.err)
         return self._rulebook
 
     def evaluate(self, detail: CreditDetail) -> Evaluation:

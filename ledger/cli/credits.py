@@ -10,7 +10,7 @@ from ledger.cli import Context, Handler, add_command, credit_id, iso_date, json_
 from ledger.cli.report import detail_json, entry_json, summary_json
 from ledger.errors import LedgerError
 from ledger.money import format_money
-from ledger.rules.eligibility import evaluate
+from ledger.rules.eligibility import evaluate, rules_changed_text
 from ledger.storage.store import NewCredit
 from ledger.validation import credit_fields
 from ledger.vocab import CHECKOUT_USES, Outcome, Source, Status
@@ -127,6 +127,9 @@ def cmd_show(args: argparse.Namespace, context: Context) -> int:
         print(f"    {row['on']}  {row['kind']:<8} {row['amount']:>12}  {row['note']}", file=out)
     evaluation = context.evaluate(detail)
     print(f"  What it can be used for ({evaluation.rule_set}):", file=out)
+    changed = rules_changed_text(evaluation)
+    if changed:
+        print(f"  {changed}", file=out)
     for answer in evaluation.verdicts:
         print(f"    {answer.use.value:<24} {answer.verdict.value:<12} {answer.reason}", file=out)
     if evaluation.advice:

@@ -86,4 +86,6 @@ def detail_json(detail: CreditDetail, evaluation: Evaluation) -> dict[str, Any]:
         "eligibility": eligibility_json(evaluation),
         "advice": advice_json(evaluation),
         "forfeited": None if evaluation.forfeited is None else str(evaluation.forfeited),
+        # The user's own rule files that changed these answers (file names; empty when none did).
+        "rules_changed_by": list(evaluation.changed_by),
     }

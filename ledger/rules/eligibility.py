@@ -18,6 +18,7 @@ from ledger.money import format_money, from_minor, known_currencies
 from ledger.rules.advice import Advice, Piece, arrange
 from ledger.rules.advice import advice_json as _advice_lines
 from ledger.rules.rulebook import Condition, DefaultRule, Rule, RuleBook, RuleSet, builtin_rulebook
+from ledger.rules.ruleset import fill_placeholders, name_key
 from ledger.storage.models import Credit
 from ledger.vocab import Outcome, Source, Use, Verdict
 
@@ -43,6 +44,8 @@ class Evaluation:
     advice: list[Advice]
     forfeited: Decimal | None
     rule_set: str
+    # The user's rule files that defined or changed the rule set used: the app must say so.
+    changed_by: tuple[str, ...] = ()
 
     def verdict_for(self, use: Use) -> UseVerdict:
         """The answer for one use."""
@@ -104,9 +107,10 @@ def evaluate(
     rule_set = book.for_credit(facts.merchant, facts.region)
     rules = book.rules_for(rule_set)
     thresholds = book.large_balance_for(rule_set)
-    other_region = rule_set is not None and facts.region.casefold() != rule_set.region.strip().casefold()
+    other_region = rule_set is not None and name_key(facts.region) != name_key(rule_set.region)
     values = _placeholders(facts, rule_set)
     label = rule_set.label if rule_set else f"cautious default (no rule set for {facts.merchant or 'this merchant'})"
+    changed_by = rule_set.user_files if rule_set else ()
 
     def holds(rule: Rule, needs_checking: bool = False) -> bool:
         return rule.covers(facts.source) and all(
@@ -114,7 +118,7 @@ def evaluate(
         )
 
     if facts.expired:
-        return _expired(facts, rules, holds, values, label)
+        return _expired(facts, rules, holds, values, label, changed_by=changed_by)
 
     default = book.default_for(rule_set)
     # A rule naming the source beats one for every source; file order breaks ties.
@@ -149,12 +153,12 @@ def evaluate(
 
     if facts.balance <= 0:
         # Nothing is left to spend or to protect: every piece of advice would be about a balance that is gone.
-        return Evaluation(answers, [], None, label)
-    pieces = [Piece(rule.tier, rule.id, _render(rule.advice, values)) for rule in rules if advises(rule)]
+        return Evaluation(answers, [], None, label, changed_by)
+    pieces = [Piece(rule.tier, rule.id, fill_placeholders(rule.advice, values)) for rule in rules if advises(rule)]
     if default.id in deciding and default.advice.strip() and not facts.has_terms:
         # The default's advice is to find and record the terms: pointless once they are recorded.
-        pieces.insert(0, Piece(default.tier, default.id, _render(default.advice, values)))
-    return Evaluation(answers, arrange(pieces), None, label)
+        pieces.insert(0, Piece(default.tier, default.id, fill_placeholders(default.advice, values)))
+    return Evaluation(answers, arrange(pieces), None, label, changed_by)
 
 
 def eligibility_json(ev: Evaluation) -> list[dict[str, str]]:
@@ -170,31 +174,44 @@ def advice_json(ev: Evaluation) -> list[dict[str, object]]:
     return _advice_lines(ev.advice)
 
 
+def rules_changed_text(ev: Evaluation) -> str:
+    """The line "Rules changed by mine.toml" when the user's own rule files changed these answers, else empty."""
+    return f"Rules changed by {', '.join(ev.changed_by)}" if ev.changed_by else ""
+
+
 def eligibility_summary(ev: Evaluation) -> dict[str, str]:
     """The short form for `list --json`: use -> verdict."""
     return {answer.use.value: answer.verdict.value for answer in ev.verdicts}
 
 
-def _expired(facts: _Facts, rules: tuple[Rule, ...], holds: _Holds, values: dict[str, str], label: str) -> Evaluation:
+def _expired(
+    facts: _Facts,
+    rules: tuple[Rule, ...],
+    holds: _Holds,
+    values: dict[str, str],
+    label: str,
+    *,
+    changed_by: tuple[str, ...],
+) -> Evaluation:
     rule = next(rule for rule in rules if rule.uses and Condition.EXPIRED in rule.conditions and holds(rule))
-    reason = _render(rule.reason, values)
+    reason = fill_placeholders(rule.reason, values)
     # Expiry is final whatever the rule file says: the balance is forfeited.
     answers = [UseVerdict(use, Verdict.NO, rule.id, reason) for use in Use]
     # Once expired, only advice about the expired state still helps, and only if something was lost.
     forfeited = max(facts.balance, Decimal(0))
     pieces = [
-        Piece(item.tier, item.id, _render(item.advice, values))
+        Piece(item.tier, item.id, fill_placeholders(item.advice, values))
         for item in rules
         if forfeited > 0 and item.advice.strip() and Condition.EXPIRED in item.conditions and holds(item)
     ]
-    return Evaluation(answers, arrange(pieces), forfeited, label)
+    return Evaluation(answers, arrange(pieces), forfeited, label, changed_by)
 
 
 def _from_source_rules(use: Use, source_rules: list[Rule], default: DefaultRule, values: dict[str, str]) -> UseVerdict:
     for rule in source_rules:
         if use in rule.uses and rule.verdict is not None:
-            return UseVerdict(use, rule.verdict, rule.id, _render(rule.reason, values))
-    return UseVerdict(use, default.verdicts.get(use, Verdict.NO), default.id, _render(default.reason, values))
+            return UseVerdict(use, rule.verdict, rule.id, fill_placeholders(rule.reason, values))
+    return UseVerdict(use, default.verdicts.get(use, Verdict.NO), default.id, fill_placeholders(default.reason, values))
 
 
 def _apply_observation(
@@ -203,7 +220,7 @@ def _apply_observation(
     rule = next((rule for rule in rules if rule.checkout is outcome and answer.use in rule.uses and holds(rule)), None)
     if rule is None or rule.verdict is None:
         return answer
-    observed = UseVerdict(answer.use, rule.verdict, rule.id, _render(rule.reason, values))
+    observed = UseVerdict(answer.use, rule.verdict, rule.id, fill_placeholders(rule.reason, values))
     if outcome in _REFUSING:
         return observed
     # "Offered" may be a passing allowance: it never overturns a firm `no` (the terms still
@@ -228,7 +245,7 @@ def _soften_for_region(
     if rule is None or rule.verdict is None:
         return answer
     home = values["rule_region"]
-    reason = f"{_render(rule.reason, values).rstrip('.')} (in {home} it would be '{answer.verdict.value}')."
+    reason = f"{fill_placeholders(rule.reason, values).rstrip('.')} (in {home} it would be '{answer.verdict.value}')."
     return UseVerdict(answer.use, rule.verdict, rule.id, reason)
 
 
@@ -351,14 +368,6 @@ def _money_text(value: Decimal, currency: str) -> str:
         except (ValueError, ArithmeticError):
             pass
     return f"{value} {currency}".strip()
-
-
-def _render(template: str, values: dict[str, str]) -> str:
-    """Fill a reason or advice; a rule built by hand with a bad placeholder is shown as written."""
-    try:
-        return template.format_map(values)
-    except (KeyError, ValueError, IndexError, AttributeError):
-        return template
 
 
 def _text(value: object) -> str:

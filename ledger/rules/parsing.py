@@ -5,19 +5,36 @@ The TOML fields are described at the top of `resources/rules/amazon-us.toml`.
 
 from __future__ import annotations
 
-import string
+import errno
+import os
+import stat
 import tomllib
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from ledger.money import known_currencies
-from ledger.rules.ruleset import PLACEHOLDERS, AdviceTier, Condition, DefaultRule, Rule, RuleProblem, RuleSet
+from ledger.money import MoneyError, known_currencies, parse_amount
+from ledger.rules.ruleset import (
+    AdviceTier,
+    Condition,
+    DefaultRule,
+    Rule,
+    RuleProblem,
+    RuleSet,
+    clipped,
+    placeholder_problems,
+)
 from ledger.vocab import Outcome, Source, Use, Verdict
 
 ALL = "all"
+# The shipped Amazon US set is about 16 KB: this leaves room for any real rule set and keeps
+# a hostile file from costing time or memory before it is refused.
+MAX_FILE_BYTES = 256 * 1024
+MAX_VERSION = 1_000_000
+# Past this many problems a file is clearly not a rule set: the rest are counted, not listed.
+MAX_PROBLEMS_PER_FILE = 10
 
 _Word = TypeVar("_Word", bound=StrEnum)
 
@@ -28,15 +45,65 @@ _RULE_FIELDS = frozenset(
 _DEFAULT_FIELDS = frozenset({"id", "kind", "guide", "reason", "advice", "tier", "verdicts"})
 _TOP_FIELDS = frozenset({"merchant", "region", "version", "title", "large_balance", "default", "rules"})
 _PERMISSIVE = (Verdict.YES, Verdict.LIKELY)
+# Never blocks on a FIFO, never follows a symbolic link; the descriptor is then checked to be a plain file.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+class _Unreadable(Exception):
+    """A rule file that is refused before its text is read; the message is for the user."""
 
 
 def read_rule_set(path: Path) -> tuple[RuleSet | None, list[RuleProblem]]:
-    """One rule file: the set it defines, or None and every problem found in it."""
+    """One rule file: the set it defines, or None and every problem found in it.
+
+    Only a regular file of at most `MAX_FILE_BYTES` is read: a FIFO, a device, a folder or a
+    symbolic link is refused without blocking and without reading from it.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [RuleProblem(path.name, f"cannot be read: {exc}")]
+        data = _read_regular_file(path, MAX_FILE_BYTES)
+    except _Unreadable as exc:
+        return None, [RuleProblem(path.name, str(exc))]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [RuleProblem(path.name, f"cannot be read: it is not UTF-8 text (at byte {exc.start + 1})")]
     return parse_rule_set(text, path.name)
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK) or path.is_symlink():
+            raise _Unreadable("is a symbolic link; put the rule file itself in the rules folder") from None
+        raise _Unreadable(f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        # The opened descriptor is checked, not the name, so nothing can be swapped in between.
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Unreadable("is not a regular file (a folder, device or pipe); only plain text files are read")
+        chunks: list[bytes] = []
+        size = 0
+        # At most one byte past the limit, whatever size the file claims: it may be growing.
+        while size <= limit:
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise _Unreadable(f"cannot be read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise _Unreadable(f"is too large (a rule file may hold at most {limit // 1024} KB)")
+    return b"".join(chunks)
 
 
 def parse_rule_set(text: str, origin: str) -> tuple[RuleSet | None, list[RuleProblem]]:
@@ -45,7 +112,16 @@ def parse_rule_set(text: str, origin: str) -> tuple[RuleSet | None, list[RulePro
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return None, [RuleProblem(origin, f"not valid TOML: {exc}")]
-    return _Parser(origin).rule_set(data)
+    except RecursionError:
+        return None, [RuleProblem(origin, "not valid TOML: lists or tables are nested too deeply to read")]
+    except ValueError:
+        # tomllib refuses whole numbers longer than Python converts (4300 digits) with a bare ValueError.
+        return None, [RuleProblem(origin, "not valid TOML: a number has far too many digits")]
+    rule_set, problems = _Parser(origin).rule_set(data)
+    if len(problems) > MAX_PROBLEMS_PER_FILE:
+        more = len(problems) - MAX_PROBLEMS_PER_FILE
+        problems = [*problems[:MAX_PROBLEMS_PER_FILE], RuleProblem(origin, f"and {more} more problems")]
+    return rule_set, problems
 
 
 def _choices(kind: type[StrEnum]) -> str:
@@ -74,13 +150,13 @@ class _Parser:
 
     def rule_set(self, data: dict[str, Any]) -> tuple[RuleSet | None, list[RuleProblem]]:
         for name in sorted(set(data) - _TOP_FIELDS):
-            self.report(f"unknown field '{name}' (expected one of {', '.join(sorted(_TOP_FIELDS))})")
-        merchant = self.text(data, "merchant", required=True)
-        region = self.text(data, "region", required=True)
+            self.report(f"unknown field '{clipped(name)}' (expected one of {', '.join(sorted(_TOP_FIELDS))})")
+        merchant = self.name(data, "merchant")
+        region = self.name(data, "region")
         title = self.text(data, "title")
         version = data.get("version", 1)
-        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            self.report(f"'version' must be a whole number from 1 up, not {version!r}")
+        if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MAX_VERSION:
+            self.report(f"'version' must be a whole number from 1 to {MAX_VERSION}, not {_shown(version)}")
             version = 1
         default = self.default(data["default"]) if "default" in data else None
         rules = self.rules(data.get("rules", []))
@@ -98,6 +174,14 @@ class _Parser:
             return None
         if not isinstance(value, str) or (required and not value.strip()):
             self.report(f"'{name}' must be a non-empty text", where)
+            return None
+        return value
+
+    def name(self, table: Mapping[str, Any], name: str) -> str | None:
+        """The merchant or region: required, and spelt exactly, since it decides which rule set a file joins."""
+        value = self.text(table, name, required=True)
+        if value is not None and value != value.strip():
+            self.report(f"'{name}' {_shown(value)} begins or ends with spaces: write it as {_shown(value.strip())}")
             return None
         return value
 
@@ -125,7 +209,7 @@ class _Parser:
         if rule_id is not None and not _is_stable_id(rule_id):
             self.report("the id must be lowercase letters and digits joined by hyphens", where)
         for name in sorted(set(table) - _RULE_FIELDS):
-            self.report(f"unknown field '{name}' (expected one of {', '.join(sorted(_RULE_FIELDS))})", where)
+            self.report(f"unknown field '{clipped(name)}' (expected one of {', '.join(sorted(_RULE_FIELDS))})", where)
         reason = self.text(table, "reason", where, required=True)
         advice = self.text(table, "advice", where) or ""
         sources = self.members(table, "sources", Source, where)
@@ -203,7 +287,7 @@ class _Parser:
             return None
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             expected = f'"{ALL}" or a list' if allow_all else "a list"
-            self.report(f"'{name}' must be {expected} of words, not {value!r}", where)
+            self.report(f"'{name}' must be {expected} of words, not {_shown(value)}", where)
             return []
         words = []
         singular = {"sources": "source", "uses": "use", "when": "condition"}.get(name, name)
@@ -211,29 +295,22 @@ class _Parser:
             try:
                 words.append(kind(item))
             except ValueError:
-                self.report(f"unknown {singular} '{item}' (expected one of {_choices(kind)})", where)
+                self.report(f"unknown {singular} '{clipped(item)}' (expected one of {_choices(kind)})", where)
         return words
 
     def member(self, table: Mapping[str, Any], name: str, kind: type[_Word], where: _Where) -> _Word | None:
         value = table.get(name)
         if value is None:
             return None
-        try:
+        # Only a text is looked up: the enum's own error would repr any value, however deeply nested.
+        if isinstance(value, str) and value in {member.value for member in kind}:
             return kind(value)
-        except ValueError:
-            self.report(f"unknown {name} {value!r} (expected one of {_choices(kind)})", where)
-            return None
+        self.report(f"unknown {name} {_shown(value)} (expected one of {_choices(kind)})", where)
+        return None
 
     def check_placeholders(self, name: str, text: str, where: _Where) -> None:
-        try:
-            fields = [parsed[1] for parsed in string.Formatter().parse(text) if parsed[1] is not None]
-        except ValueError as exc:
-            self.report(f"'{name}' has a broken placeholder ({exc}); write braces as {{{{ and }}}}", where)
-            return
-        for placeholder in fields:
-            if placeholder not in PLACEHOLDERS:
-                expected = ", ".join(sorted(PLACEHOLDERS))
-                self.report(f"'{name}' has unknown placeholder {{{placeholder}}} (expected one of {expected})", where)
+        for problem in placeholder_problems(text):
+            self.report(f"'{name}' {problem}", where)
 
     def default(self, raw: Any) -> DefaultRule | None:
         if not isinstance(raw, dict):
@@ -242,7 +319,7 @@ class _Parser:
         rule_id = self.text(raw, "id", required=True) or "default"
         where = _Where(rule_id)
         for name in sorted(set(raw) - _DEFAULT_FIELDS):
-            self.report(f"unknown field '{name}' in [default]", where)
+            self.report(f"unknown field '{clipped(name)}' in [default]", where)
         reason = self.text(raw, "reason", where, required=True)
         advice = self.text(raw, "advice", where) or ""
         tier = self.member(raw, "tier", AdviceTier, where) or AdviceTier.SPECIFIC
@@ -253,7 +330,7 @@ class _Parser:
             self.report("missing required table [default.verdicts]", where)
             return None
         for name in sorted(set(table) - {use.value for use in Use}):
-            self.report(f"unknown use '{name}' (expected one of {_choices(Use)})", where)
+            self.report(f"unknown use '{clipped(name)}' (expected one of {_choices(Use)})", where)
         verdicts: dict[Use, Verdict] = {}
         for use in Use:
             if use.value not in table:
@@ -274,19 +351,27 @@ class _Parser:
         thresholds: dict[str, Decimal] = {}
         for currency, amount in raw.items():
             if currency not in known_currencies():
-                self.report(f"large_balance: unknown currency code '{currency}'")
+                self.report(f"large_balance: unknown currency code '{clipped(currency)}'")
                 continue
             try:
-                value = Decimal(amount) if isinstance(amount, str | int) and not isinstance(amount, bool) else None
-            except InvalidOperation:
-                value = None
-            if value is None or not value.is_finite() or value <= 0:
+                if isinstance(amount, bool) or not isinstance(amount, str | int):
+                    raise MoneyError("not text")
+                # The ledger's own rule for amounts: plain digits, the currency's decimals, a sane size.
+                thresholds[currency] = parse_amount(str(amount), currency)
+            except MoneyError:
                 self.report(f'large_balance: {currency} must be a positive amount written as text, like "100.00"')
-                continue
-            thresholds[currency] = value
         return thresholds
 
 
 def _is_stable_id(rule_id: str) -> bool:
     parts = rule_id.split("-")
     return all(part and part.isascii() and part.isalnum() and part == part.lower() for part in parts)
+
+
+def _shown(value: object) -> str:
+    """A value as a message shows it: short, and never the repr of a nested list or table."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return clipped(repr(value))

@@ -4,18 +4,33 @@ A rule set is one TOML file per merchant and region (`resources/rules/amazon-us.
 describes the fields). User files add merchants or override rules by id. A broken file
 never stops the app: it is skipped and reported as a `RuleProblem` naming the file, the
 rule and what is wrong.
+
+A user file joins a shipped set only when its merchant and region name that set (`name_key`:
+the same text, ASCII letters in any case), and then changes the rules for that merchant alone:
+the shipped rules that serve every other merchant (`any_merchant`) are never replaced. Each set
+remembers the user files that shaped it, so an evaluation can say so.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from ledger.rules.parsing import parse_rule_set, read_rule_set
-from ledger.rules.ruleset import PLACEHOLDERS, AdviceTier, Condition, DefaultRule, Rule, RuleProblem, RuleSet
+from ledger.rules.ruleset import (
+    PLACEHOLDERS,
+    AdviceTier,
+    Condition,
+    DefaultRule,
+    Rule,
+    RuleProblem,
+    RuleSet,
+    name_key,
+)
 
 __all__ = [
     "LAST_RESORT",
@@ -32,6 +47,7 @@ __all__ = [
     "load_rulebook",
     "parse_rule_set",
     "read_rule_set",
+    "skipped_files",
 ]
 
 
@@ -44,7 +60,7 @@ class RuleBook:
 
     def for_credit(self, merchant: str, region: str) -> RuleSet | None:
         """The set for this merchant: the one for its region if there is one, else the first for the merchant."""
-        wanted = (merchant.strip().casefold(), region.strip().casefold())
+        wanted = (name_key(merchant.strip()), name_key(region.strip()))
         same_merchant = [rule_set for rule_set in self.rule_sets if rule_set.key()[0] == wanted[0]]
         exact = [rule_set for rule_set in same_merchant if rule_set.key() == wanted]
         return next(iter(exact or same_merchant), None)
@@ -85,26 +101,41 @@ def builtin_rulebook() -> RuleBook:
 def load_rulebook(builtin_dir: Path, user_dir: Path | None = None) -> tuple[RuleBook, list[RuleProblem]]:
     """Load the built-in sets, then the user's `*.toml` files, which add merchants or override rules by id."""
     problems: list[RuleProblem] = []
-    builtin = _load_folder(builtin_dir, problems, missing_is_problem=True)
-    sets = _merge_all([], builtin)
+    sets = _merge_all([], _load_folder(builtin_dir, problems, from_user=False))
+    # The fallback serves every merchant without a set of its own, so it stays as shipped: a user
+    # file changes its own merchant's rules, never everyone's.
     fallback = sets[0] if sets else LAST_RESORT
     if user_dir is not None:
-        sets = _merge_all(sets, _load_folder(user_dir, problems, missing_is_problem=False))
-        fallback = next((rule_set for rule_set in sets if rule_set.key() == fallback.key()), fallback)
+        sets = _merge_all(sets, _load_folder(user_dir, problems, from_user=True))
     return RuleBook(tuple(sets), fallback), problems
 
 
-def _load_folder(folder: Path, problems: list[RuleProblem], *, missing_is_problem: bool) -> list[RuleSet]:
+def skipped_files(problems: Iterable[RuleProblem]) -> list[str]:
+    """One line per skipped file, in order: its name, then every problem found in it."""
+    by_file: dict[str, list[str]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, []).append(problem.detail)
+    return [f"{file}: {'; '.join(details)}" for file, details in by_file.items()]
+
+
+def _load_folder(folder: Path, problems: list[RuleProblem], *, from_user: bool) -> list[RuleSet]:
     if not folder.is_dir():
-        if missing_is_problem:
+        # The user need not have a rules folder; the app must have its own.
+        if not from_user:
             problems.append(RuleProblem(str(folder), "rule folder not found"))
         return []
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(entry.name for entry in entries if entry.name.endswith(".toml"))
+    except OSError as exc:
+        problems.append(RuleProblem(str(folder), f"the rule folder cannot be read: {exc.strerror or exc}"))
+        return []
     loaded = []
-    for path in sorted(folder.glob("*.toml")):
-        rule_set, found = read_rule_set(path)
+    for name in names:
+        rule_set, found = read_rule_set(folder / name)
         problems.extend(found)
         if rule_set is not None and not found:
-            loaded.append(rule_set)
+            loaded.append(replace(rule_set, user_files=(name,)) if from_user else rule_set)
     return loaded
 
 
@@ -121,8 +152,9 @@ def _merge_all(sets: list[RuleSet], extra: Iterable[RuleSet]) -> list[RuleSet]:
 
 def _override(base: RuleSet, extra: RuleSet) -> RuleSet:
     replacements = {rule.id: rule for rule in extra.rules}
+    base_ids = {rule.id for rule in base.rules}
     # New rules go first: the user knows their own credits better than the shipped set.
-    added = tuple(rule for rule in extra.rules if base.rule(rule.id) is None)
+    added = tuple(rule for rule in extra.rules if rule.id not in base_ids)
     kept = tuple(replacements.get(rule.id, rule) for rule in base.rules)
     return RuleSet(
         merchant=base.merchant,
@@ -133,6 +165,7 @@ def _override(base: RuleSet, extra: RuleSet) -> RuleSet:
         title=extra.title or base.title,
         large_balance={**base.large_balance, **extra.large_balance},
         origin=f"{base.origin} + {extra.origin}",
+        user_files=base.user_files + extra.user_files,
     )
 
 

@@ -6,6 +6,7 @@ Plain data with no loading logic; `ledger.rules.parsing` builds them from TOML a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,6 +53,60 @@ class AdviceTier(StrEnum):
 PLACEHOLDERS = frozenset(
     {"merchant", "region", "rule_region", "source", "categories", "expires_on", "days_left", "time_left", "balance"}
 )
+
+# The whole placeholder grammar: `{{` and `}}` are braces, `{name}` is a placeholder, anything
+# else in braces is refused. Not str.format: its format specs (`{merchant:>99999999999}`),
+# conversions, attribute and index access let a rule file allocate or reach far beyond plain text.
+_BRACES = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def placeholder_problems(text: str) -> list[str]:
+    """What is wrong with the placeholders in a reason or advice: unknown names, formats, lone braces."""
+    problems: list[str] = []
+    for match in _BRACES.finditer(text):
+        inside = match.group(1)
+        if match.group(0) in ("{{", "}}") or inside in PLACEHOLDERS:
+            continue
+        if inside is None:
+            problems.append("has a lone brace; write braces as {{ and }}")
+        elif inside.isidentifier():
+            expected = ", ".join(sorted(PLACEHOLDERS))
+            problems.append(f"has unknown placeholder {{{clipped(inside)}}} (expected one of {expected})")
+        else:
+            problems.append(
+                f"has placeholder {{{clipped(inside)}}}: a placeholder is a plain name like {{merchant}}, "
+                "with no format, conversion, attribute or index"
+            )
+    return list(dict.fromkeys(problems))
+
+
+def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
+    """The text with each `{name}` replaced by its value; anything else in braces is left as written."""
+
+    def replace(match: re.Match[str]) -> str:
+        whole = match.group(0)
+        if whole in ("{{", "}}"):
+            return whole[0]
+        return values.get(match.group(1) or "", whole)
+
+    return _BRACES.sub(replace, template)
+
+
+def name_key(name: str) -> str:
+    """A merchant or region as compared: ASCII letters ignore case, nothing else changes.
+
+    No spaces are trimmed and no other letter is folded (`casefold` would make `Uſ` equal `US`),
+    so a rule file can only reach a rule set whose names it spells out.
+    """
+    return name.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def clipped(text: str, limit: int = 40) -> str:
+    """A rule file's text cut short for a message, so a huge value cannot flood the warnings."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 @dataclass(frozen=True)
@@ -107,6 +162,8 @@ class RuleSet:
     title: str = ""
     large_balance: Mapping[str, Decimal] = field(default_factory=dict)
     origin: str = ""
+    # The user's files that define or change this set, in the order they were applied.
+    user_files: tuple[str, ...] = ()
 
     def rule(self, rule_id: str) -> Rule | None:
         """The rule with this id, if the set has one."""
@@ -118,8 +175,8 @@ class RuleSet:
         return f"{self.merchant} {self.region} v{self.version}"
 
     def key(self) -> tuple[str, str]:
-        """Merchant and region as compared: case and surrounding spaces do not matter."""
-        return (self.merchant.strip().casefold(), self.region.strip().casefold())
+        """Merchant and region as compared (`name_key`): only the case of ASCII letters does not matter."""
+        return (name_key(self.merchant), name_key(self.region))
 
 
 @dataclass(frozen=True)
@@ -131,9 +188,14 @@ class RuleProblem:
     rule_id: str | None = None
     rule_index: int | None = None
 
-    def __str__(self) -> str:
+    @property
+    def detail(self) -> str:
+        """The problem and the rule it is in, without the file name."""
         if self.rule_id:
-            return f"{self.file}: rule '{self.rule_id}': {self.problem}"
+            return f"rule '{self.rule_id}': {self.problem}"
         if self.rule_index is not None:
-            return f"{self.file}: rule #{self.rule_index}: {self.problem}"
-        return f"{self.file}: {self.problem}"
+            return f"rule #{self.rule_index}: {self.problem}"
+        return self.problem
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.detail}"
