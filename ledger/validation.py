@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
@@ -18,11 +18,32 @@ from typing import Any
 from babel.core import get_global
 
 from ledger.errors import LedgerError
-from ledger.money import check_currency, parse_amount, to_minor
+from ledger.money import check_currency, format_money, from_minor, parse_amount, to_minor
 from ledger.vocab import Outcome, Source, Use
 
 MAX_TEXT = 10_000
 MAX_NAME = 200
+# Every date a credit, an entry or a timestamp may hold, in one place for every entry point.
+# Python's dates end at 9999-12-31, but the ledger computes past the dates it keeps: an ICS all-day
+# event ends the day after the expiry, alarms and reminders fall up to a year (MAX_LEAD_DAYS) before
+# it, a timestamp moves up to a day when its offset (+14:00, -12:00) is turned into UTC, and Windows'
+# C library knows local times only until 3000-12-31. No real store credit predates 1900 or lasts a
+# thousand years, and within these two dates all of that arithmetic stays inside what SQLite, Python,
+# Qt's calendar and every export can hold.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+# SQLite's largest integer (and so the largest row id); any id above it cannot exist.
+MAX_ROWID = 2**63 - 1
+# The largest credit id a file may bring: the largest whole number every JSON reader holds exactly
+# (JavaScript's Number.MAX_SAFE_INTEGER), far enough below MAX_ROWID that the ledger can go on
+# numbering new credits after it for ever (an id of 2**63 - 1 left no next id for a CSV import).
+MAX_FILE_ID = 2**53 - 1
+# The most money (in minor units, counted without signs) that may move through one credit. SQLite
+# adds a credit's entries in 64-bit integers and fails the whole query ("integer overflow") past
+# 2**63 - 1, about 9.2e18, in whatever order it adds them; with every entry counted as positive,
+# no partial sum can get there. A single amount is below 1e15 minor units (`money.parse_amount`),
+# so a credit still has room for a thousand movements of the largest amount.
+MAX_MOVED_MINOR = 10**18
 # Codes CLDR lists beside the countries that are not a place a store sells in.
 _NOT_REGIONS = frozenset({"ZZ", "EU", "EZ", "UN", "QO"})
 # Invisible characters that reorder or hide text: in a name they can make it read as something else.
@@ -30,6 +51,7 @@ _BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069\u200e\u200f"
 # Unicode's control characters (category Cc) are exactly U+0000-001F and U+007F-009F.
 _FORBIDDEN_IN_NAME = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
 _FORBIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -101,6 +123,49 @@ def categories(values: Sequence[str]) -> list[str]:
             seen.add(name.casefold())
             kept.append(name)
     return kept
+
+
+def check_day(day: date, what: str = "date") -> date:
+    """The day if the ledger can keep it (EARLIEST_DAY to LATEST_DAY), else an error naming the limit."""
+    if day > LATEST_DAY:
+        raise LedgerError(f"the {what} {day} is after {LATEST_DAY}, the latest date the ledger keeps")
+    if day < EARLIEST_DAY:
+        raise LedgerError(f"the {what} {day} is before {EARLIEST_DAY}, the earliest date the ledger keeps")
+    return day
+
+
+def parse_day(text: str) -> date:
+    """A day written YYYY-MM-DD in ASCII digits, within the dates the ledger keeps.
+
+    Stricter than `date.fromisoformat`, which also reads 20250301 or 2025-W09-6.
+    """
+    raw = text.strip()
+    try:
+        if not _ISO_DAY.fullmatch(raw):
+            raise ValueError(raw)
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise LedgerError(f"{text!r:.40} is not a date: write it as YYYY-MM-DD") from None
+    return check_day(day)
+
+
+def check_moment(moment: datetime, what: str = "timestamp") -> datetime:
+    """An aware timestamp within the dates the ledger keeps, converted to UTC as it is stored."""
+    if moment.tzinfo is None:
+        raise LedgerError(f"the {what} {moment.isoformat()} has no time zone; timestamps are stored in UTC")
+    # Checked before converting: 0001-01-01T00:00+14:00 has no UTC time Python can hold.
+    check_day(moment.date(), what)
+    return moment.astimezone(UTC)
+
+
+def check_money_moved(moved_minor: int, currency: str) -> None:
+    """Refuse a credit through which more than MAX_MOVED_MINOR minor units would move, counted without signs."""
+    if moved_minor > MAX_MOVED_MINOR:
+        limit = format_money(from_minor(MAX_MOVED_MINOR, currency), currency)
+        raise LedgerError(
+            f"more money would move through this credit than the ledger can add up: at most {limit} in all, "
+            "spends, refunds and adjustments counted alike; record the rest on a new credit"
+        )
 
 
 def dates(received_on: date | None, expires_on: date | None, today: date) -> date:
@@ -210,6 +275,12 @@ def check_credit_fields(
         region = checks.region(region)
         field = "title"
         title = checks.text(title, "title")
+        field = "received_on"
+        if received_on is not None:
+            check_day(received_on, "date received")
+        field = "expires_on"
+        if expires_on is not None:
+            check_day(expires_on, "expiry date")
         # `dates` refuses a receipt in the future, else an expiry before the receipt.
         field = "received_on" if received_on is not None and received_on > today else "expires_on"
         received_on = dates(received_on, expires_on, today)

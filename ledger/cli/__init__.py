@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -28,13 +27,13 @@ from ledger.storage.inspection import LedgerFileError
 from ledger.storage.paths import default_db_path, user_rules_dir
 from ledger.storage.settings import load_settings
 from ledger.storage.store import CreditDetail, Ledger
+from ledger.validation import parse_day
 
 PROG = "credit-ledger"
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 MAX_ID = 2**63 - 1  # SQLite's largest integer key
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 class UsageError(Exception):
@@ -95,13 +94,11 @@ Handler = Callable[[argparse.Namespace, Context], int]
 
 
 def iso_date(text: str) -> date:
-    """An argparse type: a calendar date written YYYY-MM-DD (not the other forms ISO 8601 allows)."""
+    """An argparse type: a date written YYYY-MM-DD (no other ISO 8601 form), within the dates the ledger keeps."""
     try:
-        if not _ISO_DATE.fullmatch(text.strip()):
-            raise ValueError(text)
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it as YYYY-MM-DD") from None
+        return parse_day(text)
+    except LedgerError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def credit_id(text: str) -> int:

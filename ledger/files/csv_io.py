@@ -29,7 +29,7 @@ from ledger.files.bulk import (
 )
 from ledger.money import from_minor, to_minor
 from ledger.storage.store import Ledger
-from ledger.validation import PLAIN_CHECKS, CheckedCredit, CreditFieldError, check_credit_fields
+from ledger.validation import PLAIN_CHECKS, CheckedCredit, CreditFieldError, check_credit_fields, parse_day
 from ledger.vocab import EntryKind
 
 CSV_COLUMNS = (
@@ -205,9 +205,9 @@ def _date(text: str, column: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CreditFieldError(column, f"{text!r} is not a date: write it as YYYY-MM-DD") from None
+        return parse_day(text)
+    except LedgerError as error:
+        raise CreditFieldError(column, str(error)) from None
 
 
 def _restore_neutralised(text: str) -> str:
