@@ -48,9 +48,13 @@ MAX_MOVED_MINOR = 10**18
 _NOT_REGIONS = frozenset({"ZZ", "EU", "EZ", "UN", "QO"})
 # Invisible characters that reorder or hide text: in a name they can make it read as something else.
 _BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069\u200e\u200f"
+# Lone UTF-16 surrogates are not characters: no UTF-8 file or database can hold them, yet a JSON
+# escape ("\\udcff") or a command line in another encoding puts them into a Python string.
+_SURROGATES = "\ud800-\udfff"
 # Unicode's control characters (category Cc) are exactly U+0000-001F and U+007F-009F.
-_FORBIDDEN_IN_NAME = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
-_FORBIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FORBIDDEN_IN_NAME = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_CONTROLS}{_SURROGATES}]")
+_FORBIDDEN_IN_TEXT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_SURROGATES}]")
+_SURROGATE = re.compile(f"[{_SURROGATES}]")
 _ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -83,7 +87,10 @@ def choice(value: str, vocabulary: type[Source] | type[Use] | type[Outcome], wha
 
 
 def text(value: str, what: str, limit: int = MAX_NAME, required: bool = False, multiline: bool = False) -> str:
-    """Trimmed text within `limit` characters; names are one line, free of control and reordering characters."""
+    """Trimmed text within `limit` characters; names are one line, free of control and reordering characters.
+
+    No text may hold a lone surrogate: it is no character, and SQLite and every export would fail on it.
+    """
     value = value.strip()
     if required and not value:
         raise LedgerError(f"the {what} must not be empty")
@@ -92,6 +99,10 @@ def text(value: str, what: str, limit: int = MAX_NAME, required: bool = False, m
     # One precompiled search per value keeps bulk imports fast; the loop below only runs to word the error.
     if not (_FORBIDDEN_IN_TEXT if multiline else _FORBIDDEN_IN_NAME).search(value):
         return value
+    stray = _SURROGATE.search(value)
+    if stray:
+        code = f"\\u{ord(stray.group()):04x}"
+        raise LedgerError(f"the {what} is not valid text: {code} is a stray UTF-16 surrogate, not a character")
     allowed = "\n\t" if multiline else ""
     if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
         kind = "control characters" if multiline else "line breaks or control characters"

@@ -112,6 +112,30 @@ def credit_id(text: str) -> int:
     return value
 
 
+def _check_arguments(argv: Sequence[str]) -> None:
+    """Refuse an argument that is not valid text, naming it; raises UsageError.
+
+    Python reads bytes that are not UTF-8 into stray surrogates (b"\\xff" becomes "\\udcff"), which no
+    ledger, message or export can hold: one check here covers every argument, file paths included.
+    """
+    for argument in argv:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(
+                f"the argument '{_shown(argument)}' is not valid text (UTF-8); retype it, or rename the file it names"
+            ) from None
+
+
+def _shown(argument: str) -> str:
+    """The argument with its bad bytes written as \\xNN, as a terminal user would recognise them."""
+    try:
+        raw = argument.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that came from no byte (Windows' UTF-16 arguments)
+        return argument.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def common_options() -> argparse.ArgumentParser:
     """Options every subcommand takes: --db (default: $CREDIT_LEDGER_DB or the user data folder)."""
     parent = _Parser(add_help=False)
@@ -140,7 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line; raises UsageError on bad input."""
-    return build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    _check_arguments(arguments)
+    return build_parser().parse_args(arguments)
 
 
 def fail(err: TextIO, message: str, code: int = EXIT_BAD_INPUT) -> int:
