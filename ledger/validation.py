@@ -19,7 +19,7 @@ from babel.core import get_global
 
 from ledger.errors import LedgerError
 from ledger.money import check_currency, format_money, from_minor, parse_amount, to_minor
-from ledger.vocab import Outcome, Source, Use
+from ledger.vocab import Outcome, Source, Use, plain_upper
 
 MAX_TEXT = 10_000
 MAX_NAME = 200
@@ -56,6 +56,7 @@ _FORBIDDEN_IN_NAME = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_CONTROLS}{_SURROGATE
 _FORBIDDEN_IN_TEXT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_SURROGATES}]")
 _SURROGATE = re.compile(f"[{_SURROGATES}]")
 _ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DIGITS = re.compile("[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def known_regions() -> frozenset[str]:
 
 def region(value: str) -> str:
     """An upper-case ISO 3166 country code such as US or GB."""
-    normal = value.strip().upper()
+    normal = plain_upper(value.strip())
     if normal not in known_regions():
         raise LedgerError(f"region {value!r} is not a two-letter country code such as US or GB")
     return normal
@@ -167,6 +168,20 @@ def check_moment(moment: datetime, what: str = "timestamp") -> datetime:
     # Checked before converting: 0001-01-01T00:00+14:00 has no UTC time Python can hold.
     check_day(moment.date(), what)
     return moment.astimezone(UTC)
+
+
+def whole_number(text: str, what: str, most: int) -> int:
+    """A whole number from 0 to `most` written in ASCII digits only.
+
+    `int()` would also read '١' or '１' (other scripts' digits), '+1', ' 1' and '0_1'.
+    """
+    if not _DIGITS.fullmatch(text):
+        raise LedgerError(f"{text!r:.40} is not {what}: write it with the digits 0 to 9 only")
+    digits = text.lstrip("0") or "0"
+    # Compared by length first: int() refuses more than 4,300 digits, and a huge number is no id anyway.
+    if len(digits) > len(str(most)) or int(digits) > most:
+        raise LedgerError(f"{text!r:.40} is not {what}: the largest is {most}")
+    return int(digits)
 
 
 def check_money_moved(moved_minor: int, currency: str) -> None:

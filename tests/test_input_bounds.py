@@ -1,8 +1,8 @@
 """Hostile input is refused at validation with one clear line, never a crash later (issue 9).
 
 Dates, amounts, totals, ids and timestamps are bounded to what SQLite, Python and every export
-can hold; text must be text (no stray surrogates). Each refusal exits 2 with one line and writes
-nothing: no row, no file, no backup.
+can hold; text must be text (no stray surrogates); numbers and codes are ASCII digits and letters.
+Each refusal exits 2 with one line and writes nothing: no row, no file, no backup.
 """
 
 from __future__ import annotations
@@ -237,6 +237,8 @@ HOSTILE_DOCUMENTS = [
     ("a stray surrogate in an entry note", "credits.0.entries.0.note", "\udcff", "entries[0].note"),
     ("a stray surrogate in a check note", "credits.0.checks.0.note", "\udcff", "checks[0].note"),
     ("a stray surrogate in the uid", "credits.0.uid", "a" * 31 + "\udcff", "credits[0].uid"),
+    ("a dotless i in the currency", "credits.0.currency", "ıls", "unknown currency code 'ıls'"),
+    ("a long s in the region", "credits.0.region", "ſe", "region 'ſe' is not a two-letter country code"),
 ]
 
 
@@ -325,6 +327,10 @@ def test_an_id_a_json_reader_holds_exactly_survives_and_leaves_room_for_more(
         ("gift_card,USD,25,,2025-01-01,9999-12-31", "line 2, column expires_on: the date 9999-12-31 is after"),
         ("gift_card,USD,25,,1899-12-31,", "line 2, column received_on: the date 1899-12-31 is before"),
         ("gift_card,USD,25,,2025-W05-1,", "line 2, column received_on: '2025-W05-1' is not a date"),
+        ("gift_card,USD,25,١٠,,", "line 2, column balance: '١٠' is not an amount"),
+        ("gift_card,USD,25,1_0,,", "line 2, column balance: '1_0' is not an amount"),
+        ("gift_card,ıls,25,,,", "line 2, column currency: unknown currency code 'ıls'"),
+        ("gift_card,ſek,25,,,", "line 2, column currency: unknown currency code 'ſek'"),
     ],
 )
 def test_a_hostile_csv_row_is_refused_before_any_backup_and_nothing_written(
@@ -334,6 +340,53 @@ def test_a_hostile_csv_row_is_refused_before_any_backup_and_nothing_written(
     hostile = tmp_path / "hostile.csv"
     hostile.write_text(f"source,currency,amount,balance,received_on,expires_on\n{row}\n", encoding="utf-8")
     writes_nothing(cli, ledger_path, lambda: cli("import", str(hostile)), says)
+
+
+# --- ids, numbers and codes in ASCII only ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["١", "１", "+1", "0_1", " 1", "1\u00a0", "¹"])
+def test_a_credit_id_in_anything_but_ascii_digits_deletes_nothing(
+    cli: CliRunner, ledger_path: Path, typed: str
+) -> None:
+    holding_a_credit(cli)
+    writes_nothing(cli, ledger_path, lambda: cli("delete", typed, "--yes"), "is not a credit id")
+
+
+def test_a_number_of_days_in_other_digits_is_refused(cli: CliRunner, ledger_path: Path) -> None:
+    holding_a_credit(cli)
+    writes_nothing(cli, ledger_path, lambda: cli("list", "--expiring-within", "٣٠"), "is not a number of days")
+
+
+@pytest.mark.parametrize(
+    ("option", "typed", "says"),
+    [
+        ("--currency", "ıls", "unknown currency code 'ıls'"),
+        ("--currency", "ſek", "unknown currency code 'ſek'"),
+        ("--region", "ıl", "region 'ıl' is not a two-letter country code"),
+        ("--region", "ſe", "region 'ſe' is not a two-letter country code"),
+    ],
+)
+def test_a_code_is_checked_before_any_case_mapping(
+    cli: CliRunner, ledger_path: Path, option: str, typed: str, says: str
+) -> None:
+    holding_a_credit(cli)
+    arguments = {"--source": "refund", "--amount": "5", "--currency": "USD", option: typed}
+    writes_nothing(cli, ledger_path, lambda: cli("add", *[part for pair in arguments.items() for part in pair]), says)
+
+
+@pytest.mark.parametrize("cell", ["-١", "-1_0", "+1e3", "-NaN"])
+def test_an_exported_cell_that_is_no_plain_number_gets_its_apostrophe(cell: str) -> None:
+    # A spreadsheet would start a formula at the sign; only plain ASCII numbers are left as they are.
+    assert neutralise(cell) == "'" + cell
+
+
+def test_an_entry_amount_in_other_digits_is_refused(cli: CliRunner, empty_ledger: Path, tmp_path: Path) -> None:
+    content = document()
+    content["credits"][0]["entries"].append(entry("spend", "-٥.00"))  # Arabic-Indic five: Decimal() reads it
+    hostile = written(tmp_path, content)
+    says = "entries[1].amount: '-٥.00' is not an amount"
+    writes_nothing(cli, empty_ledger, lambda: cli("import", str(hostile)), says)
 
 
 # --- arguments that are not text ------------------------------------------------------------------

@@ -61,6 +61,9 @@ CREDIT_CASES: list[tuple[str, str, Callable[[CreditDialog], None], str]] = [
     ("received before the first date the ledger keeps", "received", lambda d: d.received.line.setText("1899-12-31"),
      "outside the dates the ledger keeps"),
     ("a date in other digits", "received", lambda d: d.received.line.setText("٢٠٢٥-٠١-٠١"), "is not a date"),
+    ("currency with a dotless i", "currency", lambda d: d.currency.setText("ıls"), "not a currency code"),
+    ("region with a dotless i", "region", lambda d: d.region.setText("ıl"), "two-letter country code"),
+    ("region with a long s", "region", lambda d: d.region.setText("ſe"), "two-letter country code"),
 ]
 
 

@@ -27,13 +27,12 @@ from ledger.storage.inspection import LedgerFileError
 from ledger.storage.paths import default_db_path, user_rules_dir
 from ledger.storage.settings import load_settings
 from ledger.storage.store import CreditDetail, Ledger
-from ledger.validation import parse_day
+from ledger.validation import MAX_ROWID, parse_day, whole_number
 
 PROG = "credit-ledger"
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
-MAX_ID = 2**63 - 1  # SQLite's largest integer key
 
 
 class UsageError(Exception):
@@ -102,14 +101,22 @@ def iso_date(text: str) -> date:
 
 
 def credit_id(text: str) -> int:
-    """An argparse type: a credit's id, a positive whole number."""
+    """An argparse type: a credit's id, a positive whole number in ASCII digits."""
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a credit id: ids are whole numbers") from None
-    if not 0 < value <= MAX_ID:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a credit id: ids are positive and at most {MAX_ID}")
+        value = whole_number(text, "a credit id", MAX_ROWID)
+    except LedgerError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a credit id: ids start at 1")
     return value
+
+
+def day_count(text: str) -> int:
+    """An argparse type: a number of days, 0 or more, in ASCII digits."""
+    try:
+        return whole_number(text, "a number of days (0 or more)", MAX_ROWID)
+    except LedgerError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _check_arguments(argv: Sequence[str]) -> None:

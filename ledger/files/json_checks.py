@@ -10,12 +10,11 @@ import json
 import re
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.files.bulk import new_uids, timestamp_text
-from ledger.money import from_minor, parse_amount, to_minor
+from ledger.money import from_minor, parse_amount, plain_decimal, to_minor
 from ledger.storage.settings import MAX_LEAD_DAYS, Settings, validated
 from ledger.validation import (
     MAX_FILE_ID,
@@ -187,13 +186,13 @@ def _entries(
         if kind not in ENTRY_SIGNS:
             raise JsonImportError(f"{at}.kind", f"unknown kind {kind!r:.40}: expected one of {', '.join(ENTRY_SIGNS)}")
         text = _field(entry, "amount", at, str)
+        value = plain_decimal(text)
+        if value is None:
+            raise JsonImportError(f"{at}.amount", f"{text!r:.40} is not an amount: write it like -12.50")
         try:
-            value = Decimal(text)
             minor = to_minor(parse_amount(abs(value), currency), currency) * (1 if value > 0 else -1)
             moved += abs(minor)
             check_money_moved(moved, currency)
-        except InvalidOperation:
-            raise JsonImportError(f"{at}.amount", f"{text!r:.40} is not an amount") from None
         except LedgerError as error:
             raise JsonImportError(f"{at}.amount", str(error)) from None
         sign = ENTRY_SIGNS[kind]
