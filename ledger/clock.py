@@ -8,14 +8,21 @@ from __future__ import annotations
 import os
 from datetime import date, datetime
 
+from ledger.validation import check_day
+
 NOW_ENV = "CREDIT_LEDGER_NOW"
 
 
 def now() -> datetime:
-    """The local time as an aware datetime, or $CREDIT_LEDGER_NOW (ISO 8601) when set."""
+    """The local time as an aware datetime, or $CREDIT_LEDGER_NOW (ISO 8601) when set.
+
+    Raises ValueError (a LedgerError) when $CREDIT_LEDGER_NOW is no moment or outside the dates the ledger keeps.
+    """
     pinned = os.environ.get(NOW_ENV, "").strip()
     if pinned:
         moment = datetime.fromisoformat(pinned)
+        # A pinned moment is bounded like every date the ledger keeps: today becomes dates it stores.
+        check_day(moment.date(), "moment")
         return moment if moment.tzinfo else moment.astimezone()
     return datetime.now().astimezone()
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 
 from ledger.errors import LedgerError
+from ledger.vocab import plain_upper
 
 # Babel (CLDR data) is imported where it is used, not with this module: the window shows its first
 # frame before any amount is formatted, and Babel's import is a noticeable part of its start-up.
@@ -37,7 +38,7 @@ def known_currencies() -> frozenset[str]:
 
 def check_currency(code: str) -> str:
     """Return the code upper-cased, or refuse a code that is not ISO 4217."""
-    normal = code.strip().upper()
+    normal = plain_upper(code.strip())
     if normal not in known_currencies():
         raise MoneyError(f"unknown currency code {code!r}: use an ISO 4217 code such as USD, EUR or JPY")
     return normal
@@ -51,21 +52,22 @@ def decimals(currency: str) -> int:
     return int(get_currency_precision(check_currency(currency)))
 
 
+def plain_decimal(text: str) -> Decimal | None:
+    """The number in `text` if it is written plainly (ASCII digits, an optional sign and point), else None.
+
+    Decimal() alone would also take "5_0", "1e3", "NaN" or other scripts' digits ("١٠"), which are
+    more likely typos than amounts.
+    """
+    raw = text.strip()
+    return Decimal(raw) if _PLAIN_AMOUNT.fullmatch(raw) else None
+
+
 def parse_amount(text: str | Decimal, currency: str) -> Decimal:
     """Read a positive amount, refusing floats' cousins: junk, zero, negatives, too many decimals."""
     currency = check_currency(currency)
-    if isinstance(text, Decimal):
-        value = text
-    else:
-        raw = str(text).strip()
-        # Only plain ASCII digits: Decimal() would also take "5_0", "1e3" or other scripts' digits,
-        # which are more likely typos than amounts.
-        if not _PLAIN_AMOUNT.fullmatch(raw):
-            raise MoneyError(f"{text!r} is not an amount: write it like 12.50")
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            raise MoneyError(f"{text!r} is not an amount: write it like 12.50") from None
+    value = text if isinstance(text, Decimal) else plain_decimal(str(text))
+    if value is None:
+        raise MoneyError(f"{text!r} is not an amount: write it like 12.50")
     if not value.is_finite():
         raise MoneyError(f"{text!r} is not an amount: write it like 12.50")
     if value <= 0:

@@ -66,3 +66,16 @@ class Outcome(StrEnum):
     OFFERED = "offered"
     NOT_OFFERED = "not_offered"
     GRAYED_OUT = "grayed_out"
+
+
+def plain_upper(code: str) -> str:
+    """The code upper-cased if it is plain ASCII, else unchanged, so a check against ASCII codes refuses it.
+
+    `str.upper` maps some other letters onto ASCII ones ('ı' to 'I', 'ſ' to 'S'): "ıls" would become ILS.
+    """
+    return code.upper() if code.isascii() else code
+
+
+def plain_lower(word: str) -> str:
+    """The word lower-cased if it is plain ASCII, else unchanged (`str.lower` maps the Kelvin sign 'K' to 'k')."""
+    return word.lower() if word.isascii() else word

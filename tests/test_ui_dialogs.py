@@ -55,6 +55,15 @@ CREDIT_CASES: list[tuple[str, str, Callable[[CreditDialog], None], str]] = [
     ("bad region", "region", lambda d: d.region.setText("U1"), "two-letter country code"),
     ("unknown region", "region", lambda d: d.region.setText("ZZ"), "two-letter country code"),
     ("title too long", "title", lambda d: d.title.setText("t" * 201), "too long"),
+    ("expiry after the last date the ledger keeps", "expires",
+     lambda d: (d.has_expiry.setChecked(True), d.expires.line.setText("9999-12-31")),
+     "9999-12-31 is outside the dates the ledger keeps (1900-01-01 to 2999-12-31)"),
+    ("received before the first date the ledger keeps", "received", lambda d: d.received.line.setText("1899-12-31"),
+     "outside the dates the ledger keeps"),
+    ("a date in other digits", "received", lambda d: d.received.line.setText("٢٠٢٥-٠١-٠١"), "is not a date"),
+    ("currency with a dotless i", "currency", lambda d: d.currency.setText("ıls"), "not a currency code"),
+    ("region with a dotless i", "region", lambda d: d.region.setText("ıl"), "two-letter country code"),
+    ("region with a long s", "region", lambda d: d.region.setText("ſe"), "two-letter country code"),
 ]
 
 
@@ -166,6 +175,13 @@ def test_a_typed_date_is_taken_exactly_or_refused_never_changed(qtbot: QtBot, di
     assert dialog.expires.line.text() == "2025-02-29"
     assert "not a day in the calendar" in dialog.errors["expires"].text()
     assert dialog.expires.understood.text() == ""
+
+
+def test_the_calendars_offer_only_the_dates_the_ledger_keeps(qtbot: QtBot, dialog: CreditDialog) -> None:
+    first, last = QDate(1900, 1, 1), QDate(2999, 12, 31)
+    spend = movement(qtbot, "spend")
+    for field in (dialog.received, dialog.expires, spend.on):
+        assert (field.calendar.minimumDate(), field.calendar.maximumDate()) == (first, last)
 
 
 def test_the_spend_dialog_names_the_credit_and_makes_room_for_its_error(qtbot: QtBot) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -28,13 +27,12 @@ from ledger.storage.inspection import LedgerFileError
 from ledger.storage.paths import DB_ENV, default_db_path, user_rules_dir
 from ledger.storage.settings import load_settings
 from ledger.storage.store import CreditDetail, Ledger
+from ledger.validation import MAX_ROWID, parse_day, whole_number
 
 PROG = "credit-ledger"
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
-MAX_ID = 2**63 - 1  # SQLite's largest integer key
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 class UsageError(Exception):
@@ -113,24 +111,54 @@ def require_ledger(path: Path) -> None:
 
 
 def iso_date(text: str) -> date:
-    """An argparse type: a calendar date written YYYY-MM-DD (not the other forms ISO 8601 allows)."""
+    """An argparse type: a date written YYYY-MM-DD (no other ISO 8601 form), within the dates the ledger keeps."""
     try:
-        if not _ISO_DATE.fullmatch(text.strip()):
-            raise ValueError(text)
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it as YYYY-MM-DD") from None
+        return parse_day(text)
+    except LedgerError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def credit_id(text: str) -> int:
-    """An argparse type: a credit's id, a positive whole number."""
+    """An argparse type: a credit's id, a positive whole number in ASCII digits."""
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a credit id: ids are whole numbers") from None
-    if not 0 < value <= MAX_ID:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a credit id: ids are positive and at most {MAX_ID}")
+        value = whole_number(text, "a credit id", MAX_ROWID)
+    except LedgerError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a credit id: ids start at 1")
     return value
+
+
+def day_count(text: str) -> int:
+    """An argparse type: a number of days, 0 or more, in ASCII digits."""
+    try:
+        return whole_number(text, "a number of days (0 or more)", MAX_ROWID)
+    except LedgerError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _check_arguments(argv: Sequence[str]) -> None:
+    """Refuse an argument that is not valid text, naming it; raises UsageError.
+
+    Python reads bytes that are not UTF-8 into stray surrogates (b"\\xff" becomes "\\udcff"), which no
+    ledger, message or export can hold: one check here covers every argument, file paths included.
+    """
+    for argument in argv:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(
+                f"the argument '{_shown(argument)}' is not valid text (UTF-8); retype it, or rename the file it names"
+            ) from None
+
+
+def _shown(argument: str) -> str:
+    """The argument with its bad bytes written as \\xNN, as a terminal user would recognise them."""
+    try:
+        raw = argument.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that came from no byte (Windows' UTF-16 arguments)
+        return argument.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -161,7 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line; raises UsageError on bad input."""
-    return build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    _check_arguments(arguments)
+    return build_parser().parse_args(arguments)
 
 
 def fail(err: TextIO, message: str, code: int = EXIT_BAD_INPUT) -> int:

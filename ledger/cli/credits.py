@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from ledger.cli import Context, Handler, add_command, credit_id, iso_date, json_option
+from ledger.cli import Context, Handler, add_command, credit_id, day_count, iso_date, json_option
 from ledger.cli.report import detail_json, entry_json, summary_json
 from ledger.errors import LedgerError
 from ledger.money import format_money
@@ -54,8 +54,6 @@ def cmd_add(args: argparse.Namespace, context: Context) -> int:
 
 
 def cmd_list(args: argparse.Namespace, context: Context) -> int:
-    if args.expiring_within is not None and args.expiring_within < 0:
-        raise LedgerError("--expiring-within takes a number of days, 0 or more")
     summaries = context.ledger.summaries(
         context.today,
         status=Status(args.status) if args.status else None,
@@ -225,7 +223,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
     lister = add_command(subparsers, parent, "list", cmd_list, "list credits")
     lister.add_argument("--status", choices=[s.value for s in Status])
-    lister.add_argument("--expiring-within", type=int, metavar="DAYS")
+    lister.add_argument("--expiring-within", type=day_count, metavar="DAYS")
     json_option(lister)
 
     show = add_command(subparsers, parent, "show", cmd_show, "show a credit, its history and what it can be used for")

@@ -11,7 +11,6 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import NamedTuple, TextIO
 
@@ -27,10 +26,10 @@ from ledger.files.bulk import (
     next_credit_id,
     timestamp_text,
 )
-from ledger.money import from_minor, to_minor
+from ledger.money import from_minor, plain_decimal, to_minor
 from ledger.storage.store import Ledger
-from ledger.validation import PLAIN_CHECKS, CheckedCredit, CreditFieldError, check_credit_fields
-from ledger.vocab import EntryKind
+from ledger.validation import PLAIN_CHECKS, CheckedCredit, CreditFieldError, check_credit_fields, parse_day
+from ledger.vocab import EntryKind, plain_lower
 
 CSV_COLUMNS = (
     "merchant",
@@ -183,7 +182,7 @@ def _long_cell(text: str, line: int, limit: int) -> int | None:
 def _header(names: list[str]) -> dict[str, int]:
     columns: dict[str, int] = {}
     for index, raw in enumerate(names):
-        name = raw.strip().lower()
+        name = plain_lower(raw.strip())
         if not name:
             continue
         if name not in CSV_COLUMNS:
@@ -205,9 +204,9 @@ def _date(text: str, column: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CreditFieldError(column, f"{text!r} is not a date: write it as YYYY-MM-DD") from None
+        return parse_day(text)
+    except LedgerError as error:
+        raise CreditFieldError(column, str(error)) from None
 
 
 def _restore_neutralised(text: str) -> str:
@@ -219,12 +218,11 @@ def _spent(text: str, amount_minor: int, currency: str) -> int:
     """Minor units already spent, from the `balance` column (empty: nothing spent)."""
     if not text:
         return 0
-    try:
-        balance = Decimal(text)
-    except InvalidOperation:
-        raise CreditFieldError("balance", f"{text!r} is not an amount: write it like 12.50") from None
-    if not balance.is_finite() or balance < 0:
-        raise CreditFieldError("balance", f"the balance cannot be negative or infinite, not {text}")
+    balance = plain_decimal(text)
+    if balance is None:
+        raise CreditFieldError("balance", f"{text!r} is not an amount: write it like 12.50")
+    if balance < 0:
+        raise CreditFieldError("balance", f"the balance cannot be negative, not {text}")
     try:
         balance_minor = to_minor(balance, currency)
     except LedgerError as error:
@@ -257,7 +255,7 @@ class _RowReader:
             if not cell:
                 raise CreditFieldError(required, f"the {required} is required")
         credit = check_credit_fields(
-            source=source.lower().replace(" ", "_").replace("-", "_"),
+            source=plain_lower(source).replace(" ", "_").replace("-", "_"),
             currency=currency,
             amount=amount,
             merchant=merchant or "Amazon",
@@ -371,10 +369,8 @@ def neutralise(value: str) -> str:
 
 
 def _is_number(text: str) -> bool:
-    try:
-        return Decimal(text).is_finite()
-    except InvalidOperation:
-        return False
+    # Plain ASCII numbers only: "-١" or "-1_0" would start a formula, so they get the apostrophe (imports take it off).
+    return plain_decimal(text) is not None
 
 
 def export_csv(ledger: Ledger, out: TextIO) -> int:

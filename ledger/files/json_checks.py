@@ -10,21 +10,29 @@ import json
 import re
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.files.bulk import new_uids, timestamp_text
-from ledger.money import from_minor, parse_amount, to_minor
+from ledger.money import from_minor, parse_amount, plain_decimal, to_minor
 from ledger.storage.settings import MAX_LEAD_DAYS, Settings, validated
-from ledger.validation import MAX_TEXT, CheckedCredit, CreditFieldError, FieldChecks, check_credit_fields
+from ledger.validation import (
+    MAX_FILE_ID,
+    MAX_TEXT,
+    CheckedCredit,
+    CreditFieldError,
+    FieldChecks,
+    check_credit_fields,
+    check_moment,
+    check_money_moved,
+    parse_day,
+)
 from ledger.vocab import CHECKOUT_USES, EntryKind, Outcome
 
 FORMAT = "credit-ledger"
 # 1: a credit's identity was a hash of its created_at (two credits created in one second collided).
 # 2: every credit carries its stored random `uid`, its identity for merges.
 FORMAT_VERSION = 2
-MAX_ID = 2**63 - 1
 UID_PATTERN = re.compile(r"[0-9A-Za-z_-]{8,64}")
 # Dates in the file may be "today" somewhere east of here (up to UTC+14): a day's grace for time zones.
 FUTURE_GRACE = timedelta(days=1)
@@ -101,9 +109,9 @@ def _day(obj: dict[str, Any], key: str, where: str, required: bool = True) -> da
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise JsonImportError(f"{where}.{key}", f"{text!r:.40} is not a date: write it as YYYY-MM-DD") from None
+        return parse_day(text)
+    except LedgerError as error:
+        raise JsonImportError(f"{where}.{key}", str(error)) from None
 
 
 def _moment(obj: dict[str, Any], key: str, where: str) -> str:
@@ -114,7 +122,10 @@ def _moment(obj: dict[str, Any], key: str, where: str) -> str:
         raise JsonImportError(f"{where}.{key}", f"{text!r:.40} is not an ISO 8601 timestamp") from None
     if moment.tzinfo is None:
         raise JsonImportError(f"{where}.{key}", f"{text!r:.40} has no time zone; timestamps are stored in UTC")
-    return timestamp_text(moment)
+    try:
+        return timestamp_text(check_moment(moment))
+    except LedgerError as error:
+        raise JsonImportError(f"{where}.{key}", str(error)) from None
 
 
 def _text(obj: dict[str, Any], key: str, where: str, checks: FieldChecks) -> str:
@@ -166,6 +177,7 @@ def _entries(
     currency = credit.currency
     rows = []
     balance = 0
+    moved = 0
     issued: int | None = None
     for index, item in enumerate(items):
         at = f"{where}.entries[{index}]"
@@ -174,11 +186,13 @@ def _entries(
         if kind not in ENTRY_SIGNS:
             raise JsonImportError(f"{at}.kind", f"unknown kind {kind!r:.40}: expected one of {', '.join(ENTRY_SIGNS)}")
         text = _field(entry, "amount", at, str)
+        value = plain_decimal(text)
+        if value is None:
+            raise JsonImportError(f"{at}.amount", f"{text!r:.40} is not an amount: write it like -12.50")
         try:
-            value = Decimal(text)
             minor = to_minor(parse_amount(abs(value), currency), currency) * (1 if value > 0 else -1)
-        except InvalidOperation:
-            raise JsonImportError(f"{at}.amount", f"{text!r:.40} is not an amount") from None
+            moved += abs(minor)
+            check_money_moved(moved, currency)
         except LedgerError as error:
             raise JsonImportError(f"{at}.amount", str(error)) from None
         sign = ENTRY_SIGNS[kind]
@@ -332,8 +346,8 @@ def read_document(data: bytes, checks: FieldChecks, today: date) -> LedgerDocume
         where = f"credits[{index}]"
         obj = _object(item, where)
         credit_id = _field(obj, "id", where, int)
-        if not 1 <= credit_id <= MAX_ID:
-            raise JsonImportError(f"{where}.id", "should be a positive whole number")
+        if not 1 <= credit_id <= MAX_FILE_ID:
+            raise JsonImportError(f"{where}.id", f"should be a whole number from 1 to {MAX_FILE_ID}")
         if credit_id in ids:
             raise JsonImportError(f"{where}.id", f"credits[{ids[credit_id]}] has the same id")
         ids[credit_id] = index

@@ -15,8 +15,8 @@ from sqlmodel import col, select
 from ledger.errors import CreditNotFound, LedgerError
 from ledger.money import from_minor
 from ledger.storage.models import CheckoutCheck, Credit, Entry, ReminderSent, utc_now
-from ledger.storage.store import Ledger
-from ledger.validation import NewCredit, credit_fields
+from ledger.storage.store import Ledger, moved_minor
+from ledger.validation import NewCredit, check_money_moved, credit_fields
 from ledger.vocab import EntryKind
 
 
@@ -24,8 +24,9 @@ def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date) -
     """Replace a credit's details with `new`; the issue entry follows a changed amount or received date.
 
     Refused (LedgerError, nothing written) when the new amount is less than what has
-    already been spent, when the currency changes after money has moved, or when the
-    received date would fall after a recorded movement.
+    already been spent, when the currency changes after money has moved, when the received
+    date would fall after a recorded movement, or when more money would move through the
+    credit than the ledger can add up (MAX_MOVED_MINOR).
     """
     fields = credit_fields(new, today)
     currency, amount_minor, received_on = fields["currency"], fields["amount_minor"], fields["received_on"]
@@ -45,6 +46,7 @@ def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date) -
         if amount_minor + others < 0:
             spent = from_minor(-others, currency)
             raise LedgerError(f"the amount cannot be less than what has already been spent ({spent} {currency})")
+        check_money_moved(moved_minor(movements) + amount_minor, currency)
         for name, value in fields.items():
             setattr(credit, name, value)
         credit.updated_at = utc_now()

@@ -23,10 +23,15 @@ from ledger.storage.db import WRITE_OPTION, open_database, storage_errors
 from ledger.storage.listing import LISTING_SQL, ListedCredit, listing_parameters
 from ledger.storage.models import CheckoutCheck, Credit, Entry, utc_now
 from ledger.storage.sqlite_files import identity
-from ledger.validation import MAX_TEXT, NewCredit, choice, credit_fields, text
+from ledger.validation import MAX_TEXT, NewCredit, check_money_moved, choice, credit_fields, text
 from ledger.vocab import CHECKOUT_USES, EntryKind, Outcome, Status, Use
 
-__all__ = ["CreditDetail", "CreditSummary", "Ledger", "NewCredit", "refundable_minor"]
+__all__ = ["CreditDetail", "CreditSummary", "Ledger", "NewCredit", "moved_minor", "refundable_minor"]
+
+
+def moved_minor(entries: Iterable[Entry]) -> int:
+    """How much money has moved through a credit, every entry counted as positive (see MAX_MOVED_MINOR)."""
+    return sum(abs(entry.amount_minor) for entry in entries)
 
 
 def refundable_minor(entries: Iterable[Entry]) -> int:
@@ -289,6 +294,7 @@ class Ledger:
             when = self._movement_date(credit, on, today, kind.value)
             entries = session.exec(select(Entry).where(Entry.credit_id == credit_id)).all()
             currency = credit.currency
+            check_money_moved(moved_minor(entries) + minor, currency)
             if kind is EntryKind.SPEND:
                 if is_expired(credit.expires_on, when):
                     raise LedgerError(f"credit {credit_id} expired on {credit.expires_on}; its balance is forfeited")

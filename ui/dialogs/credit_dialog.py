@@ -273,10 +273,10 @@ class CreditDialog(ValidatedDialog):
         """The credit as entered (valid once OK was pressed)."""
         return NewCredit(
             source=str(self.source.currentData()),
-            currency=self.currency.text().strip().upper(),
+            currency=check_currency(self.currency.text()),
             amount=self.amount.text().strip(),
             merchant=self.merchant.text().strip(),
-            region=self.region.text().strip().upper(),
+            region=region(self.region.text()),
             title=self.title.text().strip(),
             received_on=_date(self.received.date()),
             expires_on=_date(self.expires.date()) if self.has_expiry.isChecked() else None,

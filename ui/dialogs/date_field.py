@@ -2,8 +2,9 @@
 
 QDateEdit keeps its date valid while the user types, section by section, so typing
 2024-02-29 over 2026-03-10 could land on 2026-02-28 without a word. Here the text is the
-truth: a date that is not in the calendar is refused with a reason, never "corrected",
-and the line beside the field says in words which day was understood.
+truth: a date that is not in the calendar, or outside the dates the ledger keeps, is refused
+with a reason, never "corrected", and the line beside the field says in words which day was
+understood. The calendar offers only the dates the ledger keeps.
 """
 
 from __future__ import annotations
@@ -23,21 +24,27 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+from ledger.errors import LedgerError
+from ledger.validation import EARLIEST_DAY, LATEST_DAY
+from ledger.validation import parse_day as checked_day
+
+# The shape of a date, only to word what is wrong; `checked_day` decides what is a date.
+_ISO = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 # Inside DateField `date` is the method (QDateEdit's name), so its annotations say `Day`.
 Day = date
 
 
 def parse_day(text: str) -> date | None:
-    """The day a YYYY-MM-DD text names, or None when it names none."""
-    text = text.strip()
-    if not _ISO.fullmatch(text):
-        return None
+    """The day a YYYY-MM-DD text names, or None when it names none the ledger keeps."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
+        return checked_day(text)
+    except LedgerError:
         return None
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
 
 
 class DateField(QWidget):
@@ -63,6 +70,7 @@ class DateField(QWidget):
         self.pick.setStyleSheet("QToolButton::menu-indicator { image: none; }")
         menu = QMenu(self.pick)
         self.calendar = QCalendarWidget()
+        self.calendar.setDateRange(_qdate(EARLIEST_DAY), _qdate(LATEST_DAY))
         self.calendar.clicked.connect(self._picked)
         holder = QWidgetAction(menu)
         holder.setDefaultWidget(self.calendar)
@@ -80,7 +88,7 @@ class DateField(QWidget):
     def date(self) -> QDate:
         """The date typed, or an invalid QDate when the text names no day."""
         day = parse_day(self.line.text())
-        return QDate(day.year, day.month, day.day) if day else QDate()
+        return _qdate(day) if day else QDate()
 
     def day(self) -> Day | None:
         """The date typed as a `date`, or None."""
@@ -99,7 +107,11 @@ class DateField(QWidget):
             return "Enter a date as YYYY-MM-DD."
         if not _ISO.fullmatch(text):
             return f"“{text}” is not a date: write it as YYYY-MM-DD, e.g. 2025-03-10."
-        return f"{text} is not a day in the calendar."
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            return f"{text} is not a day in the calendar."
+        return f"{text} is outside the dates the ledger keeps ({EARLIEST_DAY} to {LATEST_DAY})."
 
     def _changed(self, _text: str) -> None:
         self._say_understood()
