@@ -1,4 +1,4 @@
-"""Confirmations that never block: the box opens window-modal and calls back on the answer.
+"""Confirmations and warnings that never block: the box opens window-modal and calls back on the answer.
 
 Tests (and screen readers) find the open box as `window.findChild(QMessageBox)` and press its buttons.
 """
@@ -24,5 +24,14 @@ def confirm(parent: QWidget, title: str, text: str, yes_text: str, on_yes: Calla
         box.deleteLater()
 
     box.finished.connect(answered)
+    box.open()
+    return box
+
+
+def warn(parent: QWidget, title: str, text: str) -> QMessageBox:
+    """Tell the user something went wrong (what and what to do); OK closes it. Returns the open box."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("warningBox")
+    box.finished.connect(box.deleteLater)
     box.open()
     return box
