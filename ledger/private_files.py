@@ -1,7 +1,7 @@
 """Writing files outside SQLite safely: private (0600), whole or not at all, never through a link.
 
-Every file the app writes itself (exports, the autostart entry, backups) goes through here, so
-the same promises hold everywhere:
+The files the app writes itself outside SQLite (exports, the autostart entry) go through here,
+so the same promises hold everywhere:
 
 - the target is refused when it exists and is not a regular file: a symbolic link (dangling or
   not), a named pipe, a device, a socket or a folder is left exactly as it was;
