@@ -6,6 +6,7 @@ import hashlib
 import io
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,24 @@ def cli(ledger_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pyte
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+def in_time(work: Callable[[], object], seconds: float = 10) -> object:
+    """Run `work` on a thread and return its result or the exception it raised; fail (instead of
+    hanging the suite) if it has not finished in time, e.g. when it opened a named pipe."""
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "still running after the time limit"
+    return outcome[0]
 
 
 def file_digest(path: Path) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pytest
 
 import main as entry
+from ledger.private_files import FileTargetError
 from ui.autostart import (
     autostart_entry,
     autostart_path,
@@ -113,3 +115,24 @@ def test_an_entry_without_a_ledger_is_the_default_ledgers(tmp_path: Path) -> Non
 
     assert starts_at_login(default_db_path())
     assert not starts_at_login(tmp_path / "elsewhere.sqlite3")
+
+
+def test_the_autostart_entry_is_never_written_through_a_link(tmp_path: Path) -> None:
+    entry = autostart_path()
+    entry.parent.mkdir(parents=True)
+    entry.symlink_to(tmp_path / "elsewhere.desktop")
+
+    with pytest.raises(FileTargetError, match="symbolic link"):
+        set_start_at_login(True, tmp_path / "ledger.sqlite3")
+
+    assert entry.is_symlink() and not (tmp_path / "elsewhere.desktop").exists()
+    set_start_at_login(False, tmp_path / "ledger.sqlite3")  # not this ledger's entry: left alone
+    assert entry.is_symlink()
+
+
+def test_the_autostart_entry_is_private_and_written_whole(tmp_path: Path) -> None:
+    path = set_start_at_login(True, tmp_path / "ledger.sqlite3")
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_text(encoding="utf-8").startswith("[Desktop Entry]\n")
+    assert [child.name for child in path.parent.iterdir()] == ["credit-ledger.desktop"]  # no staging file left

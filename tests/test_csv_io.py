@@ -7,8 +7,6 @@ import io
 import os
 import re
 import sqlite3
-import threading
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +18,7 @@ from ledger.files import csv_io
 from ledger.files.bulk import MAX_IMPORT_BYTES, read_import_file
 from ledger.files.csv_io import CSV_COLUMNS, CsvImportError, export_csv, import_csv, neutralise, read_csv
 from ledger.storage.store import Ledger, NewCredit
-from tests.conftest import CliResult, CliRunner, file_digest
+from tests.conftest import CliResult, CliRunner, file_digest, in_time
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -313,30 +311,13 @@ def test_cli_import_refusals_exit_2_with_one_line(
     assert ledger_rows(ledger_path) == before
 
 
-def _in_time(work: Callable[[], object], seconds: float = 10) -> object:
-    """Run `work` on a thread; fail (instead of hanging the suite) if it has not finished in time."""
-    outcome: list[object] = []
-    thread = threading.Thread(target=lambda: outcome.append(_caught(work)), daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), "still reading after the time limit"
-    return outcome[0]
-
-
-def _caught(work: Callable[[], object]) -> object:
-    try:
-        return work()
-    except BaseException as error:
-        return error
-
-
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "fifo"])
 def test_a_pipe_or_device_is_refused_without_reading_it(tmp_path: Path, device: str) -> None:
     path = Path(device)
     if device == "fifo":
         path = tmp_path / "credits.csv"
         os.mkfifo(path)
-    refused = _in_time(lambda: read_import_file(path))
+    refused = in_time(lambda: read_import_file(path))
     assert isinstance(refused, LedgerError) and "not a regular file" in str(refused)
 
 
@@ -344,7 +325,7 @@ def test_a_pipe_or_device_is_refused_without_reading_it(tmp_path: Path, device: 
 def test_cli_import_of_a_fifo_or_a_folder_exits_2(cli: CliRunner, tmp_path: Path) -> None:
     fifo = tmp_path / "credits.csv"
     os.mkfifo(fifo)
-    result = _in_time(lambda: cli("import", str(fifo)))
+    result = in_time(lambda: cli("import", str(fifo)))
     assert isinstance(result, CliResult) and result.code == 2 and "not a regular file" in result.err
     folder = cli("import", str(tmp_path))
     assert folder.code == 2 and "is a folder" in folder.err

@@ -403,3 +403,86 @@ def test_a_reminder_on_time_does_not_cover_the_next_days_one() -> None:
     assert due_leads(plan.due) == [(1, 7)]
     assert plan.due[0].superseded_leads == ()
     assert plan.next_due_at == local(2026, 6, 29, 9, 0)
+
+
+# --- at most one reminder per credit a day, whatever the settings do ------------------------
+
+
+def test_adding_a_lead_time_never_repeats_a_reminder_shown_today(ledger: Ledger) -> None:
+    credit_id = add_credit(ledger, date(2026, 6, 30))
+    at_nine = local(2026, 6, 23, 9, 0)
+    assert [c.reminder.key for c in claim(ledger, plan_due(ledger, POLICY, at_nine).due, at_nine)] == [
+        (credit_id, 7, date(2026, 6, 30))
+    ]
+    with_14 = replace(POLICY, lead_days=(30, 14, 7, 1))
+
+    plan = plan_due(ledger, with_14, local(2026, 6, 23, 10, 0))
+
+    # The new 14-day lead passed a week ago; today's reminder already said "expires in 7 days".
+    assert plan.due == ()
+    assert plan.next_due_at == local(2026, 6, 29, 9, 0)
+
+
+def test_a_new_lead_at_a_later_time_of_day_never_gives_a_second_reminder_the_same_day(ledger: Ledger) -> None:
+    credit_id = add_credit(ledger, date(2026, 12, 9))
+    morning = local(2026, 12, 1, 9, 0)
+    assert len(claim(ledger, plan_due(ledger, POLICY, morning).due, morning)) == 1  # the 30-day lead, caught up
+    evening = replace(POLICY, lead_days=(30, 8, 7, 1), remind_at=time(18, 0))
+
+    assert plan_due(ledger, evening, local(2026, 12, 1, 17, 0)).next_due_at == local(2026, 12, 2, 18, 0)
+    assert plan_due(ledger, evening, local(2026, 12, 1, 18, 0)).due == ()
+    assert due_leads(plan_due(ledger, evening, local(2026, 12, 2, 18, 0)).due) == [(credit_id, 7)]
+
+
+def test_a_lead_added_after_the_last_reminder_it_would_precede_is_never_shown_late(ledger: Ledger) -> None:
+    add_credit(ledger, date(2026, 6, 30))
+    on_time = local(2026, 5, 31, 9, 0)
+    assert len(claim(ledger, plan_due(ledger, POLICY, on_time).due, on_time)) == 1  # 30 days left
+    with_45 = replace(POLICY, lead_days=(45, 30, 7, 1))
+
+    plan = plan_due(ledger, with_45, local(2026, 6, 10, 12, 0))
+
+    assert plan.due == ()
+    assert plan.next_due_at == local(2026, 6, 23, 9, 0)
+
+
+def test_two_processes_with_different_lead_times_cannot_both_remind_of_a_credit_the_same_day(
+    ledger: Ledger,
+) -> None:
+    credit_id = add_credit(ledger, date(2026, 6, 30))
+    now = local(2026, 6, 23, 9, 0)
+    app_plan = plan_due(ledger, POLICY, now).due  # the app: 30, 7 and 1 days
+    cron_plan = plan_due(ledger, replace(POLICY, lead_days=(30, 14, 1)), now).due  # a cron job, other settings
+    assert due_leads(app_plan) == [(credit_id, 7)] and due_leads(cron_plan) == [(credit_id, 14)]
+
+    won = claim(ledger, app_plan, now)
+    lost = claim(ledger, cron_plan, local(2026, 6, 23, 9, 1))
+
+    assert len(won) == 1 and lost == []
+    with ledger.reading() as session:
+        shown = session.exec(select(ReminderSent).where(ReminderSent.channel != "superseded")).all()
+    assert [(row.credit_id, row.lead_days) for row in shown] == [(credit_id, 7)]
+    tomorrow = local(2026, 6, 24, 9, 0)
+    assert claim(ledger, plan_due(ledger, replace(POLICY, lead_days=(30, 14, 6, 1)), tomorrow).due, tomorrow)
+
+
+def test_superseded_rows_count_as_covered_but_not_as_a_reminder_shown(ledger: Ledger) -> None:
+    # A reminder log brought back (an import, an undone delete) can hold a superseded row of today
+    # without the reminder that superseded it: nothing was shown today, so today's lead still is.
+    credit_id = add_credit(ledger, date(2026, 6, 30))
+    with ledger.writing() as session:
+        session.add(
+            ReminderSent(
+                credit_id=credit_id,
+                lead_days=30,
+                expires_on=date(2026, 6, 30),
+                sent_at=local(2026, 6, 23, 8, 0),
+                channel="superseded",
+            )
+        )
+    now = local(2026, 6, 23, 9, 0)
+
+    plan = plan_due(ledger, POLICY, now)
+
+    assert due_leads(plan.due) == [(credit_id, 7)] and plan.due[0].superseded_leads == ()
+    assert len(claim(ledger, plan.due, now)) == 1

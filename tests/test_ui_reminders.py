@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtCore import QSettings, QThread
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from ledger.reminders.notifiers import Notification, NotifierChain
@@ -285,6 +285,25 @@ def test_the_start_at_login_box_shows_whether_this_ledger_starts_at_login(
     assert autostart_path().exists()  # the other ledger's entry is not this one's to remove
     set_start_at_login(True, ledger_path)
     assert box_checked()
+
+
+def test_a_login_entry_that_cannot_be_written_is_explained_and_the_settings_still_saved(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path, app_window: Callable[..., ReminderService]
+) -> None:
+    seed_ledger(ledger_path, Settings())
+    service = app_window(lambda: local(2026, 1, 1, 12, 0))
+    entry = autostart_path()
+    entry.parent.mkdir(parents=True)
+    entry.symlink_to(tmp_path / "elsewhere.desktop")
+
+    service.apply_settings(Settings(start_at_login=True, remind_at="08:15"))
+
+    box = service.window.findChild(QMessageBox, "warningBox")
+    assert isinstance(box, QMessageBox)
+    assert "cannot start at login" in box.text() and "is a symbolic link" in box.text()
+    assert entry.is_symlink() and not (tmp_path / "elsewhere.desktop").exists()
+    assert service.window.ledger is not None and load_settings(service.window.ledger).remind_at == "08:15"
+    box.close()
 
 
 def test_snooze_and_mute_act_on_the_selected_credit(

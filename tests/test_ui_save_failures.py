@@ -60,7 +60,7 @@ def test_a_save_refused_after_a_restore_elsewhere_keeps_the_dialog_and_the_input
     restore_backup(ledger_path, source, NOW, keep=10)  # as `credit-ledger restore` in a terminal would, meanwhile
 
     press_ok(dialog)
-    box = dialog.findChild(QMessageBox, "failureBox")
+    box = dialog.findChild(QMessageBox, "warningBox")
     assert box is not None and box.isVisible()
     assert "Not saved" in box.text() and "restored from a backup" in box.text()
     assert dialog.isVisible() and dialog.title.text() == "Returned kettle" and dialog.amount.text() == "12.34"
@@ -94,6 +94,6 @@ def test_cancelling_a_restore_then_another_program_using_the_ledger_loses_no_sav
     dialog = open_add_dialog(window)
     press_ok(dialog)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert dialog.findChild(QMessageBox, "failureBox") is None
+    assert dialog.findChild(QMessageBox, "warningBox") is None
     assert references(ledger_path) == {"seeded", "typed-by-hand"}
     assert window.model.total_count() == 2

@@ -148,6 +148,22 @@ def test_export_writes_the_file_in_the_background(qtbot: QtBot, ledger_path: Pat
         assert "BEGIN:VEVENT" in text
 
 
+def test_export_over_a_link_is_refused_in_a_message_and_the_link_is_left_alone(
+    qtbot: QtBot, window: MainWindow, transfer: TransferActions, tmp_path: Path
+) -> None:
+    link = tmp_path / "out.json"
+    link.symlink_to(tmp_path / "elsewhere.json")
+
+    transfer.export_to(link, "json")
+
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox) is not None, timeout=10_000)
+    box = window.findChild(QMessageBox)
+    assert isinstance(box, QMessageBox)
+    assert box.text().startswith("Nothing was exported: ") and "is a symbolic link" in box.text()
+    assert link.is_symlink() and not (tmp_path / "elsewhere.json").exists()
+    box.close()
+
+
 def test_back_up_now_then_restore_it_from_the_list(
     qtbot: QtBot, window: MainWindow, transfer: TransferActions, ledger_path: Path
 ) -> None:

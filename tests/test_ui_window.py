@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from ledger.storage.store import Ledger, NewCredit
+from tests.conftest import CliRunner, ledger_rows
 from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
 from ui.credit_table import COL_BALANCE, COL_EXPIRES, COL_STATUS, COL_TITLE, RECORD_ROLE
 from ui.dialogs.credit_dialog import CreditDialog
@@ -175,6 +176,84 @@ def test_delete_asks_first_and_undo_restores_the_history(
     window.select_credit(1)
     assert window.detail.balance_label.text() == "$25.00"
     assert [row[2] for row in window.detail.history_rows()] == ["−$5.00", "+$30.00"]
+    window.close_ledger()
+
+
+def delete_selected(qtbot: QtBot, window: MainWindow) -> None:
+    window.credit_actions["delete"].trigger()
+    box = window.actions_.confirmation
+    assert isinstance(box, QMessageBox)
+    qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "Delete"), Qt.MouseButton.LeftButton)
+
+
+def add_through_the_dialog(qtbot: QtBot, window: MainWindow, title: str, amount: str) -> None:
+    window.add_action.trigger()
+    dialog = window.actions_.dialog
+    assert isinstance(dialog, CreditDialog)
+    qtbot.keyClicks(dialog.title, title)
+    qtbot.keyClicks(dialog.amount, amount)
+    press_ok(qtbot, dialog)
+
+
+def test_undo_of_a_delete_works_after_later_changes_and_says_where_the_credit_went(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(
+        ledger_path,
+        NewCredit(source="gift_card", currency="USD", amount="10", title="First"),
+        NewCredit(source="gift_card", currency="USD", amount="30", title="Doomed"),
+    )
+    book = Ledger.open(ledger_path)
+    book.spend(2, "5", TODAY, note="Coffee")
+    book.close()
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(2)
+    window.credit_actions["archive"].trigger()
+    window.status_filter.setCurrentIndex(window.status_filter.findData("archived"))
+    window.select_credit(2)
+    delete_selected(qtbot, window)
+    window.status_filter.setCurrentIndex(0)
+    # Later changes take the deleted rows' ids: the new credit gets id 2 and its entries the freed ones.
+    add_through_the_dialog(qtbot, window, "Newcomer", "7")
+    assert window.selected_credit_id() == 2
+
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+    assert window.statusBar().currentMessage() == "Delete undone: restored as credit 3"
+    assert window.undo_action.text() == "Undo archive"
+    window.undo_action.trigger()  # the archive step follows the credit to its new id
+    assert window.statusBar().currentMessage() == "Archive undone"
+    assert sorted(shown_titles(window)) == ["Doomed", "First", "Newcomer"]
+    window.select_credit(3)
+    assert window.detail.balance_label.text() == "$25.00"
+    assert [row[2] for row in window.detail.history_rows()] == ["−$5.00", "+$30.00"]
+    window.select_credit(2)
+    assert window.detail.balance_label.text() == "$7.00"
+    assert not window.undo_action.isEnabled()
+    window.close_ledger()
+
+
+def test_an_undo_that_can_no_longer_be_done_is_explained_and_no_longer_offered(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path, cli: CliRunner
+) -> None:
+    seed(ledger_path, NewCredit(source="gift_card", currency="USD", amount="30", title="Doomed"))
+    saved = tmp_path / "saved.json"
+    assert cli("export", "-o", str(saved)).code == 0
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(1)
+    delete_selected(qtbot, window)
+    # Meanwhile, from the command line, the old export is merged back: the same credit (same uid) returns.
+    assert cli("import", str(saved), "--merge").code == 0
+    before = ledger_rows(ledger_path)
+
+    window.undo_action.trigger()
+
+    box = window.findChild(QMessageBox, "warningBox")
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    assert box.text() == "Cannot undo the delete: the deleted credit is already back in the ledger, as credit 1."
+    assert not window.undo_action.isEnabled() and window.undo_action.text() == "Undo"
+    assert ledger_rows(ledger_path) == before
+    box.close()
     window.close_ledger()
 
 

@@ -12,6 +12,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from ledger.private_files import write_file
+
 ENTRY_NAME = "credit-ledger.desktop"
 MAIN_PY = Path(__file__).resolve().parent.parent / "main.py"
 
@@ -154,11 +156,15 @@ def starts_at_login(db_path: Path | None = None, demo: bool = False) -> bool:
 
 
 def set_start_at_login(enabled: bool, db_path: Path | None = None, demo: bool = False) -> Path:
-    """Write the autostart entry for this ledger, or remove it (only if it is this ledger's); returns its path."""
+    """Write the autostart entry for this ledger, or remove it (only if it is this ledger's); returns its path.
+
+    Raises FileTargetError when the entry cannot be written (its name is a link or a folder, say).
+    """
     path = autostart_path()
     if enabled:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(autostart_entry(db_path, demo), encoding="utf-8")
+        # A link or a special file at the entry's name is refused (FileTargetError), never written through.
+        write_file(path, autostart_entry(db_path, demo).encode("utf-8"))
     elif starts_at_login(db_path, demo):
         path.unlink(missing_ok=True)
     return path

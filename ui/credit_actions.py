@@ -15,11 +15,11 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from ledger.money import format_money, from_minor
-from ledger.storage.editing import CreditSnapshot, restore_credit, snapshot_credit, update_credit
+from ledger.storage.editing import CreditSnapshot, credit_id_of, restore_credit, snapshot_credit, update_credit
 from ledger.storage.store import refundable_minor
 from ui.dialogs.confirm import confirm
 from ui.dialogs.credit_dialog import CreditDialog
-from ui.dialogs.failure import SAVE_FAILURES, show_failure
+from ui.dialogs.failure import SAVE_FAILURES, show_failure, warn
 from ui.dialogs.movement_dialog import MovementDialog
 from ui.labels import CHECKOUT_SUBJECTS, OUTCOME_LABELS, USE_LABELS
 from ui.undo import UndoHistory
@@ -161,7 +161,8 @@ class CreditActions(QObject):
         credit_id = self.window.detail.credit_id
         if credit_id is None:
             return
-        archived = self.ledger.detail(credit_id, self.window.today()).credit.archived
+        credit = self.ledger.detail(credit_id, self.window.today()).credit
+        archived, uid = credit.archived, credit.uid
         row = self.window.model.row_of(credit_id)
         try:
             self._set_archived(credit_id, not archived)
@@ -170,7 +171,13 @@ class CreditActions(QObject):
             return
         self._select_near(row)
         text = "archive" if not archived else "unarchive"
-        self.history.push(text, lambda: self._set_archived(credit_id, archived))
+
+        def undo_archive() -> str:
+            # Found by uid: an undone delete may have brought the credit back under another id.
+            self._set_archived(credit_id_of(self.ledger, uid), archived)
+            return f"{text.capitalize()} undone"
+
+        self.history.push(text, undo_archive)
         self._say(f"Credit {text}d · Ctrl+Z to undo")
 
     def _set_archived(self, credit_id: int, archived: bool) -> None:
@@ -216,15 +223,25 @@ class CreditActions(QObject):
                 window.select_credit(credit_id)
         window.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _restore(self, snapshot: CreditSnapshot) -> None:
-        credit_id = restore_credit(self.ledger, snapshot)
-        self.window.refresh_credit(credit_id, "restored")
+    def _restore(self, snapshot: CreditSnapshot) -> str:
+        restored = restore_credit(self.ledger, snapshot)
+        self.window.refresh_credit(restored.credit_id, "restored")
+        if restored.moved:
+            # Its old id went to a credit added since: say where it is now, since ids show in the CLI.
+            return f"Delete undone: restored as credit {restored.credit_id}"
+        return "Delete undone"
 
     def undo(self) -> None:
-        """Reverse the newest archive or delete (Ctrl+Z)."""
-        text = self.history.undo()
-        if text:
-            self._say(f"{text.capitalize()} undone")
+        """Reverse the newest archive or delete (Ctrl+Z); one that can no longer be done is explained and dropped."""
+        name = self.history.next_text()
+        try:
+            said = self.history.undo()
+        except SAVE_FAILURES as error:
+            self._say(f"Cannot undo {name}")
+            warn(self.window, "Undo", f"Cannot undo the {name}: {error}.")
+            return
+        if said:
+            self._say(said)
 
     def _undo_text(self, text: str) -> None:
         self.window.undo_action.setEnabled(bool(text))

@@ -263,7 +263,14 @@ class MainWindow(QMainWindow):
 
     def watch_ledger(self, ledger: Ledger) -> None:
         """Show the ledger afresh whenever a save finds it was restored or replaced behind the window's back."""
-        ledger.on_replaced = lambda: QTimer.singleShot(0, self.reload)
+        ledger.on_replaced = lambda: QTimer.singleShot(0, self._ledger_replaced)
+
+    def _ledger_replaced(self) -> None:
+        if self.ledger is None:
+            return
+        self.reload()
+        self.ledger_changed.emit(LedgerChange("reloaded", None))  # undo steps belonged to the ledger before
+        self.statusBar().showMessage("The ledger was restored or replaced by another program: showing it as it is now")
 
     def reload(self) -> None:
         """Read every credit again (after an import or a restore, or when the day changes)."""

@@ -17,11 +17,13 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from ledger import clock
+from ledger.errors import LedgerError
 from ledger.reminders.delivery import sample_notification
 from ledger.reminders.notifiers import Delivery, Notifier, NotifierChain, PlyerNotifier
 from ledger.reminders.planning import latest_snooze_end, mute, snooze, snooze_end
 from ledger.storage.settings import Settings, load_settings, save_settings
 from ui.autostart import set_start_at_login, starts_at_login
+from ui.dialogs.failure import warn
 from ui.notifiers import BannerNotifier, TrayNotifier
 from ui.reminder_scheduler import ReminderScheduler
 from ui.settings_dialog import SettingsDialog
@@ -162,7 +164,12 @@ class ReminderService(QObject):
         if ledger is None:
             return settings
         stored = save_settings(ledger, settings)
-        set_start_at_login(stored.start_at_login, self.window.path, self.window.demo)
+        try:
+            set_start_at_login(stored.start_at_login, self.window.path, self.window.demo)
+        except (LedgerError, OSError) as error:
+            # The other settings are saved; only the login entry could not be written.
+            reason = error if isinstance(error, LedgerError) else (error.strerror or error)
+            warn(self.window, "Start at login", f"Credit Ledger cannot start at login: {reason}")
         self.window.expiring_within = stored.expiring_within
         self.tray.set_paused(stored.reminders_paused)
         self.scheduler.reconcile()

@@ -12,11 +12,14 @@ from ledger.cli import PROG, Context, add_command, json_option, ledger_exists, r
 from ledger.errors import LedgerError
 from ledger.files.bulk import ImportReport
 from ledger.files.formats import EXPORT_FORMATS, export_file, export_format, export_text, import_file
+from ledger.private_files import check_target
 from ledger.storage.backup import backup_now, check_restorable, find_backup, list_backups
 from ledger.storage.inspection import LedgerFileError
 from ledger.storage.restore import restore_backup
 from ledger.storage.settings import Settings, load_settings
 from ledger.storage.store import Ledger
+
+STDOUT = "-"  # `export -o -`: standard output, as with no -o (`-o ./-` is a file named "-")
 
 
 def _print_json(context: Context, payload: Any) -> None:
@@ -75,12 +78,15 @@ def cmd_import(args: argparse.Namespace, context: Context) -> int:
 
 
 def cmd_export(args: argparse.Namespace, context: Context) -> int:
-    fmt = export_format(args.format, args.output)
-    if args.output is None:
+    output = None if args.output in (None, STDOUT) else Path(args.output)
+    fmt = export_format(args.format, output)
+    if output is None:
         text, _ = export_text(context.ledger, fmt, context.now, everything=args.all)
         context.out.write(text)
         return 0
-    count = export_file(context.ledger, args.output, fmt, context.now, everything=args.all)
+    # Refuse a link, a device, a pipe or a missing folder before the ledger is even opened.
+    check_target(output.expanduser())
+    count = export_file(context.ledger, output, fmt, context.now, everything=args.all)
     if args.json:
         _print_json(context, {"file": str(args.output), "format": fmt, "count": count})
     else:
@@ -196,7 +202,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
     exporter = add_command(subparsers, parent, "export", cmd_export, "export the ledger as csv, json or ics")
     exporter.add_argument("--format", choices=EXPORT_FORMATS, default=None, help="default: from -o, else json")
-    exporter.add_argument("-o", "--output", type=Path, default=None, metavar="FILE", help="default: standard output")
+    exporter.add_argument("-o", "--output", default=None, metavar="FILE", help="default (or -): standard output")
     exporter.add_argument("--all", action="store_true", help="ics: every credit with an expiry, even used ones")
     json_option(exporter)
 

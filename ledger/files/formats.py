@@ -1,13 +1,13 @@
 """Which format a file is in, and moving a ledger in and out by format (CSV, JSON, ICS).
 
 The command line and the window both come through here, so a file is treated the same way
-whichever way it arrives. Exported files are written privately (0600) and atomically.
+whichever way it arrives. Exported files are written privately (0600) and atomically, and
+never through a link or into a device or pipe (see ledger.private_files).
 """
 
 from __future__ import annotations
 
 import io
-import os
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from ledger.files.bulk import ImportReport, read_import_file
 from ledger.files.csv_io import export_csv, import_csv
 from ledger.files.ics_export import ledger_calendar
 from ledger.files.json_io import export_json, import_json
+from ledger.private_files import write_file
 from ledger.storage.store import Ledger
 
 EXPORT_FORMATS = ("csv", "json", "ics")
@@ -73,28 +74,8 @@ def export_text(ledger: Ledger, fmt: str, now: datetime, *, everything: bool = F
     return buffer.getvalue(), count
 
 
-def write_private(path: Path, text: str, *, bom: bool = False) -> Path:
-    """Write a file only its owner can read, atomically: a reader sees the old file or the whole new one."""
-    path = Path(path).expanduser()
-    if path.is_dir():
-        raise LedgerError(f"{path} is a folder; give a file name to export to")
-    if not path.parent.is_dir():
-        raise LedgerError(f"the folder {path.parent} does not exist")
-    staging = path.with_name(f".{path.name}.partial")
-    descriptor = os.open(staging, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(staging, path)
-    finally:
-        staging.unlink(missing_ok=True)
-    return path
-
-
 def export_file(ledger: Ledger, path: Path, fmt: str, now: datetime, *, everything: bool = False) -> int:
     """Export to a file; CSV gets a byte-order mark so spreadsheet programs read it as UTF-8."""
     text, count = export_text(ledger, fmt, now, everything=everything)
-    write_private(path, text, bom=fmt == "csv")
+    write_file(Path(path).expanduser(), text.encode("utf-8-sig" if fmt == "csv" else "utf-8"))
     return count

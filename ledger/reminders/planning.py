@@ -44,6 +44,10 @@ class ReminderPolicy:
         """The calendar date `now` falls on in the policy's zone."""
         return now.astimezone(self.zone).date() if self.zone else now.date()
 
+    def local_day(self, moment: datetime, now: datetime) -> date:
+        """The calendar date an aware `moment` (a reminder's UTC `sent_at`, say) falls on in the policy's zone."""
+        return moment.astimezone(self.zone or now.tzinfo).date()
+
 
 @dataclass(frozen=True)
 class ReminderCandidate:
@@ -60,6 +64,9 @@ class ReminderCandidate:
     muted: bool = False
     snoozed_until: date | None = None
     sent_leads: frozenset[int] = frozenset()
+    # When a reminder of the current expiry date was last shown (or claimed to be shown). Rows
+    # marked superseded are covered leads, not notifications, so they never set this.
+    last_reminded_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -120,17 +127,23 @@ def snooze_end(snoozed_until: date, expires_on: date, lead_days: Iterable[int]) 
 
 
 def reminder_times(credit: ReminderCandidate, policy: ReminderPolicy, now: datetime) -> dict[int, datetime]:
-    """For each lead time not yet sent, when its reminder may first be shown (a snooze holds it back).
+    """For each lead time not yet sent or covered, when its reminder may first be shown (a snooze holds it back).
 
     A snooze never swallows the final reminder: it holds reminders back until the day it ends
     or the day of the final lead time (`latest_snooze_end`), whichever comes first. So a credit
     snoozed past its expiry (or whose expiry date moved closer) still gets its last reminder.
+
+    A lead whose time falls on or before the day the credit was last reminded is covered by that
+    reminder, whatever the settings were then: at most one reminder per credit a day, and a lead
+    added (or a time of day moved) after the fact never repeats what was already said. Such a lead
+    is superseded, not postponed: moving it to the next day would remind on a day no lead asks for.
     """
     zone = policy.zone or now.tzinfo
     resume_at = None
     if credit.snoozed_until is not None:
         resume_day = snooze_end(credit.snoozed_until, credit.expires_on, policy.lead_days)
         resume_at = datetime.combine(resume_day, policy.remind_at, tzinfo=zone)
+    reminded_day = None if credit.last_reminded_at is None else policy.local_day(credit.last_reminded_at, now)
     times: dict[int, datetime] = {}
     for lead in reminder_leads(credit, policy):
         if lead in credit.sent_leads:
@@ -138,6 +151,8 @@ def reminder_times(credit: ReminderCandidate, policy: ReminderPolicy, now: datet
         at = datetime.combine(credit.expires_on - timedelta(days=lead), policy.remind_at, tzinfo=zone)
         if resume_at is not None and at < resume_at:
             at = resume_at  # held back by the snooze
+        if reminded_day is not None and at.date() <= reminded_day:
+            continue  # covered by the reminder shown that day
         times[lead] = at
     return times
 
@@ -146,7 +161,8 @@ def plan_reminders(candidates: Iterable[ReminderCandidate], policy: ReminderPoli
     """The reminders due at `now`, one per credit (its most urgent), and the time of the next one.
 
     At most one reminder per credit a day: a reminder shown supersedes every other lead of the
-    credit that is due by the end of the same day, whether it passed unseen or comes later today.
+    credit that is due by the end of the same day, whether it passed unseen or comes later today
+    (and a credit already reminded today gets nothing more today: see `reminder_times`).
     """
     today = policy.local_today(now)
     due: list[DueReminder] = []

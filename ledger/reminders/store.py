@@ -3,7 +3,9 @@
 Planning reads only credits whose expiry date falls inside the reminder window, through
 the index on `credit.expires_on`, plus as few credits beyond it as it takes to know when
 the next reminder comes. A reminder is claimed by inserting its `reminder_sent` row before
-it is shown; the UNIQUE key (credit, lead, expiry) lets only one process win.
+it is shown; the UNIQUE key (credit, lead, expiry) lets only one process win, and the insert
+also refuses a credit already reminded today, so processes whose settings differ cannot both
+remind of one credit the same day.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -35,10 +37,11 @@ CLAIMED = "claimed"
 SUPERSEDED = "superseded"
 
 _BALANCE = "COALESCE((SELECT SUM(e.amount_minor) FROM entry e WHERE e.credit_id = c.id), 0)"
-# The leads already sent for the credit's current expiry date ride along, as "30,7".
-_SENT_LEADS = (
-    "(SELECT group_concat(r.lead_days) FROM reminder_sent r WHERE r.credit_id = c.id AND r.expires_on = c.expires_on)"
-)
+_FOR_CURRENT_EXPIRY = "FROM reminder_sent r WHERE r.credit_id = c.id AND r.expires_on = c.expires_on"
+# The leads already sent for the credit's current expiry date ride along, as "30,7", and so does
+# when it was last reminded (superseded rows are covered leads, not notifications shown).
+_SENT_LEADS = f"(SELECT group_concat(r.lead_days) {_FOR_CURRENT_EXPIRY})"
+_LAST_REMINDED = f"(SELECT max(r.sent_at) {_FOR_CURRENT_EXPIRY} AND r.channel != '{SUPERSEDED}')"
 _CANDIDATE_COLUMNS = f"c.id, c.expires_on, {_BALANCE}, c.currency, c.merchant, c.source, c.title, c.snoozed_until"
 _REMINDABLE = "c.archived = 0 AND c.reminders_muted = 0"
 
@@ -52,7 +55,7 @@ class Claim:
     ended_snooze: date | None = None
 
 
-def _candidate(row: Sequence[Any], sent: frozenset[int]) -> ReminderCandidate:
+def _candidate(row: Sequence[Any], sent: frozenset[int], last_reminded: str | None = None) -> ReminderCandidate:
     return ReminderCandidate(
         credit_id=int(row[0]),
         expires_on=date.fromisoformat(row[1]),
@@ -63,6 +66,7 @@ def _candidate(row: Sequence[Any], sent: frozenset[int]) -> ReminderCandidate:
         title=str(row[6]),
         snoozed_until=date.fromisoformat(row[7]) if row[7] else None,
         sent_leads=sent,
+        last_reminded_at=datetime.fromisoformat(last_reminded) if last_reminded else None,
     )
 
 
@@ -79,26 +83,34 @@ def load_candidates(ledger: Ledger, policy: ReminderPolicy, today: date) -> list
     """Credits that may be reminded of: money left, expiring from today to the window's end, not archived or muted."""
     with ledger.engine.connect() as connection:
         rows = connection.exec_driver_sql(
-            f"SELECT {_CANDIDATE_COLUMNS}, {_SENT_LEADS} FROM credit c"
+            f"SELECT {_CANDIDATE_COLUMNS}, {_SENT_LEADS}, {_LAST_REMINDED} FROM credit c"
             f" WHERE c.expires_on BETWEEN ? AND ? AND {_REMINDABLE} AND {_BALANCE} > 0",
             (today.isoformat(), window_end(policy, today).isoformat()),
         ).fetchall()
-    return [_candidate(row, _leads(row[8])) for row in rows]
+    return [_candidate(row, _leads(row[8]), row[9]) for row in rows]
 
 
-def _sent_leads(connection: Connection, rows: Sequence[Sequence[Any]]) -> dict[int, frozenset[int]]:
+def _sent_history(
+    connection: Connection, rows: Sequence[Sequence[Any]]
+) -> dict[int, tuple[frozenset[int], str | None]]:
+    """For each credit: the leads sent for its current expiry date, and when it was last reminded of it."""
     expiry_of = {int(row[0]): str(row[1]) for row in rows}
     if not expiry_of:
         return {}
     found: dict[int, set[int]] = defaultdict(set)
+    last: dict[int, str] = {}
     marks = ",".join("?" * len(expiry_of))
-    for credit_id, lead, expires_on in connection.exec_driver_sql(
-        f"SELECT credit_id, lead_days, expires_on FROM reminder_sent WHERE credit_id IN ({marks})", tuple(expiry_of)
+    for credit_id, lead, expires_on, sent_at, channel in connection.exec_driver_sql(
+        f"SELECT credit_id, lead_days, expires_on, sent_at, channel FROM reminder_sent WHERE credit_id IN ({marks})",
+        tuple(expiry_of),
     ):
         # Rows for an earlier expiry date are history: a changed date re-arms every reminder.
-        if expiry_of.get(int(credit_id)) == expires_on:
-            found[int(credit_id)].add(int(lead))
-    return {key: frozenset(value) for key, value in found.items()}
+        if expiry_of.get(int(credit_id)) != expires_on:
+            continue
+        found[int(credit_id)].add(int(lead))
+        if channel != SUPERSEDED and sent_at > last.get(int(credit_id), ""):
+            last[int(credit_id)] = str(sent_at)
+    return {key: (frozenset(value), last.get(key)) for key, value in found.items()}
 
 
 def next_beyond_window(
@@ -121,9 +133,9 @@ def next_beyond_window(
                 " ORDER BY c.expires_on, c.id LIMIT ?",
                 (*after, PAGE),
             ).fetchall()
-            sent = _sent_leads(connection, rows)
+            history = _sent_history(connection, rows)
             for row in rows:
-                credit = _candidate(row, sent.get(int(row[0]), frozenset()))
+                credit = _candidate(row, *history.get(int(row[0]), (frozenset(), None)))
                 earliest = policy.moment(credit.expires_on - timedelta(days=policy.longest_lead), now)
                 if best is not None and earliest >= best:
                     return best
@@ -162,19 +174,37 @@ def _timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-_INSERT_IF_REMINDABLE = (
-    "INSERT OR IGNORE INTO reminder_sent (credit_id, lead_days, expires_on, sent_at, channel)"
-    " SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM credit c WHERE c.id = ? AND c.expires_on = ?"
-    f" AND {_REMINDABLE}"
-    " AND (SELECT COALESCE(SUM(e.amount_minor), 0) FROM entry e WHERE e.credit_id = c.id) > 0)"
+_REMINDABLE_CREDIT = (
+    f"SELECT 1 FROM credit c WHERE c.id = ? AND c.expires_on = ? AND {_REMINDABLE}"
+    " AND (SELECT COALESCE(SUM(e.amount_minor), 0) FROM entry e WHERE e.credit_id = c.id) > 0"
 )
+_INSERT_IF = (
+    "INSERT OR IGNORE INTO reminder_sent (credit_id, lead_days, expires_on, sent_at, channel)"
+    " SELECT ?, ?, ?, ?, ? WHERE EXISTS ({condition})"
+)
+_INSERT_IF_REMINDABLE = _INSERT_IF.format(condition=_REMINDABLE_CREDIT)
+# A reminder to show also needs its credit not to have been reminded of this expiry date since the
+# local day began, by whatever lead: two processes with different settings plan different leads,
+# and the UNIQUE key alone would let both show one the same day.
+_INSERT_IF_NOT_REMINDED_TODAY = _INSERT_IF.format(
+    condition=f"{_REMINDABLE_CREDIT} AND NOT EXISTS (SELECT 1 {_FOR_CURRENT_EXPIRY}"
+    f" AND r.channel != '{SUPERSEDED}' AND r.sent_at >= ?)"
+)
+
+
+def _start_of_day(reminder: DueReminder, now: datetime) -> str:
+    """When the local day of `now` began, as stored text; the day is the one the reminder was planned in."""
+    zone = reminder.due_at.tzinfo or now.tzinfo
+    day = now.astimezone(zone).date()
+    return _timestamp(datetime.combine(day, time(0, 0), tzinfo=zone))
 
 
 def claim(ledger: Ledger, due: Sequence[DueReminder], now: datetime) -> list[Claim]:
     """Claim reminders before showing them; returns only those this process won.
 
-    A reminder another process already claimed (the UNIQUE key refuses the row), or whose
-    credit changed since planning (spent, archived, muted, new expiry), is left out.
+    A reminder another process already claimed (the UNIQUE key refuses the row), whose credit
+    was already reminded of today (by any lead, whatever settings the other process had), or
+    whose credit changed since planning (spent, archived, muted, new expiry), is left out.
     """
     claims: list[Claim] = []
     stamp = _timestamp(now)
@@ -184,7 +214,8 @@ def claim(ledger: Ledger, due: Sequence[DueReminder], now: datetime) -> list[Cla
             credit_id, lead, expires_on = reminder.key
             expiry = expires_on.isoformat()
             won = connection.exec_driver_sql(
-                _INSERT_IF_REMINDABLE, (credit_id, lead, expiry, stamp, CLAIMED, credit_id, expiry)
+                _INSERT_IF_NOT_REMINDED_TODAY,
+                (credit_id, lead, expiry, stamp, CLAIMED, credit_id, expiry, _start_of_day(reminder, now)),
             )
             if won.rowcount != 1 or won.lastrowid is None:
                 continue

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from ledger.errors import CreditNotFound, LedgerError
@@ -80,26 +81,65 @@ def snapshot_credit(ledger: Ledger, credit_id: int) -> CreditSnapshot:
             credit=credit.model_dump(),
             entries=rows(Entry),
             checks=rows(CheckoutCheck),
-            # Restoring the reminder log too means an undone delete never repeats a reminder.
             reminders=rows(ReminderSent),
         )
 
 
-def restore_credit(ledger: Ledger, snapshot: CreditSnapshot) -> int:
-    """Put a deleted credit back under its old id, with its history; returns the id."""
-    with ledger.writing() as session:
-        credit = Credit.model_validate(snapshot.credit)
-        if credit.id is not None and session.get(Credit, credit.id) is not None:
-            raise LedgerError(f"credit {credit.id} already exists")
-        session.add(credit)
-        session.flush()
-        tables: tuple[tuple[Any, list[dict[str, Any]]], ...] = (
-            (Entry, snapshot.entries),
-            (CheckoutCheck, snapshot.checks),
-            (ReminderSent, snapshot.reminders),
-        )
-        for model, rows in tables:
-            for row in rows:
-                session.add(model.model_validate(row))
-        assert credit.id is not None
-        return credit.id
+@dataclass(frozen=True)
+class RestoredCredit:
+    """Where a deleted credit came back: its id now, and the id it had before the delete."""
+
+    credit_id: int
+    old_id: int | None
+
+    @property
+    def moved(self) -> bool:
+        """True when its old id had been given to a credit added since, so it came back under a new one."""
+        return self.credit_id != self.old_id
+
+
+def credit_id_of(ledger: Ledger, uid: str) -> int:
+    """The id the credit with this uid has now (ids can change when a delete is undone); LedgerError if gone."""
+    with ledger.reading() as session:
+        found = session.exec(select(Credit.id).where(Credit.uid == uid)).first()
+    if found is None:
+        raise LedgerError("that credit is no longer in the ledger (deleted since, perhaps from the command line)")
+    return found
+
+
+def restore_credit(ledger: Ledger, snapshot: CreditSnapshot) -> RestoredCredit:
+    """Put a deleted credit back with its whole history, in one transaction (all of it or nothing).
+
+    SQLite gives the ids of deleted rows to new ones, so whatever was added since may hold the
+    old ids: the entries, checks and reminder log come back with new ids and the same contents,
+    and the credit keeps its old id only if that is still free. Refused (LedgerError, nothing
+    written) when the same credit (its uid) is in the ledger again.
+    """
+    old_id = snapshot.credit.get("id")
+    try:
+        with ledger.writing() as session:
+            uid = snapshot.credit["uid"]
+            back = session.exec(select(Credit.id).where(Credit.uid == uid)).first()
+            if back is not None:
+                raise LedgerError(f"the deleted credit is already back in the ledger, as credit {back}")
+            fields = dict(snapshot.credit)
+            if old_id is not None and session.get(Credit, old_id) is not None:
+                fields["id"] = None  # taken by a credit added since; SQLite picks a new one
+            credit = Credit.model_validate(fields)
+            session.add(credit)
+            session.flush()
+            assert credit.id is not None
+            tables: tuple[tuple[Any, list[dict[str, Any]]], ...] = (
+                (Entry, snapshot.entries),
+                (CheckoutCheck, snapshot.checks),
+                # The reminder log comes back too, so an undone delete never repeats a reminder.
+                (ReminderSent, snapshot.reminders),
+            )
+            for model, rows in tables:
+                for row in rows:
+                    session.add(model.model_validate({**row, "id": None, "credit_id": credit.id}))
+            restored = RestoredCredit(credit_id=credit.id, old_id=old_id)
+    except IntegrityError as error:
+        # Nothing was written (the transaction rolled back); say why instead of failing obscurely.
+        raise LedgerError(f"the credit cannot be put back as it was: {error.orig}") from None
+    return restored

@@ -1,4 +1,4 @@
-"""Confirmations that never block: the box opens window-modal and calls back on the answer.
+"""Confirmations and warnings that never block: the box opens window-modal and calls back on the answer.
 
 Tests (and screen readers) find the open box as `window.findChild(QMessageBox)` and press its buttons.
 """

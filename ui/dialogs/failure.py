@@ -22,13 +22,18 @@ T = TypeVar("T")
 SAVE_FAILURES = (LedgerError, StorageError)
 
 
-def show_failure(parent: QWidget, error: Exception, what: str = "Not saved") -> QMessageBox:
-    """A warning box over `parent` saying what was not done and why; it closes itself when dismissed."""
-    box = QMessageBox(QMessageBox.Icon.Warning, "Credit Ledger", f"{what}: {error}", parent=parent)
-    box.setObjectName("failureBox")
+def warn(parent: QWidget, title: str, text: str) -> QMessageBox:
+    """Tell the user something went wrong (what and what to do) in a box over `parent`; it goes when dismissed."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("warningBox")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+def show_failure(parent: QWidget, error: Exception, what: str = "Not saved") -> QMessageBox:
+    """Say over `parent` what was not done and why."""
+    return warn(parent, "Credit Ledger", f"{what}: {error}")
 
 
 def attempt(parent: QWidget, save: Callable[[], T], what: str = "Not saved") -> tuple[bool, T | None]:
