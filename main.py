@@ -7,6 +7,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ledger.argv import bad_argument, not_text_message
+
 WINDOW_FLAGS = ("--demo", "--background")
 
 
@@ -35,6 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Open the desktop app when no subcommand is given, else run the command line."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     if wants_window(arguments):
+        bad = bad_argument(arguments)
+        if bad is not None:
+            print(f"credit-ledger: error: {not_text_message(bad)}", file=sys.stderr)
+            return 2
         from ui.app import run_app  # Qt is loaded only when the window is wanted.
 
         return int(run_app(window_arguments(arguments)))

@@ -1,7 +1,7 @@
-"""Writing files outside SQLite safely: private (0600), whole or not at all, never through a link.
+"""Writing files safely: private (0600), whole or not at all, never through a link.
 
-The files the app writes itself outside SQLite (exports, the autostart entry) go through here,
-so the same promises hold everywhere:
+Every file the app writes besides the open ledger (exports, the autostart entry, backups, the
+copy a restore works on) goes through here, so the same promises hold everywhere:
 
 - the target is refused when it exists and is not a regular file: a symbolic link (dangling or
   not), a named pipe, a device, a socket or a folder is left exactly as it was;
@@ -9,7 +9,9 @@ so the same promises hold everywhere:
   under a random name (so a link planted under a guessable name is never written through);
 - the staging file is flushed to disk, then renamed into place, then the folder is synced: a
   reader sees the old file or the whole new one, and a crash leaves no half-written target;
-- on any failure the staging file is removed and the target is untouched.
+- on any failure the staging file is removed and the target is untouched;
+- while it is being written a staging file is locked (an advisory lock), so what a killed process
+  left behind can be told from a file still being written, and `remove_leftovers` removes it.
 
 Plain Python only: no Qt, no storage imports.
 """
@@ -20,6 +22,7 @@ import errno
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -28,7 +31,16 @@ from typing import BinaryIO
 
 from ledger.errors import LedgerError
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; leftovers are recognised by their age instead
+    fcntl = None  # type: ignore[assignment]
+
 STAGING_SUFFIX = ".partial"
+# Without advisory locks, a staging file this old is taken as abandoned (writing one takes seconds).
+ABANDONED_AFTER_SECONDS = 24 * 3600
+# SQLite's files beside a database written under a staging name go with it.
+_SQLITE_SIDECARS = ("-journal", "-wal", "-shm")
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
@@ -101,7 +113,7 @@ def check_target(path: Path, *, replace: bool = True) -> Path:
     return path
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make a rename in `folder` durable; where folders cannot be opened or synced (Windows), the rename stands."""
     try:
         descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -115,24 +127,58 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def _publish(staging: Path, target: Path, replace: bool) -> None:
-    """Put the finished staging file in place: replacing a regular file, or only where nothing is yet."""
+def _fsync_file(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY | _BINARY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+@contextmanager
+def staging_file(folder: Path, prefix: str) -> Iterator[StagedFile]:
+    """A new, empty, private file in `folder` whose name starts with `prefix`, locked as in use for the block.
+
+    Write through `.file`, or have another library (SQLite) write to `.path`. Whatever is still at
+    the staging name when the block ends (it was not published) is removed, with SQLite's journals.
+    """
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # mkstemp opens with O_CREAT|O_EXCL|O_NOFOLLOW and mode 0600 under a random name.
+    descriptor, name = tempfile.mkstemp(prefix=prefix, suffix=STAGING_SUFFIX, dir=folder)
+    staging = Path(name)
+    try:
+        # The handle closes after the block: closing a descriptor drops this process's POSIX locks
+        # on the file, SQLite's too, and by then no SQLite connection has the file open.
+        with os.fdopen(descriptor, "w+b") as handle:
+            if fcntl is not None:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            yield StagedFile(path=staging, file=handle)
+    finally:
+        _remove_with_sidecars(staging)
+
+
+def publish(staging: Path, target: Path, *, replace: bool) -> None:
+    """Move a finished staging file to `target`, durably: over a regular file, or (`replace=False`) only where
+    nothing holds the name yet, not even a dangling link (FileExistsError then)."""
+    _fsync_file(staging)
     if replace:
         # A special file may have appeared since the check; rename replaces the entry, never writes through it.
         check_target(target)
         os.replace(staging, target)
-        return
-    try:
-        os.link(staging, target)  # fails if anything, even a dangling link, holds the name
-    except FileExistsError:
-        raise FileTargetError(f"{target} already exists and was left alone; choose another name") from None
-    except OSError as error:
-        if error.errno not in _NO_HARD_LINKS:
+    else:
+        try:
+            os.link(staging, target, follow_symlinks=False)  # fails if anything, even a dangling link, holds the name
+        except FileExistsError:
             raise
-        check_target(target, replace=False)
-        os.rename(staging, target)
-        return
-    staging.unlink()
+        except OSError as error:
+            if error.errno not in _NO_HARD_LINKS:
+                raise
+            if os.path.lexists(target):
+                raise FileExistsError(target) from None
+            os.rename(staging, target)
+        else:
+            staging.unlink()
+    sync_folder(target.parent)
 
 
 def _failed(path: Path, error: OSError) -> FileTargetError:
@@ -144,59 +190,65 @@ def _failed(path: Path, error: OSError) -> FileTargetError:
 def staged_file(target: Path, *, replace: bool = True) -> Iterator[StagedFile]:
     """A new private file beside `target`, moved into its place when the block ends without an error.
 
-    Write through `.file` (bytes), or have another library write to `.path` (keep it a regular
-    file). `replace=False` publishes only if nothing holds the target's name yet (for new files
-    such as backups). Any error removes the staging file and leaves the target untouched.
+    `replace=False` publishes only if nothing holds the target's name yet. Any error removes the
+    staging file and leaves the target untouched.
     """
     target = check_target(Path(target), replace=replace)
     try:
-        # mkstemp opens with O_CREAT|O_EXCL|O_NOFOLLOW and mode 0600 under a random name.
-        descriptor, name = tempfile.mkstemp(prefix=f".{target.name[:64]}-", suffix=STAGING_SUFFIX, dir=target.parent)
+        with staging_file(target.parent, f".{target.name[:64]}-") as staged:
+            yield staged
+            staged.file.flush()
+            publish(staged.path, target, replace=replace)
+    except FileExistsError:
+        raise FileTargetError(f"{target} already exists and was left alone; choose another name") from None
+    except FileTargetError:
+        raise
     except OSError as error:
         raise _failed(target, error) from None
-    staging = Path(name)
-    try:
-        with os.fdopen(descriptor, "w+b") as handle:
-            yield StagedFile(path=staging, file=handle)
-            try:
-                handle.flush()
-                os.fsync(handle.fileno())
-            except OSError as error:
-                raise _failed(target, error) from None
-        try:
-            _publish(staging, target, replace)
-        except FileTargetError:
-            raise
-        except OSError as error:
-            raise _failed(target, error) from None
-        _sync_folder(target.parent)
-    finally:
-        with suppress(FileNotFoundError):
-            staging.unlink()
 
 
 def write_file(target: Path, data: bytes, *, replace: bool = True) -> Path:
     """Write `data` to `target` privately and atomically (see `staged_file`); returns the target."""
     with staged_file(target, replace=replace) as staged:
-        try:
-            staged.file.write(data)
-        except OSError as error:
-            raise _failed(Path(target), error) from None
+        staged.file.write(data)
     return Path(target)
 
 
-def create_exclusive(path: Path) -> BinaryIO:
-    """Open a brand-new private file (0600) for writing, with no staging and no rename.
+def remove_leftovers(folder: Path, prefix: str) -> list[Path]:
+    """Delete staging files (and their SQLite journals) that a killed process left in `folder`.
 
-    Refuses (FileTargetError) anything already at `path`, a link included, so nothing is ever
-    written through a planted name. For files whose name alone claims them, like a lock.
+    A staging file still being written by a live process is locked and left alone.
     """
-    path = check_target(Path(path), replace=False)
-    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | _NOFOLLOW | _CLOEXEC | _BINARY
+    removed: list[Path] = []
     try:
-        descriptor = os.open(path, flags, 0o600)
-    except FileExistsError:
-        raise FileTargetError(f"{path} already exists and was left alone; choose another name") from None
-    except OSError as error:
-        raise _failed(path, error) from None
-    return os.fdopen(descriptor, "wb")
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        if name.startswith(prefix) and name.endswith(STAGING_SUFFIX) and _abandoned(folder / name):
+            _remove_with_sidecars(folder / name)
+            removed.append(folder / name)
+    return removed
+
+
+def _abandoned(path: Path) -> bool:
+    try:
+        descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | _CLOEXEC)
+    except OSError:
+        return os.path.islink(path)  # a link under a staging name is never ours: it goes
+    try:
+        if fcntl is None:
+            return time.time() - os.fstat(descriptor).st_mtime > ABANDONED_AFTER_SECONDS
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # a live process is writing it
+        return True
+    finally:
+        os.close(descriptor)
+
+
+def _remove_with_sidecars(path: Path) -> None:
+    for candidate in (path, *(path.with_name(path.name + suffix) for suffix in _SQLITE_SIDECARS)):
+        with suppress(FileNotFoundError):
+            candidate.unlink()

@@ -279,3 +279,11 @@ def test_a_restore_of_a_missing_ledger_ignores_a_stale_write_ahead_log(ledger: L
     stale_log.write_bytes(log)
     restore_backup(ledger_path, backup, NOW, keep=10)
     assert titles(ledger_path) == ["in the backup"]
+
+
+def test_a_file_named_with_other_digits_is_not_taken_for_a_backup(ledger: Ledger, ledger_path: Path) -> None:
+    add(ledger, "kept")
+    made = make_backup(ledger_path, "manual", NOW)
+    lookalike = made.with_name(made.name.replace("2025", "٢٠٢٥"))
+    lookalike.write_bytes(made.read_bytes())
+    assert [info.path for info in list_backups(ledger_path)] == [made]

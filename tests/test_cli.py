@@ -371,3 +371,18 @@ def test_backups_of_a_ledger_that_is_gone_are_listed_to_bring_it_back(cli: CliRu
     assert result.code == 0 and "manual" in result.out
     assert "there is no ledger at" in result.err and "restore" in result.err
     assert not ledger_path.exists()
+
+
+def test_a_refused_command_leaves_no_daily_backup_behind(cli: CliRunner, ledger_path: Path) -> None:
+    from datetime import date
+
+    from ledger.storage.store import NewCredit
+
+    book = Ledger.open(ledger_path)
+    book.add_credit(NewCredit(source="refund", currency="USD", amount="5"), date(2026, 1, 1))
+    book.close()
+    refused = cli("spend", "1", "500")
+    assert refused.code == 2 and "balance is only" in refused.err
+    assert not (ledger_path.parent / "backups").exists()
+    assert cli("list").code == 0
+    assert [path.name.split("-")[-1] for path in (ledger_path.parent / "backups").iterdir()] == ["daily.sqlite3"]

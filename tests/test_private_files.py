@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.private_files import FileTargetError, create_exclusive, staged_file, write_file
+from ledger.private_files import FileTargetError, staged_file, write_file
 from tests.conftest import CliResult, CliRunner, in_time
 
 
@@ -65,8 +65,6 @@ def test_a_new_file_never_replaces_anything_not_even_a_dangling_link(tmp_path: P
 
     with pytest.raises(FileTargetError, match="symbolic link"):
         write_file(taken, b"backup", replace=False)
-    with pytest.raises(FileTargetError, match="symbolic link"):
-        create_exclusive(taken)
     existing = tmp_path / "existing"
     existing.write_bytes(b"keep")
     with pytest.raises(FileTargetError, match="already exists"):
@@ -75,10 +73,8 @@ def test_a_new_file_never_replaces_anything_not_even_a_dangling_link(tmp_path: P
     assert taken.is_symlink() and not (tmp_path / "victim").exists()
     assert existing.read_bytes() == b"keep"
     write_file(tmp_path / "free", b"backup", replace=False)
-    with create_exclusive(tmp_path / "lock") as handle:
-        handle.write(b"mine")
-    assert (tmp_path / "free").read_bytes() == b"backup" and (tmp_path / "lock").read_bytes() == b"mine"
-    assert sorted(listing(tmp_path)) == sorted([taken.name, "existing", "free", "lock"])
+    assert (tmp_path / "free").read_bytes() == b"backup"
+    assert sorted(listing(tmp_path)) == sorted([taken.name, "existing", "free"])
 
 
 # --- export -o --------------------------------------------------------------------------------

@@ -222,3 +222,23 @@ def test_the_restore_waits_for_a_writer_then_backs_up_what_it_wrote(ledger_path:
     assert con.execute("SELECT value FROM settings WHERE key = 'pending'").fetchone() == ("1",)
     con.close()
     book.close()
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_importing_the_open_ledger_itself_is_refused_without_touching_its_locks(
+    ledger_path: Path, suffix: str
+) -> None:
+    from ledger.errors import LedgerError
+    from ledger.files.formats import import_file
+
+    book = Ledger.open(ledger_path)
+    book.add_credit(NewCredit(source="refund", currency="USD", amount="1", reference="one"), TODAY)
+    with pytest.raises(LedgerError, match="the ledger itself"):
+        import_file(book, ledger_path.with_name(ledger_path.name + suffix), NOW)
+    listing = subprocess.run(
+        [sys.executable, "main.py", "--db", str(ledger_path), "list"], cwd=REPO, capture_output=True, check=False
+    )
+    assert listing.returncode == 0
+    book.add_credit(NewCredit(source="refund", currency="USD", amount="2", reference="two"), TODAY)
+    assert references(ledger_path) == {"one", "two"}
+    book.close()

@@ -61,11 +61,14 @@ def test_a_fifo_named_like_a_rule_file_is_skipped_without_waiting_for_a_writer(t
 def test_a_symbolic_link_to_an_endless_device_is_refused_without_reading_it(tmp_path: Path) -> None:
     (tmp_path / "zero.toml").symlink_to("/dev/zero")
     loaded = load_in_child(tmp_path)
-    assert loaded["problems"] == ["zero.toml: is a symbolic link; put the rule file itself in the rules folder"]
+    assert loaded["problems"] == [
+        "zero.toml: is not a regular file (a folder, device or pipe); only plain text files are read"
+    ]
     assert loaded["merchants"] == ["Amazon"]
 
 
-def test_a_symbolic_link_to_a_good_rule_file_is_refused_too(tmp_path: Path) -> None:
+def test_a_symbolic_link_to_a_good_rule_file_is_read_like_the_file(tmp_path: Path) -> None:
+    # Dotfiles managers (GNU Stow, chezmoi) put links in place of files.
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "acme.toml").write_text(ACME, encoding="utf-8")
@@ -73,8 +76,8 @@ def test_a_symbolic_link_to_a_good_rule_file_is_refused_too(tmp_path: Path) -> N
     rules.mkdir()
     (rules / "acme.toml").symlink_to(elsewhere / "acme.toml")
     book, problems = load_with(rules, {})
-    assert problems == ["acme.toml: is a symbolic link; put the rule file itself in the rules folder"]
-    assert [rule_set.merchant for rule_set in book.rule_sets] == ["Amazon"]
+    assert problems == []
+    assert sorted(rule_set.merchant for rule_set in book.rule_sets) == ["ACME", "Amazon"]
 
 
 def test_a_folder_named_like_a_rule_file_is_skipped(tmp_path: Path) -> None:

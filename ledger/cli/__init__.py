@@ -16,13 +16,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from ledger import clock
-from ledger.errors import LedgerError
+from ledger.argv import bad_argument, not_text_message
+from ledger.errors import LedgerError, StorageError
 from ledger.rules.eligibility import Evaluation, evaluate
 from ledger.rules.rulebook import RuleBook, builtin_rules_dir, load_rulebook, skipped_files
 from ledger.storage.backup import startup_backup
+from ledger.storage.db import describe_failure
 from ledger.storage.inspection import LedgerFileError
 from ledger.storage.paths import DB_ENV, default_db_path, user_rules_dir
 from ledger.storage.settings import load_settings
@@ -66,12 +68,19 @@ class Context:
             if not self.creates_ledger:
                 require_ledger(self.db_path)
             self._ledger = Ledger.open(self.db_path)
-            try:
-                # The same daily backup the app makes, so people who only use cron or the CLI get one too.
-                startup_backup(self.db_path, self.now, load_settings(self._ledger).backups_to_keep)
-            except LedgerError as error:
-                print(f"{PROG}: warning: the daily backup failed: {error}", file=self.err)
         return self._ledger
+
+    def daily_backup(self) -> None:
+        """The same daily backup the app makes, so people who only use cron or the CLI get one too.
+
+        Taken once the command has succeeded: a refused command leaves no file behind, not even this one.
+        """
+        if self._ledger is None:
+            return
+        try:
+            startup_backup(self.db_path, self.now, load_settings(self._ledger).backups_to_keep)
+        except (LedgerError, StorageError) as error:
+            print(f"{PROG}: warning: the daily backup failed: {error}", file=self.err)
 
     @property
     def rulebook(self) -> RuleBook:
@@ -138,27 +147,11 @@ def day_count(text: str) -> int:
 
 
 def _check_arguments(argv: Sequence[str]) -> None:
-    """Refuse an argument that is not valid text, naming it; raises UsageError.
-
-    Python reads bytes that are not UTF-8 into stray surrogates (b"\\xff" becomes "\\udcff"), which no
-    ledger, message or export can hold: one check here covers every argument, file paths included.
-    """
-    for argument in argv:
-        try:
-            argument.encode("utf-8")
-        except UnicodeEncodeError:
-            raise UsageError(
-                f"the argument '{_shown(argument)}' is not valid text (UTF-8); retype it, or rename the file it names"
-            ) from None
-
-
-def _shown(argument: str) -> str:
-    """The argument with its bad bytes written as \\xNN, as a terminal user would recognise them."""
-    try:
-        raw = argument.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a lone surrogate that came from no byte (Windows' UTF-16 arguments)
-        return argument.encode("utf-8", "backslashreplace").decode("utf-8")
-    return raw.decode("utf-8", "backslashreplace")
+    """Refuse an argument that is not valid text, naming it; raises UsageError. One check covers every
+    argument, file paths included."""
+    bad = bad_argument(argv)
+    if bad is not None:
+        raise UsageError(not_text_message(bad))
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -216,19 +209,25 @@ def run(args: argparse.Namespace, context: Context | None = None) -> int:
     try:
         if not str(context.db_path).strip() or context.db_path == Path():
             raise UsageError("--db needs the path of a ledger file")
-        return handler(args, context)
+        bad = bad_argument([str(context.db_path)])
+        if bad is not None:
+            raise UsageError(not_text_message(bad, "the ledger path"))
+        code = handler(args, context)
+        if code == EXIT_OK:
+            context.daily_backup()
+        return code
     except BrokenPipeError:
         # The reader went away (`credit-ledger list | head`): nothing left to say to it.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed pipe until exit
         return EXIT_OK
     except (LedgerError, LedgerFileError, UsageError) as error:
         return fail(context.err, str(error))
-    except OperationalError as error:
-        if isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig):
-            return fail(context.err, "the ledger is busy in another program; try again in a moment", EXIT_FAILURE)
-        return fail(context.err, f"the ledger file could not be used: {error.orig}", EXIT_FAILURE)
-    except sqlite3.DatabaseError as error:
-        return fail(context.err, f"the ledger file could not be used: {error}", EXIT_FAILURE)
+    except StorageError as error:
+        return fail(context.err, str(error), EXIT_FAILURE)
+    except DBAPIError as error:  # a read outside `Ledger.reading`/`writing` (those raise StorageError)
+        return fail(context.err, describe_failure(error.orig or error), EXIT_FAILURE)
+    except sqlite3.Error as error:
+        return fail(context.err, describe_failure(error), EXIT_FAILURE)
     except OSError as error:
         return fail(context.err, f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), EXIT_FAILURE)
     except Exception as error:

@@ -25,6 +25,7 @@ from ledger.errors import LedgerError
 from ledger.storage.backup import backup_now
 from ledger.storage.models import Categories, UTCDateTime
 from ledger.storage.settings import load_settings
+from ledger.storage.sqlite_files import held_here
 from ledger.storage.store import Ledger
 from ledger.validation import CheckedCredit
 
@@ -201,6 +202,9 @@ def read_import_file(path: Path) -> bytes:
     does not wait for a pipe's writer, and the size is checked on the opened file itself.
     """
     path = Path(path).expanduser()
+    if held_here(path):
+        # Reading it would close a descriptor of a file SQLite has open here, which drops its locks.
+        raise LedgerError(f"{path} is the ledger itself (or its journal), not a file to import")
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except IsADirectoryError:

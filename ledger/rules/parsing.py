@@ -5,7 +5,6 @@ The TOML fields are described at the top of `resources/rules/amazon-us.toml`.
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 import tomllib
@@ -45,14 +44,9 @@ _RULE_FIELDS = frozenset(
 _DEFAULT_FIELDS = frozenset({"id", "kind", "guide", "reason", "advice", "tier", "verdicts"})
 _TOP_FIELDS = frozenset({"merchant", "region", "version", "title", "large_balance", "default", "rules"})
 _PERMISSIVE = (Verdict.YES, Verdict.LIKELY)
-# Never blocks on a FIFO, never follows a symbolic link; the descriptor is then checked to be a plain file.
-_OPEN_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_BINARY", 0)
-)
+# Never blocks on a FIFO; the opened descriptor is then checked to be a plain file, so a symbolic link is
+# followed only to a regular file (as a dotfiles manager makes them), never to a device or a pipe.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 class _Unreadable(Exception):
@@ -62,8 +56,8 @@ class _Unreadable(Exception):
 def read_rule_set(path: Path) -> tuple[RuleSet | None, list[RuleProblem]]:
     """One rule file: the set it defines, or None and every problem found in it.
 
-    Only a regular file of at most `MAX_FILE_BYTES` is read: a FIFO, a device, a folder or a
-    symbolic link is refused without blocking and without reading from it.
+    Only a regular file of at most `MAX_FILE_BYTES` is read (a symbolic link to one too): a FIFO,
+    a device or a folder is refused without blocking and without reading from it.
     """
     try:
         data = _read_regular_file(path, MAX_FILE_BYTES)
@@ -80,8 +74,6 @@ def _read_regular_file(path: Path, limit: int) -> bytes:
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
-        if exc.errno in (errno.ELOOP, errno.EMLINK) or path.is_symlink():
-            raise _Unreadable("is a symbolic link; put the rule file itself in the rules folder") from None
         raise _Unreadable(f"cannot be read: {exc.strerror or exc}") from None
     try:
         # The opened descriptor is checked, not the name, so nothing can be swapped in between.

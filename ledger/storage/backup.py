@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ledger.errors import LedgerError
+from ledger.private_files import publish, remove_leftovers, staging_file
 from ledger.storage.inspection import DamagedLedgerError, LedgerFileError, inspect_revision, quick_check
 from ledger.storage.paths import backup_staging_prefix, backups_dir, restore_staging_prefix
 from ledger.storage.sqlite_files import HEADER_SIZE, SQLITE_MAGIC, connect_readonly, read_header
-from ledger.storage.staging import install_new, remove_leftovers, staging_file
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 BACKUP_SUFFIX = ".sqlite3"
@@ -57,7 +57,9 @@ def copy_database(source: Path, target: Path) -> None:
 
 
 def _name_pattern(ledger_path: Path) -> re.Pattern[str]:
-    return re.compile(rf"^{re.escape(ledger_path.stem)}-(\d{{8}}-\d{{6}})(?:-([A-Za-z0-9._-]+))?{BACKUP_SUFFIX}$")
+    # ASCII digits only: a name with other scripts' digits is not one of ours.
+    stamp = "[0-9]{8}-[0-9]{6}"
+    return re.compile(rf"^{re.escape(ledger_path.stem)}-({stamp})(?:-([A-Za-z0-9._-]+))?{re.escape(BACKUP_SUFFIX)}$")
 
 
 def list_backups(ledger_path: Path) -> list[BackupInfo]:
@@ -109,7 +111,8 @@ def make_backup(ledger_path: Path, reason: str, now: datetime) -> Path:
     stamp = now.astimezone(UTC).strftime(STAMP_FORMAT)
     folder = backups_dir(ledger_path)
     try:
-        with staging_file(folder, backup_staging_prefix(ledger_path)) as staging:
+        with staging_file(folder, backup_staging_prefix(ledger_path)) as staged:
+            staging = staged.path
             copy_database(ledger_path, staging)
             problem = quick_check(staging)
             if problem is not None:
@@ -120,7 +123,7 @@ def make_backup(ledger_path: Path, reason: str, now: datetime) -> Path:
                 suffix = "" if counter == 1 else f"-{counter}"
                 target = folder / f"{ledger_path.stem}-{stamp}-{reason}{suffix}{BACKUP_SUFFIX}"
                 try:
-                    install_new(staging, target)
+                    publish(staging, target, replace=False)
                 except FileExistsError:
                     continue
                 return target

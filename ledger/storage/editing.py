@@ -116,15 +116,15 @@ def restore_credit(ledger: Ledger, snapshot: CreditSnapshot) -> RestoredCredit:
     written) when the same credit (its uid) is in the ledger again.
     """
     old_id = snapshot.credit.get("id")
-    try:
-        with ledger.writing() as session:
-            uid = snapshot.credit["uid"]
-            back = session.exec(select(Credit.id).where(Credit.uid == uid)).first()
-            if back is not None:
-                raise LedgerError(f"the deleted credit is already back in the ledger, as credit {back}")
-            fields = dict(snapshot.credit)
-            if old_id is not None and session.get(Credit, old_id) is not None:
-                fields["id"] = None  # taken by a credit added since; SQLite picks a new one
+    with ledger.writing() as session:
+        uid = snapshot.credit["uid"]
+        back = session.exec(select(Credit.id).where(Credit.uid == uid)).first()
+        if back is not None:
+            raise LedgerError(f"the deleted credit is already back in the ledger, as credit {back}")
+        fields = dict(snapshot.credit)
+        if old_id is not None and session.get(Credit, old_id) is not None:
+            fields["id"] = None  # taken by a credit added since; SQLite picks a new one
+        try:
             credit = Credit.model_validate(fields)
             session.add(credit)
             session.flush()
@@ -138,8 +138,8 @@ def restore_credit(ledger: Ledger, snapshot: CreditSnapshot) -> RestoredCredit:
             for model, rows in tables:
                 for row in rows:
                     session.add(model.model_validate({**row, "id": None, "credit_id": credit.id}))
-            restored = RestoredCredit(credit_id=credit.id, old_id=old_id)
-    except IntegrityError as error:
-        # Nothing was written (the transaction rolled back); say why instead of failing obscurely.
-        raise LedgerError(f"the credit cannot be put back as it was: {error.orig}") from None
-    return restored
+            session.flush()
+        except IntegrityError as error:
+            # Nothing is written (the transaction rolls back); say why instead of failing obscurely.
+            raise LedgerError(f"the credit cannot be put back as it was: {error.orig}") from None
+        return RestoredCredit(credit_id=credit.id, old_id=old_id)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ledger.private_files import publish, staging_file
 from ledger.storage.backup import (
     STAMP_FORMAT,
     BackupError,
@@ -32,7 +33,6 @@ from ledger.storage.db import create_ledger_engine, describe_failure, migrate, o
 from ledger.storage.inspection import LedgerFileError, inspect_revision, quick_check
 from ledger.storage.paths import restore_staging_prefix
 from ledger.storage.sqlite_files import SIDECARS
-from ledger.storage.staging import install_new, replace_with, staging_file
 
 # Children after parents: rows are inserted in this order and deleted in the reverse.
 TABLES = ("credit", "entry", "checkout_check", "reminder_sent", "settings")
@@ -55,7 +55,8 @@ def restore_backup(ledger_path: Path, source: Path, now: datetime, keep: int) ->
     previous: Path | None = None
     damaged: Path | None = None
     try:
-        with staging_file(ledger_path.parent, restore_staging_prefix(ledger_path)) as staging:
+        with staging_file(ledger_path.parent, restore_staging_prefix(ledger_path)) as staged:
+            staging = staged.path
             _prepare(source, staging)
             if is_healthy_ledger(ledger_path):
                 previous = _replace_contents(ledger_path, staging, now)
@@ -157,10 +158,8 @@ def _replace_file(ledger_path: Path, staging: Path, now: datetime) -> Path | Non
     for sidecar in _sidecars(ledger_path):
         if sidecar.exists():
             os.replace(sidecar, sidecar.with_name(sidecar.name + f".stale-{_stamp(now)}"))
-    if ledger_path.exists():
-        replace_with(staging, ledger_path)  # an empty file: nothing in it to keep
-    else:
-        install_new(staging, ledger_path)
+    # Over an empty file (nothing in it to keep), else only where nothing holds the name.
+    publish(staging, ledger_path, replace=ledger_path.exists())
     return damaged
 
 
