@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import os
 import sqlite3
-import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlmodel import Session
 
 from ledger.errors import LedgerError
+from ledger.file_reading import Refusal, UnreadableFile, read_regular_file
 from ledger.storage.backup import backup_now
 from ledger.storage.models import Categories, UTCDateTime
 from ledger.storage.settings import load_settings
@@ -206,37 +206,19 @@ def read_import_file(path: Path) -> bytes:
         # Reading it would close a descriptor of a file SQLite has open here, which drops its locks.
         raise LedgerError(f"{path} is the ledger itself (or its journal), not a file to import")
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except IsADirectoryError:
-        raise LedgerError(f"{path} is a folder, not a file to import") from None
-    except OSError as error:
-        raise LedgerError(f"cannot read {path}: {error.strerror or error}") from None
-    try:
-        status = os.fstat(descriptor)
-        mode = status.st_mode
-        if stat.S_ISDIR(mode):
-            raise LedgerError(f"{path} is a folder, not a file to import")
-        if not stat.S_ISREG(mode):
+        return read_regular_file(path, MAX_IMPORT_BYTES)
+    except UnreadableFile as refused:
+        if refused.refusal is Refusal.FOLDER:
+            raise LedgerError(f"{path} is a folder, not a file to import") from None
+        if refused.refusal is Refusal.SPECIAL:
             raise LedgerError(
                 f"{path} is not a regular file (a device or a pipe?); give the path of a .csv or .json file"
-            )
-        if status.st_size > MAX_IMPORT_BYTES:
-            raise LedgerError(_too_big(path, f"{status.st_size / 1_000_000:.1f} MB"))
-        chunks: list[bytes] = []
-        size = 0
-        while size <= MAX_IMPORT_BYTES:
-            chunk = os.read(descriptor, min(MAX_IMPORT_BYTES + 1 - size, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as error:
-        raise LedgerError(f"cannot read {path}: {error.strerror or error}") from None
-    finally:
-        os.close(descriptor)
-    if size > MAX_IMPORT_BYTES:  # it grew while being read
-        raise LedgerError(_too_big(path, f"more than {MAX_IMPORT_BYTES // 1_000_000} MB"))
-    return b"".join(chunks)
+            ) from None
+        if refused.refusal is Refusal.TOO_LARGE:
+            size = refused.size
+            shown = f"{size / 1_000_000:.1f} MB" if size else f"more than {MAX_IMPORT_BYTES // 1_000_000} MB"
+            raise LedgerError(_too_big(path, shown)) from None
+        raise LedgerError(f"cannot read {path}: {refused}") from None
 
 
 def _too_big(path: Path, size: str) -> str:

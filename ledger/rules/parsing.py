@@ -5,8 +5,6 @@ The TOML fields are described at the top of `resources/rules/amazon-us.toml`.
 
 from __future__ import annotations
 
-import os
-import stat
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
@@ -14,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
+from ledger.file_reading import Refusal, UnreadableFile, read_regular_file
 from ledger.money import MoneyError, known_currencies, parse_amount
 from ledger.rules.ruleset import (
     AdviceTier,
@@ -44,13 +43,6 @@ _RULE_FIELDS = frozenset(
 _DEFAULT_FIELDS = frozenset({"id", "kind", "guide", "reason", "advice", "tier", "verdicts"})
 _TOP_FIELDS = frozenset({"merchant", "region", "version", "title", "large_balance", "default", "rules"})
 _PERMISSIVE = (Verdict.YES, Verdict.LIKELY)
-# Never blocks on a FIFO; the opened descriptor is then checked to be a plain file, so a symbolic link is
-# followed only to a regular file (as a dotfiles manager makes them), never to a device or a pipe.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-
-
-class _Unreadable(Exception):
-    """A rule file that is refused before its text is read; the message is for the user."""
 
 
 def read_rule_set(path: Path) -> tuple[RuleSet | None, list[RuleProblem]]:
@@ -60,9 +52,9 @@ def read_rule_set(path: Path) -> tuple[RuleSet | None, list[RuleProblem]]:
     a device or a folder is refused without blocking and without reading from it.
     """
     try:
-        data = _read_regular_file(path, MAX_FILE_BYTES)
-    except _Unreadable as exc:
-        return None, [RuleProblem(path.name, str(exc))]
+        data = read_regular_file(path, MAX_FILE_BYTES)
+    except UnreadableFile as refused:
+        return None, [RuleProblem(path.name, _unreadable(refused))]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -70,32 +62,12 @@ def read_rule_set(path: Path) -> tuple[RuleSet | None, list[RuleProblem]]:
     return parse_rule_set(text, path.name)
 
 
-def _read_regular_file(path: Path, limit: int) -> bytes:
-    try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except OSError as exc:
-        raise _Unreadable(f"cannot be read: {exc.strerror or exc}") from None
-    try:
-        # The opened descriptor is checked, not the name, so nothing can be swapped in between.
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise _Unreadable("is not a regular file (a folder, device or pipe); only plain text files are read")
-        chunks: list[bytes] = []
-        size = 0
-        # At most one byte past the limit, whatever size the file claims: it may be growing.
-        while size <= limit:
-            chunk = os.read(fd, limit + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as exc:
-        raise _Unreadable(f"cannot be read: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-    if size > limit:
-        raise _Unreadable(f"is too large (a rule file may hold at most {limit // 1024} KB)")
-    return b"".join(chunks)
+def _unreadable(refused: UnreadableFile) -> str:
+    if refused.refusal in (Refusal.FOLDER, Refusal.SPECIAL):
+        return "is not a regular file (a folder, device or pipe); only plain text files are read"
+    if refused.refusal is Refusal.TOO_LARGE:
+        return f"is too large (a rule file may hold at most {MAX_FILE_BYTES // 1024} KB)"
+    return f"cannot be read: {refused}"
 
 
 def parse_rule_set(text: str, origin: str) -> tuple[RuleSet | None, list[RuleProblem]]:
