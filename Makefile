@@ -1,5 +1,5 @@
 # The two commands: `make run` opens the app, `make test` installs what the tests need and runs them all.
-.PHONY: run demo test lint bench setup
+.PHONY: run demo test lint bench setup dist
 
 VENV := .venv/bin
 
@@ -21,3 +21,9 @@ test: lint
 
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(VENV)/python -m bench
+
+# A one-folder app for people without Python (PyInstaller), then its smoke test: dist/credit-ledger/credit-ledger.
+dist: setup
+	$(VENV)/python -m pip install -q "pyinstaller>=6.10,<7"
+	$(VENV)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller scripts/credit-ledger.spec
+	scripts/check-bundle.sh dist/credit-ledger/credit-ledger

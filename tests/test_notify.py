@@ -13,7 +13,7 @@ import pytest
 from dbusmock import SpawnedMock
 
 from ledger.reminders.delivery import deliver_due
-from ledger.reminders.notifiers import Notification, NotificationFailed, NotifierChain, PlyerNotifier
+from ledger.reminders.notifiers import FreedesktopNotifier, Notification, NotificationFailed, NotifierChain
 from ledger.storage.store import Ledger
 from tests.reminder_fixtures import BrokenNotifier, RecordingNotifier, add_credit, local
 
@@ -26,23 +26,48 @@ REPO = Path(__file__).resolve().parent.parent
 REMINDER = Notification(title="Birthday card expires in 7 days", body="$25.00 left.")
 
 
-def test_plyer_notification_reaches_the_desktop_notification_server(notification_server: NotificationServer) -> None:
-    PlyerNotifier().notify(REMINDER)
+def test_a_desktop_notification_counts_as_shown_only_with_the_id_the_server_gave_it(
+    notification_server: NotificationServer,
+) -> None:
+    notifier = FreedesktopNotifier()
+    notifier.notify(REMINDER)
 
+    assert notifier.last_id is not None and notifier.last_id > 0
     assert [(shown.app_name, shown.title, shown.body) for shown in notification_server.shown()] == [
         ("Credit Ledger", "Birthday card expires in 7 days", "$25.00 left.")
     ]
 
 
-def test_plyer_notifier_fails_cleanly_when_no_notification_server_runs(session_bus: str) -> None:
+def test_the_desktop_notifier_fails_cleanly_when_no_notification_server_runs(session_bus: str) -> None:
     with pytest.raises(NotificationFailed, match="notification service"):
-        PlyerNotifier().notify(REMINDER)
+        FreedesktopNotifier().notify(REMINDER)
+
+
+def test_the_desktop_notifier_fails_cleanly_without_a_session_bus(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))  # a login session without a bus socket
+    with pytest.raises(NotificationFailed, match="no session bus"):
+        FreedesktopNotifier().notify(REMINDER)
+
+
+def test_without_the_address_the_session_bus_is_found_where_the_login_session_keeps_it(
+    notification_server: NotificationServer, session_bus: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # What cron gives: no DBUS_SESSION_BUS_ADDRESS, but the session's socket in $XDG_RUNTIME_DIR.
+    socket = session_bus.split("unix:path=", 1)[1].split(",", 1)[0]
+    (tmp_path / "bus").symlink_to(socket)
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    FreedesktopNotifier().notify(REMINDER)
+    assert len(notification_server.shown()) == 1
 
 
 def test_chain_reports_the_first_channel_that_delivered(notification_server: NotificationServer) -> None:
     banner = RecordingNotifier()
 
-    delivery = NotifierChain([PlyerNotifier(), banner]).deliver(REMINDER)
+    delivery = NotifierChain([FreedesktopNotifier(), banner]).deliver(REMINDER)
 
     assert delivery.channel == "desktop"
     assert delivery.failures == ()
@@ -53,7 +78,7 @@ def test_chain_reports_the_first_channel_that_delivered(notification_server: Not
 def test_chain_falls_through_to_the_next_channel_when_the_desktop_has_no_server(session_bus: str) -> None:
     banner = RecordingNotifier()
 
-    delivery = NotifierChain([PlyerNotifier(), BrokenNotifier(), banner]).deliver(REMINDER)
+    delivery = NotifierChain([FreedesktopNotifier(), BrokenNotifier(), banner]).deliver(REMINDER)
 
     assert delivery.channel == "recording"
     assert [channel for channel, _why in delivery.failures] == ["desktop", "broken"]
@@ -73,9 +98,9 @@ def test_desktop_notifications_work_again_after_the_session_bus_restarts() -> No
         """
         import subprocess
         from dbusmock import BusType, PrivateDBus, SpawnedMock
-        from ledger.reminders.notifiers import Notification, NotificationFailed, PlyerNotifier
+        from ledger.reminders.notifiers import Notification, NotificationFailed, FreedesktopNotifier
 
-        notifier, note = PlyerNotifier(), Notification("title", "body")
+        notifier, note = FreedesktopNotifier(), Notification("title", "body")
         bus = PrivateDBus(BusType.SESSION)
         bus.start()
         try:
@@ -118,7 +143,7 @@ def test_credit_titles_reach_a_markup_reading_server_escaped_in_the_body(
     for title in MARKUP_TITLES:
         add_credit(ledger, date(2026, 6, 30), title=title)
 
-    run = deliver_due(ledger, NotifierChain([PlyerNotifier()]), local(2026, 6, 29, 10))
+    run = deliver_due(ledger, NotifierChain([FreedesktopNotifier()]), local(2026, 6, 29, 10))
 
     assert run.channel == "desktop"
     assert run.notification is not None
@@ -135,7 +160,7 @@ def test_a_single_credit_with_markup_in_its_title_reaches_the_server_intact(
 ) -> None:
     add_credit(ledger, date(2026, 6, 30), title="Tom & Jerry <b>bold</b> <3", amount="5.00")
 
-    deliver_due(ledger, NotifierChain([PlyerNotifier()]), local(2026, 6, 29, 10))
+    deliver_due(ledger, NotifierChain([FreedesktopNotifier()]), local(2026, 6, 29, 10))
 
     assert [(n.title, n.body) for n in notification_server.shown()] == [
         (
@@ -150,7 +175,7 @@ def test_a_server_without_body_markup_gets_the_body_as_it_is(session_bus: str) -
     with SpawnedMock.spawn_with_template(
         "notification_daemon", {"capabilities": "body"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     ) as mock:
-        PlyerNotifier().notify(note)
+        FreedesktopNotifier().notify(note)
         calls = mock.obj.GetMethodCalls("Notify", dbus_interface="org.freedesktop.DBus.Mock")
 
     assert [str(args[4]) for _stamp, args in calls] == [note.body]

@@ -11,10 +11,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from sqlmodel import select
 
 from ledger.reminders.delivery import deliver_due
-from ledger.reminders.notifiers import NotifierChain, PlyerNotifier
+from ledger.reminders.notifiers import FreedesktopNotifier, NotifierChain
 from ledger.storage.models import ReminderSent
 from ledger.storage.settings import Settings, load_settings, save_settings
 from ledger.storage.store import Ledger
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 pytest_plugins = ("tests.dbus_fixtures",)
 
 REPO = Path(__file__).resolve().parent.parent
-DESKTOP = NotifierChain([PlyerNotifier()])
+DESKTOP = NotifierChain([FreedesktopNotifier()])
 
 
 def sent_rows(ledger: Ledger) -> list[tuple[int, int, date, str]]:
@@ -114,7 +115,7 @@ def test_a_failed_desktop_notification_falls_back_to_the_next_channel(ledger: Le
     add_credit(ledger, date(2026, 6, 30))
     banner = RecordingNotifier()
 
-    run = deliver_due(ledger, NotifierChain([PlyerNotifier(), banner]), local(2026, 6, 23, 9, 0))
+    run = deliver_due(ledger, NotifierChain([FreedesktopNotifier(), banner]), local(2026, 6, 23, 9, 0))
 
     assert run.channel == "recording"
     assert [n.title for n in banner.shown] == ["Amazon gift card expires in 7 days"]
@@ -269,3 +270,39 @@ def test_two_remind_processes_started_together_send_each_reminder_once(
     finally:
         book.close()
     assert sorted(shown_rows) == sorted(set().union(*expected))
+
+
+FAKE_NOTIFY_SEND = "#!/bin/sh\necho 'notify-send: cannot connect to the notification server' >&2\nexit {code}\n"
+
+
+@pytest.mark.parametrize(
+    "situation",
+    ["no session bus", "a bus without a notification server", "notify-send exits 1", "notify-send exits 0"],
+)
+def test_remind_once_without_a_notification_service_exits_1_and_records_nothing(
+    ledger: Ledger, ledger_path: Path, session_bus: str, tmp_path: Path, situation: str
+) -> None:
+    add_credit(ledger, date(2026, 6, 30))
+    ledger.close()
+    env = {"DBUS_SESSION_BUS_ADDRESS": session_bus, "XDG_RUNTIME_DIR": str(tmp_path)}
+    if situation == "no session bus":
+        env["DBUS_SESSION_BUS_ADDRESS"] = ""
+    if situation.startswith("notify-send"):
+        # plyer used to fall back to notify-send and take any outcome for a shown notification.
+        tools = tmp_path / "bin"
+        tools.mkdir()
+        (tools / "notify-send").write_text(FAKE_NOTIFY_SEND.format(code=situation[-1]), encoding="utf-8")
+        (tools / "notify-send").chmod(0o755)
+        env["PATH"] = f"{tools}:{os.environ['PATH']}"
+        env["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent/bus"
+
+    code, report, err = finish(remind_once(ledger_path, local(2026, 6, 23, 9, 0), **env))
+
+    assert code == 1, err
+    assert "Traceback" not in err and "will be retried" in err
+    assert report["delivered"] == [] and len(report["failed"]) == 1
+    book = Ledger.open(ledger_path)
+    try:
+        assert sent_rows(book) == []
+    finally:
+        book.close()

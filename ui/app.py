@@ -14,10 +14,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
+from ledger.shipped import APP_ID, app_icon
 from ui.main_window import MainWindow
 from ui.style import request_style
-
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
 def make_app() -> QApplication:
@@ -26,8 +25,8 @@ def make_app() -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Credit Ledger")
     app.setOrganizationName("credit-ledger")
-    app.setDesktopFileName("credit-ledger")
-    app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "credit-ledger.svg")))
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(QIcon(str(app_icon())))
     request_style(app)  # set once the main window is built (see ui/style.py)
     return app
 
@@ -90,7 +89,31 @@ def run_app(args: argparse.Namespace) -> int:
     window = open_window(
         Path(path), demo=bool(getattr(args, "demo", False)), background=bool(getattr(args, "background", False))
     )
+    if getattr(args, "self_test", False):
+        window.ledger_opened.connect(lambda: QTimer.singleShot(0, lambda: QApplication.exit(self_test(app, window))))
     try:
         return int(app.exec())
     finally:
         window.close_ledger()
+
+
+def self_test(app: QApplication, window: MainWindow) -> int:
+    """What `--self-test` prints once the window has opened its ledger: whether everything shipped was found.
+
+    For packagers and the bundle's smoke test: exit 0 when the style, the icon and the rules were all
+    found, else 1. It works offscreen (QT_QPA_PLATFORM=offscreen).
+    """
+    from ledger.rules.rulebook import builtin_rules_dir, load_rulebook
+    from ledger.shipped import resources_dir
+
+    _, problems = load_rulebook(builtin_rules_dir())
+    facts = {
+        "resources": str(resources_dir()),
+        "style": bool(app.styleSheet()),
+        "icon": not app.windowIcon().isNull(),
+        "rules": not problems and any(builtin_rules_dir().glob("*.toml")),
+        "credits": window.model.total_count(),
+    }
+    for name, value in facts.items():
+        print(f"{name}: {value}")
+    return 0 if facts["style"] and facts["icon"] and facts["rules"] else 1

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from ledger.private_files import write_file
+from ledger.shipped import APP_ID
 
 ENTRY_NAME = "credit-ledger.desktop"
 MAIN_PY = Path(__file__).resolve().parent.parent / "main.py"
@@ -96,8 +97,17 @@ def _drop_field_codes(argument: str) -> str:
 
 def launch_command(db_path: Path | None = None, demo: bool = False) -> list[str]:
     """How the login session starts the app on this ledger, hidden in the tray (the installed script if any)."""
-    script = shutil.which("credit-ledger")
-    program = [script] if script else [sys.executable, str(MAIN_PY)]
+    # This installation's own command: the bundle itself, the script beside this Python (a venv or
+    # pipx), one on the PATH, else the checkout's main.py.
+    own_script = Path(sys.executable).parent / "credit-ledger"
+    if getattr(sys, "frozen", False):
+        program = [sys.executable]
+    elif own_script.is_file():
+        program = [str(own_script)]
+    elif script := shutil.which("credit-ledger"):
+        program = [script]
+    else:
+        program = [sys.executable, str(MAIN_PY)]
     if demo:
         ledger = ["--demo"]
     elif db_path is not None:
@@ -115,7 +125,7 @@ def autostart_entry(db_path: Path | None = None, demo: bool = False) -> str:
         "Name=Credit Ledger\n"
         "Comment=Reminders before store credit expires\n"
         f"Exec={exec_value(launch_command(db_path, demo))}\n"
-        "Icon=credit-ledger\n"
+        f"Icon={APP_ID}\n"
         "Terminal=false\n"
         "X-GNOME-Autostart-enabled=true\n"
     )

@@ -3,7 +3,6 @@ and the buttons that record what checkout showed."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -19,10 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ledger.shipped import ICONS as ICONS_DIR
+from ledger.shipped import shipped
 from ui.labels import OUTCOME_LABELS, USE_LABELS, VERDICT_LOOKS
 from ui.text_fit import breakable
 
-ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
+ICONS = shipped(ICONS_DIR)
 CHECKOUT_USES = ("amazon_gift_cards", "third_party_gift_cards", "general_purchases")
 
 

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import QApplication, QInputDialog
 from ledger import clock
 from ledger.errors import LedgerError
 from ledger.reminders.delivery import sample_notification
-from ledger.reminders.notifiers import Delivery, Notifier, NotifierChain, PlyerNotifier
+from ledger.reminders.notifiers import Delivery, Notifier, NotifierChain, desktop_notifier
 from ledger.reminders.planning import latest_snooze_end, mute, snooze, snooze_end
+from ledger.shipped import app_icon
 from ledger.storage.settings import Settings, load_settings, save_settings
 from ui.autostart import set_start_at_login, starts_at_login
 from ui.dialogs.failure import warn
@@ -50,7 +51,7 @@ class ReminderService(QObject):
         self.window = window
         self.now = now
         self.quitting = False
-        self.desktop = desktop or PlyerNotifier()
+        self.desktop = desktop or desktop_notifier(app_icon().as_uri())
         self.tray = ReminderTray(window.windowIcon(), self)
         self.tray_notifier = TrayNotifier(self.tray.icon)
         self.banner = BannerNotifier(window.add_banner)

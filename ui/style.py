@@ -9,12 +9,12 @@ the first paint looks exactly the same.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-STYLE_SHEET = Path(__file__).resolve().parent.parent / "resources" / "style" / "app.qss"
+from ledger.shipped import STYLE, shipped
+
+STYLE_SHEET = shipped(STYLE, "app.qss")
 
 _pending: list[str] = []
 

@@ -174,6 +174,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Keep track of store credit and what it can buy.", parents=[parent])
     parser.add_argument("--demo", action="store_true", help="open a separate demo ledger full of sample credits")
     parser.add_argument("--background", action="store_true", help="start hidden in the tray (reminders only)")
+    # Handled before parsing (ui/entry.py); listed here so --help shows them.
+    parser.add_argument(
+        "--install-desktop", action="store_true", help="put Credit Ledger in the desktop's menu, with its icon"
+    )
+    parser.add_argument("--uninstall-desktop", action="store_true", help="take it out of the desktop's menu again")
+    parser.add_argument(
+        "--self-test", action="store_true", help="open the window, say whether everything shipped was found, and quit"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in (credits, transfer, remind):
         module.register(subparsers, parent)

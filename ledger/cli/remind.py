@@ -13,8 +13,9 @@ from ledger.cli import EXIT_FAILURE, Context, add_command, json_option
 from ledger.errors import LedgerError
 from ledger.money import from_minor
 from ledger.reminders.delivery import ReminderRun, credit_label, deliver_due
-from ledger.reminders.notifiers import NotifierChain, PlyerNotifier
+from ledger.reminders.notifiers import NotifierChain, desktop_notifier
 from ledger.reminders.planning import DueReminder
+from ledger.shipped import app_icon
 from ledger.storage.settings import load_settings
 
 
@@ -54,7 +55,7 @@ def cmd_remind(args: argparse.Namespace, context: Context) -> int:
     ledger = context.ledger
     settings = load_settings(ledger)
     if settings.notifications_enabled:
-        run = deliver_due(ledger, NotifierChain([PlyerNotifier()]), context.now, settings)
+        run = deliver_due(ledger, NotifierChain([desktop_notifier(app_icon().as_uri())]), context.now, settings)
     else:
         # Notifications are off: claim nothing, so the app's own banner can still show these later.
         run = ReminderRun(paused=settings.reminders_paused)

@@ -7,14 +7,24 @@ after the system notification, so a failure never loses a reminder.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
+
+from ledger.shipped import APP_ID
 
 log = logging.getLogger(__name__)
 
 APP_NAME = "Credit Ledger"
+NOTIFICATIONS_NAME = "org.freedesktop.Notifications"
+NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
+# The desktop finds the app's name and icon through its desktop entry (credit-ledger --install-desktop).
+DESKTOP_ENTRY = APP_ID
+# How long a D-Bus call may take before the notification counts as not shown.
+CALL_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -47,32 +57,77 @@ def escape_markup(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _body_takes_markup() -> bool:
-    """Whether the desktop's notification server reads the body as markup (its "body-markup" capability).
+class FreedesktopNotifier:
+    """The desktop's notification server (org.freedesktop.Notifications) over the D-Bus session bus, through jeepney.
 
-    The Desktop Notifications spec lets a body contain markup; a server that says so would garble
-    or drop "Tom & Jerry <b>" sent raw, and one that does not would show entities literally. Off
-    Linux (plyer's other backends show plain text) it is False; when the server cannot be asked,
-    True, as nearly every server takes markup (and the notification itself will then fail or not).
+    Delivery is verified: the server answers `Notify` with the notification's id, and only then
+    does the reminder count as shown. No bus, no server, an error reply or a timeout is a
+    NotificationFailed, and the chain moves on (or the claim is released).
     """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import dbus
 
-        server = dbus.SessionBus().get_object("org.freedesktop.Notifications", "/org/freedesktop/Notifications")
-        capabilities = server.GetCapabilities(dbus_interface="org.freedesktop.Notifications")
-    except Exception as error:  # no dbus-python, no bus, no server: assume the common case
-        log.debug("could not ask the notification server for its capabilities: %s", error)
-        return True
-    return "body-markup" in {str(capability) for capability in capabilities}
+    channel = "desktop"
+
+    def __init__(self, app_name: str = APP_NAME, app_icon: str = "", timeout_seconds: int = 10) -> None:
+        self.app_name = app_name
+        self.app_icon = app_icon
+        self.timeout_seconds = timeout_seconds
+        self.last_id: int | None = None
+
+    def notify(self, notification: Notification) -> None:
+        """Show the notification and keep the id the server gave it, or raise NotificationFailed."""
+        try:
+            from jeepney import DBusAddress, new_method_call
+            from jeepney.io.blocking import open_dbus_connection
+            from jeepney.wrappers import unwrap_msg
+
+            server = DBusAddress(NOTIFICATIONS_PATH, bus_name=NOTIFICATIONS_NAME, interface=NOTIFICATIONS_NAME)
+            with open_dbus_connection(bus=session_bus_address()) as connection:
+                capabilities = unwrap_msg(
+                    connection.send_and_get_reply(new_method_call(server, "GetCapabilities"), timeout=CALL_SECONDS)
+                )[0]
+                # A server that reads the body as markup would garble "Tom & Jerry <b>" sent raw.
+                body = escape_markup(notification.body) if "body-markup" in capabilities else notification.body
+                hints = {"desktop-entry": ("s", DESKTOP_ENTRY), "urgency": ("y", 1)}
+                call = new_method_call(
+                    server,
+                    "Notify",
+                    "susssasa{sv}i",
+                    (self.app_name, 0, self.app_icon, notification.title, body, [], hints, self.timeout_seconds * 1000),
+                )
+                notification_id = int(unwrap_msg(connection.send_and_get_reply(call, timeout=CALL_SECONDS))[0])
+        except Exception as error:  # no bus address, no bus, no server, an error reply, a timeout, a bad reply
+            raise NotificationFailed(f"the desktop notification service failed: {_reason(error)}") from error
+        if notification_id <= 0:
+            raise NotificationFailed("the desktop notification service gave the notification no id")
+        self.last_id = notification_id
+
+
+class NoSessionBus(Exception):
+    """Neither DBUS_SESSION_BUS_ADDRESS nor the login session's usual bus socket is there."""
+
+
+def session_bus_address() -> str:
+    """The session bus: DBUS_SESSION_BUS_ADDRESS, else the login session's socket ($XDG_RUNTIME_DIR/bus), as
+    sd-bus finds it; so `remind --once` from cron or a systemd timer reaches the desktop of the user it runs as."""
+    configured = os.environ.get("DBUS_SESSION_BUS_ADDRESS", "").strip()
+    if configured:
+        return configured
+    runtime = os.environ.get("XDG_RUNTIME_DIR") or (f"/run/user/{os.getuid()}" if hasattr(os, "getuid") else "")
+    socket = Path(runtime) / "bus" if runtime else None
+    if socket is not None and socket.is_socket():
+        return f"unix:path={socket}"
+    raise NoSessionBus("no session bus: DBUS_SESSION_BUS_ADDRESS is not set and no session's bus socket was found")
+
+
+def _reason(error: Exception) -> str:
+    return str(error) or type(error).__name__
 
 
 class PlyerNotifier:
-    """The system's notification service through plyer (on Linux: org.freedesktop.Notifications over D-Bus).
+    """The system's notification service through plyer, where there is no freedesktop server (macOS, Windows).
 
-    This is the only channel whose body may be read as markup, so only here is the body escaped;
-    the tray message and the in-app banner show the notification's plain text.
+    plyer reports no failure from some of its backends, so on Linux the verified FreedesktopNotifier
+    is used instead (`desktop_notifier`).
     """
 
     channel = "desktop"
@@ -87,34 +142,22 @@ class PlyerNotifier:
         try:
             from plyer import notification as desktop
 
-            body = escape_markup(notification.body) if _body_takes_markup() else notification.body
             desktop.notify(
                 title=notification.title,
-                message=body,
+                message=notification.body,
                 app_name=self.app_name,
                 app_icon=self.app_icon,
                 timeout=self.timeout_seconds,
             )
-        except Exception as error:  # plyer raises whatever its backend raises (DBusException, OSError, ...)
-            _forget_dead_session_bus()
+        except Exception as error:  # plyer raises whatever its backend raises
             raise NotificationFailed(f"the desktop notification service failed: {error}") from error
 
 
-def _forget_dead_session_bus() -> None:
-    """dbus-python shares one session-bus connection per process; once the bus is gone it stays dead.
-
-    Dropping it lets the next attempt reconnect, so a notification service that comes
-    back (a new login session, a restarted bus) is used again without restarting the app.
-    """
-    dbus = sys.modules.get("dbus")
-    if dbus is None:
-        return
-    try:
-        shared = dbus.Bus._shared_instances.get(dbus.Bus.TYPE_SESSION)
-        if shared is not None and not shared.get_is_connected():
-            shared.close()
-    except Exception as error:  # only housekeeping: never let it hide the real failure
-        log.debug("could not drop the dead session bus: %s", error)
+def desktop_notifier(app_icon: str = "") -> Notifier:
+    """The desktop channel for this system: verified D-Bus notifications on Linux and the BSDs, plyer elsewhere."""
+    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return FreedesktopNotifier(app_icon=app_icon)
+    return PlyerNotifier(app_icon=app_icon)
 
 
 @dataclass(frozen=True)

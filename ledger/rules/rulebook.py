@@ -31,6 +31,7 @@ from ledger.rules.ruleset import (
     RuleSet,
     name_key,
 )
+from ledger.shipped import RULES, shipped
 
 __all__ = [
     "LAST_RESORT",
@@ -89,7 +90,7 @@ class RuleBook:
 
 def builtin_rules_dir() -> Path:
     """The folder of the rule sets that ship with the app."""
-    return Path(__file__).resolve().parents[2] / "resources" / "rules"
+    return shipped(RULES)
 
 
 @lru_cache(maxsize=1)
