@@ -45,6 +45,7 @@ def test_nothing_finds_shipped_files_relative_to_the_checkout() -> None:
 def test_the_desktop_entry_and_metainfo_name_the_app_the_same_way() -> None:
     entry = shipped(f"{APP_ID}.desktop").read_text(encoding="utf-8")
     metainfo = shipped(f"{APP_ID}.metainfo.xml").read_text(encoding="utf-8")
-    assert f"Icon={APP_ID}\n" in entry and f"StartupWMClass={APP_ID}\n" in entry
+    # On X11 the window's WM_CLASS instance is the command's name; on Wayland its app id is APP_ID.
+    assert f"Icon={APP_ID}\n" in entry and "StartupWMClass=credit-ledger\n" in entry
     assert f"<id>{APP_ID}</id>" in metainfo and f'"desktop-id">{APP_ID}.desktop<' in metainfo
     assert Path(app_icon()).stem == APP_ID
