@@ -1,0 +1,180 @@
+"""A plan for a purchase: which credits pay, in what order, and what is still lost to expiry (issue 15).
+
+The properties are checked on small random ledgers against a brute-force oracle that tries every
+order of the credits that may pay.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ledger.purchase_plan import (
+    Candidate,
+    Payment,
+    Purchase,
+    expiring_unused,
+    plan_purchase,
+    why_not,
+)
+from ledger.vocab import Use, Verdict
+
+TODAY = date(2026, 3, 1)
+
+
+def credit(
+    credit_id: int,
+    balance: int,
+    expires_in: int | None = None,
+    *,
+    verdict: Verdict = Verdict.YES,
+    currency: str = "USD",
+    categories: tuple[str, ...] = (),
+) -> Candidate:
+    return Candidate(
+        credit_id=credit_id,
+        title=f"credit {credit_id}",
+        currency=currency,
+        balance_minor=balance,
+        expires_on=None if expires_in is None else TODAY + timedelta(days=expires_in),
+        verdict=verdict,
+        rule="rule",
+        reason="because",
+        categories=categories,
+    )
+
+
+def test_the_credit_that_expires_first_pays_first_and_the_rest_is_unpaid() -> None:
+    plan = plan_purchase(
+        Purchase(amount_minor=5000, currency="USD"),
+        [credit(1, 3000, expires_in=90), credit(2, 1000, expires_in=3), credit(3, 500)],
+        TODAY,
+    )
+    assert [(p.candidate.credit_id, p.amount_minor) for p in plan.payments] == [(2, 1000), (1, 3000), (3, 500)]
+    assert plan.unpaid_minor == 500
+    assert plan.expiring_unused_minor == 0
+
+
+def test_a_plan_never_mixes_currencies_and_skips_what_may_not_pay_with_the_reason() -> None:
+    plan = plan_purchase(
+        Purchase(amount_minor=2000, currency="USD", use=Use.AMAZON_GIFT_CARDS),
+        [
+            credit(1, 5000, currency="EUR"),
+            credit(2, 5000, verdict=Verdict.NO),
+            credit(3, 5000, verdict=Verdict.CHECK_TERMS),
+            credit(4, 800, expires_in=-1),
+            credit(5, 700, expires_in=10),
+        ],
+        TODAY,
+    )
+    assert [p.candidate.credit_id for p in plan.payments] == [5]
+    assert {s.candidate.credit_id: s.why for s in plan.skipped} == {
+        2: "it cannot pay for this (no: because)",
+        3: "its terms need a look first (because)",
+        4: "it expired on 2026-02-28",
+    }
+    assert plan.unpaid_minor == 1300
+
+
+def test_credits_whose_terms_need_a_look_pay_only_when_allowed_and_are_marked() -> None:
+    plan = plan_purchase(
+        Purchase(amount_minor=1000, currency="USD", allow_check_terms=True),
+        [credit(1, 600, verdict=Verdict.CHECK_TERMS, expires_in=5), credit(2, 600, verdict=Verdict.LIKELY)],
+        TODAY,
+    )
+    assert [(p.candidate.credit_id, p.amount_minor, p.check_terms) for p in plan.payments] == [
+        (1, 600, True),
+        (2, 400, False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("category", "pays"),
+    [("books", True), ("Toys", False), (None, False)],
+    ids=["its category", "another category", "no category given"],
+)
+def test_a_credit_limited_to_categories_pays_only_for_them(category: str | None, pays: bool) -> None:
+    limited = credit(1, 1000, categories=("Books", "Kindle"))
+    purchase = Purchase(amount_minor=500, currency="USD", category=category)
+    assert (why_not(limited, purchase, TODAY) is None) == pays
+
+
+def test_a_plan_reports_what_would_still_expire_unused() -> None:
+    plan = plan_purchase(
+        Purchase(amount_minor=1000, currency="USD"),
+        [credit(1, 1500, expires_in=10), credit(2, 900, expires_in=29, verdict=Verdict.NO), credit(3, 400, 45)],
+        TODAY,
+    )
+    assert plan.expiring_unused_minor == 500 + 900
+
+
+# --- properties ------------------------------------------------------------------------------------
+
+candidates = st.lists(
+    st.builds(
+        credit,
+        credit_id=st.integers(min_value=1, max_value=10_000),
+        balance=st.integers(min_value=-100, max_value=5000),
+        expires_in=st.one_of(st.none(), st.integers(min_value=-5, max_value=60)),
+        verdict=st.sampled_from(list(Verdict)),
+        currency=st.sampled_from(["USD", "USD", "EUR"]),
+        categories=st.sampled_from([(), (), ("Books",), ("Toys", "Games")]),
+    ),
+    max_size=6,
+    unique_by=lambda candidate: candidate.credit_id,
+)
+purchases = st.builds(
+    Purchase,
+    amount_minor=st.integers(min_value=1, max_value=20_000),
+    currency=st.just("USD"),
+    use=st.sampled_from([Use.GENERAL_PURCHASES, Use.AMAZON_GIFT_CARDS, Use.THIRD_PARTY_GIFT_CARDS]),
+    category=st.sampled_from([None, "Books", "toys"]),
+    allow_check_terms=st.booleans(),
+)
+
+
+def paid_in_order(order: tuple[Candidate, ...], amount: int) -> list[Payment]:
+    """The oracle's way of paying: credits in the given order, each as far as it goes."""
+    payments, left = [], amount
+    for candidate in order:
+        if left <= 0:
+            break
+        taken = min(left, candidate.balance_minor)
+        payments.append(Payment(candidate, taken))
+        left -= taken
+    return payments
+
+
+@settings(max_examples=300, deadline=None)
+@given(purchases, candidates)
+def test_a_plan_never_overspends_and_never_uses_a_credit_that_may_not_pay(
+    purchase: Purchase, ledger: list[Candidate]
+) -> None:
+    plan = plan_purchase(purchase, ledger, TODAY)
+    assert plan.paid_minor + plan.unpaid_minor == purchase.amount_minor
+    assert plan.paid_minor <= purchase.amount_minor
+    for payment in plan.payments:
+        candidate = payment.candidate
+        assert 0 < payment.amount_minor <= candidate.balance_minor
+        assert candidate.currency == purchase.currency
+        assert candidate.expires_on is None or candidate.expires_on >= TODAY
+        assert candidate.verdict in (Verdict.YES, Verdict.LIKELY) or (
+            candidate.verdict is Verdict.CHECK_TERMS and purchase.allow_check_terms and payment.check_terms
+        )
+    assert len({payment.candidate.credit_id for payment in plan.payments}) == len(plan.payments)
+
+
+@settings(max_examples=300, deadline=None)
+@given(purchases, candidates)
+def test_no_other_order_loses_less_to_expiry(purchase: Purchase, ledger: list[Candidate]) -> None:
+    plan = plan_purchase(purchase, ledger, TODAY)
+    same_currency = [c for c in ledger if c.currency == purchase.currency]
+    usable = [c for c in same_currency if why_not(c, purchase, TODAY) is None]
+    for order in itertools.permutations(usable):
+        other = paid_in_order(order, purchase.amount_minor)
+        assert plan.expiring_unused_minor <= expiring_unused(same_currency, other, TODAY)
+        assert plan.unpaid_minor <= purchase.amount_minor - sum(p.amount_minor for p in other)
