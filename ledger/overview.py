@@ -81,3 +81,32 @@ def overview_of(rows: Iterable[tuple[Any, ...]], today: date, soon_days: int = 3
         expiring_soon_count=soon_count,
         months=[MonthTotal(month_starts[n], _decimals(per_month[n])) for n in range(months)],
     )
+
+
+def at_risk(
+    credits: Iterable[tuple[str, int, date | None]], pace_per_day: dict[str, Decimal], today: date
+) -> dict[str, int]:
+    """Per currency, what will expire unused if spending goes on at its recent pace (minor units per day).
+
+    `credits` are (currency, balance_minor, expires_on) of usable credits. Spending is assumed to
+    go to the credit that expires first, as a purchase plan would have it; what a credit still
+    holds when its day comes is at risk. A credit with no expiry date is never at risk.
+    """
+    by_currency: dict[str, list[tuple[date, int]]] = defaultdict(list)
+    for currency, balance, expires_on in credits:
+        if expires_on is not None and expires_on >= today and balance > 0:
+            by_currency[currency].append((expires_on, balance))
+    risk: dict[str, int] = {}
+    for currency, dated in by_currency.items():
+        pace = pace_per_day.get(currency, Decimal(0))
+        spent_by_then = 0
+        lost = 0
+        for expires_on, balance in sorted(dated):
+            # Spending through the end of the expiry day, less what the credits before it took.
+            capacity = int(pace * ((expires_on - today).days + 1)) - spent_by_then
+            used = min(balance, max(0, capacity))
+            spent_by_then += used
+            lost += balance - used
+        if lost:
+            risk[currency] = lost
+    return risk

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -178,3 +179,37 @@ def test_no_other_order_loses_less_to_expiry(purchase: Purchase, ledger: list[Ca
         other = paid_in_order(order, purchase.amount_minor)
         assert plan.expiring_unused_minor <= expiring_unused(same_currency, other, TODAY)
         assert plan.unpaid_minor <= purchase.amount_minor - sum(p.amount_minor for p in other)
+
+
+# --- value at risk at the current pace ---------------------------------------------------------------
+
+
+def test_at_the_current_pace_what_cannot_be_spent_before_its_day_is_at_risk() -> None:
+    from decimal import Decimal
+
+    from ledger.overview import at_risk
+
+    soon, later, never = TODAY + timedelta(days=4), TODAY + timedelta(days=9), None
+    credits = [("USD", 1000, soon), ("USD", 2000, later), ("USD", 5000, never), ("EUR", 300, soon)]
+    # $2.00 a day: $10.00 can go by the first day (5 days, today included), $20.00 by the second.
+    assert at_risk(credits, {"USD": Decimal(200)}, TODAY) == {"USD": 1000, "EUR": 300}
+    assert at_risk(credits, {"USD": Decimal(300), "EUR": Decimal(100)}, TODAY) == {}
+    assert at_risk(credits, {}, TODAY) == {"USD": 3000, "EUR": 300}
+
+
+def test_the_pace_is_what_was_spent_lately_per_day_refunds_netted(ledger_path: Path) -> None:
+    from decimal import Decimal
+
+    from ledger.storage.listing import spending_pace
+    from ledger.storage.store import Ledger, NewCredit
+
+    book = Ledger.open(ledger_path)
+    received = TODAY - timedelta(days=200)
+    usd = book.add_credit(NewCredit(source="refund", currency="USD", amount="100", received_on=received), TODAY)
+    eur = book.add_credit(NewCredit(source="refund", currency="EUR", amount="100", received_on=received), TODAY)
+    book.spend(usd, "50", TODAY, on=TODAY - timedelta(days=100))  # too long ago to count
+    book.spend(usd, "30", TODAY, on=TODAY - timedelta(days=10))
+    book.refund(usd, "12", TODAY, on=TODAY - timedelta(days=2))
+    book.spend(eur, "9", TODAY, on=TODAY)
+    book.close()
+    assert spending_pace(ledger_path, TODAY) == {"USD": Decimal(1800) / 90, "EUR": Decimal(900) / 90}

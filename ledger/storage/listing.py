@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -120,3 +121,18 @@ class Haystack:
 
 
 STATUS_VALUES = tuple(status.value for status in Status)
+
+
+PACE_DAYS = 90
+
+
+def spending_pace(path: Path, today: date, days: int = PACE_DAYS) -> dict[str, Decimal]:
+    """Per currency, how much was spent from credits a day (minor units), over the last `days` days, refunds netted."""
+    sql = (
+        "SELECT c.currency, -SUM(e.amount_minor) FROM entry e JOIN credit c ON c.id = e.credit_id"
+        " WHERE e.kind IN ('spend', 'refund') AND e.occurred_on > :since AND e.occurred_on <= :today"
+        " GROUP BY c.currency"
+    )
+    since = date.fromordinal(today.toordinal() - days).isoformat()
+    rows = _read(path, sql, {"since": since, "today": today.isoformat()})
+    return {str(currency): Decimal(int(total)) / days for currency, total in rows if total and total > 0}
