@@ -406,3 +406,19 @@ def test_the_detail_panel_says_which_rule_files_changed_the_answers(
     window.select_credit(2)
     assert panel.rules_changed_label.isHidden()
     window.close_ledger()
+
+
+def test_editing_a_credit_in_the_dialog_keeps_its_terms_url(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> None:
+    url = "https://www.amazon.com/gc/terms"
+    seed(ledger_path, NewCredit(source="gift_card", currency="USD", amount="10", title="Card", terms_url=url))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(1)
+    window.credit_actions["edit"].trigger()
+    dialog = window.actions_.dialog
+    assert isinstance(dialog, CreditDialog)
+    dialog.title.setText("Card, renamed")
+    press_ok(qtbot, dialog)
+    assert window.ledger is not None
+    credit = window.ledger.detail(1, TODAY).credit
+    assert (credit.title, credit.terms_url) == ("Card, renamed", url)
+    window.close_ledger()

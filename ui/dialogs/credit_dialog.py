@@ -154,6 +154,8 @@ class CreditDialog(ValidatedDialog):
         self.terms.setPlaceholderText("The fine print, if the credit came with any")
         self.terms.setFixedHeight(60)
         form.addRow("Terms", self.terms)
+        # Kept as it was: the dialog does not show it, and an edit must not lose it.
+        self.terms_url = existing.terms_url if existing is not None else ""
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Notes")
         self.notes.setFixedHeight(48)
@@ -283,6 +285,7 @@ class CreditDialog(ValidatedDialog):
             reference=self.reference.text().strip(),
             categories=tuple(split_categories(self.categories.text())),
             terms=self.terms.toPlainText().strip(),
+            terms_url=self.terms_url,
             claim_code=self.claim_code.text().strip(),
             notes=self.notes.toPlainText().strip(),
         )
