@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from ledger.vocab import Outcome, Source, TermsSay, Use, Verdict
 
@@ -165,7 +166,7 @@ class Rule:
         """Whether the rule applies to credits from this source."""
         return self.sources is None or source in self.sources
 
-    @property
+    @cached_property  # asked for every rule of every evaluation: a list of many credits asks it often
     def stage(self) -> Stage:
         """When the rule is applied (it matters only for a rule that decides uses)."""
         return stages_of(self.conditions, self.checkout, self.terms, self.narrows)[0]
