@@ -27,6 +27,8 @@ class DemoCredit:
     reference: str = ""
     categories: tuple[str, ...] = ()
     terms: str = ""
+    # What the user recorded from the terms, per use (ledger.vocab.TermsSay values).
+    terms_by_use: tuple[tuple[str, str], ...] = ()
     notes: str = ""
     spends: tuple[tuple[str, int, str], ...] = ()
     checks: tuple[tuple[str, str], ...] = ()
@@ -42,6 +44,10 @@ DEMO_CREDITS: tuple[DemoCredit, ...] = (
     DemoCredit(
         "refund", "Refund: cracked phone case", "14.99", 25,
         reference="Order 113-5527190-8843021", notes="Refunded to balance instead of card",
+        terms="Refunded to your Amazon balance. Can be used for any purchase on Amazon.com. "
+        "Not valid for the purchase of gift cards.",
+        # Recorded for everyday purchases only: the gift-card sentence is left as a suggestion to accept.
+        terms_by_use=(("general_purchases", "allow"),),
     ),
     DemoCredit(
         "return_credit", "Return credit: headphones", "79.00", 12,
@@ -111,6 +117,7 @@ def fill_demo(ledger: Ledger, today: date) -> list[int]:
                 source=demo.source, currency=demo.currency, amount=demo.amount, merchant=demo.merchant,
                 region=demo.region, title=demo.title, received_on=received, expires_on=expires,
                 reference=demo.reference, categories=demo.categories, terms=demo.terms, notes=demo.notes,
+                terms_by_use=dict(demo.terms_by_use),
             ),
             today,
         )

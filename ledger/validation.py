@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -19,7 +19,7 @@ from babel.core import get_global
 
 from ledger.errors import LedgerError
 from ledger.money import check_currency, format_money, from_minor, parse_amount, to_minor
-from ledger.vocab import Outcome, Source, Use, plain_upper
+from ledger.vocab import Outcome, Source, TermsSay, Use, plain_upper
 
 MAX_TEXT = 10_000
 MAX_NAME = 200
@@ -77,6 +77,8 @@ class NewCredit:
     terms_url: str = ""
     claim_code: str = ""
     notes: str = ""
+    # What the credit's own terms say per use (ledger.vocab.TermsSay values); silent uses may be left out.
+    terms_by_use: Mapping[str, str] = field(default_factory=dict)
 
 
 def choice(value: str, vocabulary: type[Source] | type[Use] | type[Outcome], what: str) -> str:
@@ -135,6 +137,19 @@ def categories(values: Sequence[str]) -> list[str]:
             seen.add(name.casefold())
             kept.append(name)
     return kept
+
+
+def check_terms_by_use(values: Mapping[str, str]) -> dict[str, str]:
+    """What the terms say per use, checked: known uses and answers only, `silent` ones dropped, in vocabulary order."""
+    said: dict[str, str] = {}
+    for use, answer in values.items():
+        choice(use, Use, "use")
+        if answer not in {member.value for member in TermsSay}:
+            allowed = ", ".join(member.value for member in TermsSay)
+            raise LedgerError(f"what the terms say about {use} must be one of {allowed}, not {answer!r:.40}")
+        if answer != TermsSay.SILENT:
+            said[use] = answer
+    return {use.value: said[use.value] for use in Use if use.value in said}
 
 
 def check_day(day: date, what: str = "date") -> date:
@@ -235,6 +250,7 @@ class CheckedCredit:
     terms_url: str
     claim_code: str
     notes: str
+    terms_by_use: dict[str, str] = field(default_factory=dict)
 
 
 def _amount_minor(amount: str | Decimal, currency: str) -> int:
@@ -282,6 +298,7 @@ def check_credit_fields(
     notes: str,
     today: date,
     checks: FieldChecks = PLAIN_CHECKS,
+    terms_by_use: Mapping[str, str] | None = None,
 ) -> CheckedCredit:
     """A new or edited credit's fields, checked and normalised; raises CreditFieldError naming the first bad field.
 
@@ -322,6 +339,8 @@ def check_credit_fields(
         claim_code = checks.text(claim_code, "claim code")
         field = "notes"
         notes = checks.text(notes, "notes", MAX_TEXT, multiline=True)
+        field = "terms_by_use"
+        said = check_terms_by_use(terms_by_use or {})
     except LedgerError as error:
         raise CreditFieldError(field, str(error)) from None
     return CheckedCredit(
@@ -339,6 +358,7 @@ def check_credit_fields(
         terms_url=terms_url,
         claim_code=claim_code,
         notes=notes,
+        terms_by_use=said,
     )
 
 
@@ -360,6 +380,7 @@ def credit_fields(new: NewCredit, today: date) -> dict[str, Any]:
         claim_code=new.claim_code,
         notes=new.notes,
         today=today,
+        terms_by_use=new.terms_by_use,
     )
     columns = {column.name: getattr(checked, column.name) for column in fields(checked)}
     columns["categories"] = list(checked.categories)  # the model's column holds a list

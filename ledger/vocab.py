@@ -30,6 +30,14 @@ class Use(StrEnum):
 CHECKOUT_USES = (Use.GENERAL_PURCHASES, Use.AMAZON_GIFT_CARDS, Use.THIRD_PARTY_GIFT_CARDS)
 
 
+class TermsSay(StrEnum):
+    """What a credit's own terms say about a use, as the user read them (the guide: they are the final word)."""
+
+    ALLOW = "allow"
+    FORBID = "forbid"
+    SILENT = "silent"  # the terms do not say, or nobody has read them yet: nothing is recorded
+
+
 class Verdict(StrEnum):
     """How sure the app is that a use is allowed, most permissive first."""
 

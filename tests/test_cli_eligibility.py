@@ -9,6 +9,7 @@ import pytest
 
 from ledger.vocab import Use
 from tests.conftest import CliRunner
+from tests.test_csv_io import ledger_rows
 
 
 def add(cli: CliRunner, source: str, *extra: str) -> str:
@@ -114,3 +115,85 @@ def test_show_says_which_user_rule_files_changed_the_answers(cli: CliRunner, led
     assert json.loads(cli("show", acme, "--json").out)["rules_changed_by"] == []
     assert "Rules changed by mine.toml" in cli("show", amazon).out
     assert "Rules changed by" not in cli("show", acme).out
+
+
+# --- what the credit's own terms say (issue 13) ------------------------------------------------
+
+
+def test_add_records_what_the_terms_say_and_show_json_carries_it(cli: CliRunner) -> None:
+    credit_id = add(
+        cli, "refund", "--terms-forbid", "amazon_gift_cards,third_party_gift_cards", "--terms-allow", "transfer"
+    )
+    shown = json.loads(cli("show", credit_id, "--json").out)
+    assert shown["terms_by_use"] == {
+        "amazon_gift_cards": "forbid",
+        "third_party_gift_cards": "forbid",
+        "transfer": "allow",
+    }
+    rows = {row["use"]: row for row in shown["eligibility"]}
+    assert (rows["amazon_gift_cards"]["verdict"], rows["amazon_gift_cards"]["rule"]) == ("no", "terms-forbid")
+    assert (rows["transfer"]["verdict"], rows["transfer"]["rule"]) == ("yes", "terms-allow")
+    assert "Its terms: forbid amazon_gift_cards; forbid third_party_gift_cards; allow transfer" in cli(
+        "show", credit_id
+    ).out
+
+
+def test_the_terms_command_records_and_clears_an_answer_and_the_verdict_follows(cli: CliRunner) -> None:
+    credit_id = add(cli, "refund")
+    assert verdicts(cli, credit_id)["amazon_gift_cards"] == "check_terms"
+    recorded = cli("terms", credit_id, "amazon_gift_cards", "allow")
+    assert recorded.code == 0 and "its terms allow amazon_gift_cards" in recorded.out
+    assert verdicts(cli, credit_id)["amazon_gift_cards"] == "yes"
+    again = cli("terms", credit_id, "amazon_gift_cards", "allow")
+    assert again.code == 0 and again.out.startswith("Already recorded")
+    assert cli("terms", credit_id, "amazon_gift_cards", "silent").code == 0
+    assert verdicts(cli, credit_id)["amazon_gift_cards"] == "check_terms"
+    assert json.loads(cli("show", credit_id, "--json").out)["terms_by_use"] == {}
+
+
+def test_the_terms_command_suggests_from_the_text_but_records_nothing(cli: CliRunner) -> None:
+    credit_id = add(cli, "refund", "--terms", "Refund to balance. Not valid for gift cards.")
+    listed = cli("terms", credit_id)
+    assert listed.code == 0
+    assert "amazon_gift_cards        silent" in listed.out
+    assert "amazon_gift_cards        forbid  “Not valid for gift cards.”" in listed.out
+    assert "only a suggestion" in listed.out
+    assert verdicts(cli, credit_id)["amazon_gift_cards"] == "check_terms"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("terms", "1", "lottery", "allow"), "argument use: invalid choice: 'lottery'"),
+        (("terms", "1", "transfer", "maybe"), "argument says: invalid choice: 'maybe'"),
+        (("terms", "1", "transfer"), "say what the terms say about transfer: allow, forbid or silent"),
+        (("terms", "2", "transfer", "allow"), "no credit with id 2"),
+        (
+            ("add", "--source", "refund", "--amount", "5", "--currency", "USD", "--terms-allow", "lottery"),
+            "argument --terms-allow: unknown use 'lottery'",
+        ),
+        (
+            ("add", "--source", "refund", "--amount", "5", "--currency", "USD", "--terms-allow", "transfer",
+             "--terms-forbid", "cash_out,transfer"),
+            "transfer is given to both --terms-allow and --terms-forbid",
+        ),
+    ],
+    ids=["unknown use", "unknown answer", "no answer", "no such credit", "add: unknown use", "add: both ways"],
+)
+def test_bad_terms_input_exits_2_with_one_line_and_writes_nothing(
+    cli: CliRunner, ledger_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    add(cli, "refund")
+    before = ledger_rows(ledger_path)
+    result = cli(*args)
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and message in result.err and result.err.startswith("credit-ledger: error:")
+    assert ledger_rows(ledger_path) == before
+
+
+def test_a_refused_add_with_bad_terms_creates_no_ledger_file(cli: CliRunner, tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh" / "new.sqlite3"
+    fresh.parent.mkdir()
+    result = cli("add", "--source", "refund", "--amount", "5", "--currency", "USD", "--terms-forbid", ",", db=fresh)
+    assert result.code == 2 and "name at least one use" in result.err
+    assert list(fresh.parent.iterdir()) == []

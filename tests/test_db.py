@@ -178,6 +178,26 @@ def test_the_file_and_its_folder_are_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_an_upgrade_to_0005_keeps_every_credit_with_nothing_recorded_from_its_terms(ledger_path: Path) -> None:
+    make_second_revision_ledger(ledger_path, 3)
+    book = Ledger.open(ledger_path)
+    try:
+        details = [book.detail(n, date(2026, 1, 1)) for n in range(1, 4)]
+        assert [detail.credit.title for detail in details] == ["credit 1", "credit 2", "credit 3"]
+        assert all(detail.credit.terms_by_use == {} and str(detail.balance) == "7.50" for detail in details)
+        # Rows written by other means than the app (an older version, raw SQL) get the empty record too.
+        with book.writing() as session:
+            session.connection().exec_driver_sql(
+                "INSERT INTO credit (merchant, region, source, title, currency, amount_minor, received_on, reference,"
+                " terms, terms_url, categories, claim_code, notes, archived, reminders_muted, created_at, updated_at)"
+                " VALUES ('Amazon', 'US', 'refund', 'raw', 'USD', 100, '2025-01-01', '', '', '', '[]', '', '', 0, 0,"
+                " '2025-01-01T00:00:00.000000+00:00', '2025-01-01T00:00:00.000000+00:00')"
+            )
+        assert book.detail(4, date(2026, 1, 1)).credit.terms_by_use == {}
+    finally:
+        book.close()
+
+
 def test_connections_use_wal_foreign_keys_and_a_busy_timeout(ledger: Ledger) -> None:
     with ledger.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -183,7 +183,7 @@ def test_advice_counts_the_days_left_and_names_the_categories() -> None:
     assert "2026-03-11 (10 days left)" in texts["use-before-expiry"]
     assert "Books, Kindle" in texts["promotional-eligible-items-only"]
     last_day = evaluate(credit("refund", expires_on=TODAY), TODAY).advice
-    assert "today is the last day" in next(item.text for item in last_day if item.rule == "use-before-expiry")
+    assert "Today is the last day" in next(item.text for item in last_day if item.rule == "expiry-last-day")
 
 
 def test_advice_warns_about_cash_out_and_transfer_and_points_to_official_help() -> None:

@@ -22,7 +22,7 @@ from ledger.files.json_io import FORMAT_VERSION, JsonImportError, export_json, i
 from ledger.storage.models import ReminderSent
 from ledger.storage.settings import Settings, load_settings, save_settings
 from ledger.storage.store import Ledger, NewCredit
-from ledger.vocab import CHECKOUT_USES, Outcome, Source
+from ledger.vocab import CHECKOUT_USES, Outcome, Source, TermsSay, Use
 from tests.conftest import CliRunner
 from tests.test_csv_io import ledger_rows
 
@@ -60,6 +60,9 @@ credit_specs = st.fixed_dictionaries(
         "checks": st.lists(st.tuples(st.sampled_from(CHECKOUT_USES), st.sampled_from(list(Outcome))), max_size=2),
         "reminders": st.lists(st.sampled_from([30, 7, 1, 0]), max_size=3, unique=True),
         "archived": st.booleans(),
+        "terms_by_use": st.dictionaries(
+            st.sampled_from([use.value for use in Use]), st.sampled_from([said.value for said in TermsSay]), max_size=3
+        ),
     }
 )
 ledger_specs = st.fixed_dictionaries(
@@ -96,6 +99,7 @@ def build(ledger: Ledger, spec: dict[str, Any]) -> None:
                 categories=item["categories"],
                 received_on=received,
                 expires_on=expires,
+                terms_by_use=item["terms_by_use"],
             ),
             TODAY,
         )
@@ -205,6 +209,32 @@ def test_a_format_1_file_imports_with_fresh_uids_and_merges_by_creation_moment(l
     assert ledger.detail(1, TODAY).credit.uid != held_uid
 
 
+def test_what_the_terms_say_about_each_use_travels_with_the_credit(ledger: Ledger, tmp_path: Path) -> None:
+    said = {"amazon_gift_cards": "forbid", "general_purchases": "allow"}
+    ledger.add_credit(NewCredit(source="refund", currency="USD", amount="20", terms_by_use=said), TODAY)
+    document = json.loads(exported(ledger))
+    assert document["credits"][0]["terms_by_use"] == {"general_purchases": "allow", "amazon_gift_cards": "forbid"}
+    copy = Ledger.open(tmp_path / "copy.sqlite3")
+    try:
+        import_json(copy, json.dumps(document).encode(), NOW)
+        assert copy.detail(1, TODAY).credit.terms_by_use == said
+    finally:
+        copy.close()
+
+
+def test_an_export_written_before_terms_were_recorded_still_imports(ledger: Ledger, tmp_path: Path) -> None:
+    add(ledger, "5", "older export")
+    document = json.loads(exported(ledger))
+    del document["credits"][0]["terms_by_use"]  # format 2 as the app wrote it before revision 0005
+    copy = Ledger.open(tmp_path / "copy.sqlite3")
+    try:
+        report = import_json(copy, json.dumps(document).encode(), NOW)
+        assert report.added == 1
+        assert copy.detail(1, TODAY).credit.terms_by_use == {}
+    finally:
+        copy.close()
+
+
 def test_a_restored_credit_keeps_its_uid(ledger: Ledger) -> None:
     from ledger.storage.editing import restore_credit, snapshot_credit
 
@@ -280,6 +310,26 @@ REFUSED = [
     ("naive time", altered(_set("credits.0.created_at", "2025-01-01T00:00:00")), "created_at: '2025-01-01T00:00:00'"),
     ("wrong type", altered(_set("credits.0.archived", "yes")), "credits[0].archived: should be true or false"),
     ("bad uid", altered(_set("credits.0.uid", "abc")), "credits[0].uid: 'abc' is not a credit uid"),
+    (
+        "terms answer for an unknown use",
+        altered(_set("credits.0.terms_by_use", {"lottery": "allow"})),
+        "credits[0].terms_by_use: unknown use 'lottery'",
+    ),
+    (
+        "unknown terms answer",
+        altered(_set("credits.0.terms_by_use", {"transfer": "maybe"})),
+        "credits[0].terms_by_use: what the terms say about transfer must be one of allow, forbid, silent",
+    ),
+    (
+        "terms answers not an object",
+        altered(_set("credits.0.terms_by_use", ["allow"])),
+        "credits[0].terms_by_use: should be an object",
+    ),
+    (
+        "terms answer not text",
+        altered(_set("credits.0.terms_by_use", {"transfer": True})),
+        "credits[0].terms_by_use: should map each use",
+    ),
     ("bad settings", altered(_set("settings.backups_to_keep", 0)), "settings: the number of backups to keep"),
     (
         "issue sign",

@@ -38,7 +38,8 @@ def test_every_shipped_rule_has_a_stable_id_a_one_sentence_reason_and_a_guide_ci
     for rule in rules:
         assert rule.reason.endswith(".") and ". " not in rule.reason, rule.id
         assert rule.guide, rule.id
-        assert rule.kind in {"decision", "faq", "mistake", "quick_answer", "scope"}, rule.id
+        # The guide's decision rules, FAQ, common mistakes, quick answer, scope, steps and "what to check first".
+        assert rule.kind in {"decision", "faq", "mistake", "quick_answer", "scope", "step", "check_first"}, rule.id
     kinds = [rule.kind for rule in rules]
     # At least one rule per guide item: 11 decision rules (one is the default), 7 FAQ answers, 10 mistakes.
     assert kinds.count("decision") >= 10
@@ -83,13 +84,14 @@ def test_every_shipped_rule_has_a_stable_id_a_one_sentence_reason_and_a_guide_ci
         (
             'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace("reason =", 'advise = "Spend it."\nreason ='),
             "acme.toml: rule 'x': unknown field 'advise' (expected one of advice, any_merchant, checkout, guide, "
-            "id, kind, reason, sources, tier, uses, verdict, when)",
+            "id, kind, narrows, reason, sources, terms, tier, uses, verdict, when)",
         ),
         (
             'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('sources = "all"', 'when = ["sunny"]'),
             "acme.toml: rule 'x': unknown condition 'sunny' (expected one of expired, not_expired, has_expiry, "
             "no_expiry, has_categories, no_categories, has_terms, no_terms, has_reference, no_reference, "
-            "has_balance, large_balance, other_region, needs_checking)",
+            "has_balance, no_balance, large_balance, expires_later, expires_this_week, expires_today, "
+            "gift_cards_outside_categories, other_region, needs_checking, untested_at_checkout)",
         ),
         (
             'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('sources = "all"', 'checkout = "not_offered"'),
@@ -104,9 +106,31 @@ def test_every_shipped_rule_has_a_stable_id_a_one_sentence_reason_and_a_guide_ci
             "acme.toml: rule 'x': a rule for expired credits must decide 'no': the balance is forfeited",
         ),
         (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('sources = "all"', 'when = ["no_balance"]'),
+            "acme.toml: rule 'x': a rule for a credit with nothing left must decide 'no': there is nothing to spend",
+        ),
+        (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('sources = "all"', 'terms = "forbid"'),
+            "acme.toml: rule 'x': a rule for terms that forbid a use must decide 'no': the terms are the final word",
+        ),
+        (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('sources = "all"', 'terms = "silent"'),
+            "acme.toml: rule 'x': 'terms' must be allow or forbid: where the terms are silent, the other rules decide",
+        ),
+        (
+            'merchant = "ACME"\nregion = "US"\n'
+            + GOOD_RULE.replace('sources = "all"', 'terms = "allow"\ncheckout = "offered"')
+            .replace('"yes"', '"check_terms"'),
+            "acme.toml: rule 'x': a rule is applied in one stage only, but this one is both checkout and terms",
+        ),
+        (
+            'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace('sources = "all"', 'narrows = "yes"'),
+            "acme.toml: rule 'x': 'narrows' must be true or false",
+        ),
+        (
             'merchant = "ACME"\nregion = "US"\n' + GOOD_RULE.replace("Because.", "Because {weather}."),
             "acme.toml: rule 'x': 'reason' has unknown placeholder {weather} (expected one of balance, categories, "
-            "days_left, expires_on, merchant, region, rule_region, source, time_left)",
+            "days_left, expires_on, merchant, region, rule_region, source, terms_quote, time_left, untested_uses)",
         ),
         (
             ACME.replace('cash_out = "no"\n', ""),
@@ -127,6 +151,11 @@ def test_every_shipped_rule_has_a_stable_id_a_one_sentence_reason_and_a_guide_ci
         "not offered promising yes",
         "offered promising yes",
         "expired promising yes",
+        "spent in full promising yes",
+        "terms forbidding but yes",
+        "terms silent",
+        "two stages",
+        "narrows not true or false",
         "unknown placeholder",
         "default without every use",
     ],

@@ -7,10 +7,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QDate, QPoint
+from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from ledger.storage.models import Credit
+from ledger.vocab import Use
 from tests.ui_helpers import OFFSCREEN_NOISE, TODAY
 from ui.dialogs.credit_dialog import CreditDialog
 from ui.dialogs.movement_dialog import MovementDialog
@@ -200,3 +202,46 @@ def test_the_spend_dialog_names_the_credit_and_makes_room_for_its_error(qtbot: Q
     assert error.height() >= error.heightForWidth(error.width())
     bottom = error.mapTo(form, QPoint(0, error.height())).y()
     assert bottom <= form.on.mapTo(form, QPoint(0, 0)).y()
+
+
+# --- what the terms say about each use (issue 13) -----------------------------------------------
+
+
+def test_the_terms_text_only_suggests_what_they_say_until_the_user_takes_it(qtbot: QtBot, dialog: CreditDialog) -> None:
+    box = dialog.terms_uses
+    dialog.terms.setPlainText("Valid on books only. Not valid for the purchase of gift cards.")
+    assert not box.suggestion_bar.isHidden()
+    assert "Not valid for the purchase of gift cards." in box.suggestion_label.text()
+    assert box.suggested[Use.AMAZON_GIFT_CARDS].text() == "suggested: Forbid"
+    # Nothing is recorded from the text by itself.
+    assert dialog.value().terms_by_use == {}
+    qtbot.mouseClick(box.use_suggestions, Qt.MouseButton.LeftButton)
+    assert dialog.value().terms_by_use == {"amazon_gift_cards": "forbid", "third_party_gift_cards": "forbid"}
+    assert box.suggestion_bar.isHidden() and not box.grid_box.isHidden()
+
+
+def test_the_user_records_what_the_terms_say_use_by_use(dialog: CreditDialog) -> None:
+    box = dialog.terms_uses
+    assert box.grid_box.isHidden() and box.summary.text() == "nothing recorded"
+    box.toggle.setChecked(True)
+    assert not box.grid_box.isHidden()
+    transfer = box.choices[Use.TRANSFER]
+    transfer.setCurrentIndex(transfer.findData("allow"))
+    assert dialog.value().terms_by_use == {"transfer": "allow"}
+    assert box.summary.text() == "1 use recorded"
+    transfer.setCurrentIndex(transfer.findData("silent"))
+    assert dialog.value().terms_by_use == {}
+
+
+def test_the_edit_dialog_shows_what_was_recorded_from_the_terms(qtbot: QtBot) -> None:
+    existing = Credit(
+        source="refund", currency="USD", amount_minor=2000, received_on=TODAY, terms="Non-transferable.",
+        terms_by_use={"amazon_gift_cards": "forbid"},
+    )
+    form = CreditDialog(None, TODAY, existing=existing, amount=Decimal("20.00"))
+    qtbot.addWidget(form)
+    box = form.terms_uses
+    assert not box.grid_box.isHidden()
+    assert box.choices[Use.AMAZON_GIFT_CARDS].currentData() == "forbid"
+    assert box.suggested[Use.TRANSFER].text() == "suggested: Forbid"
+    assert form.value().terms_by_use == {"amazon_gift_cards": "forbid"}

@@ -13,7 +13,7 @@ import pytest
 from ledger.errors import LedgerError
 from ledger.reminders.planning import ReminderPolicy
 from ledger.reminders.store import claim, plan_due
-from ledger.storage.editing import CreditSnapshot, restore_credit, snapshot_credit, update_credit
+from ledger.storage.editing import CreditSnapshot, record_terms, restore_credit, snapshot_credit, update_credit
 from ledger.storage.store import Ledger, NewCredit
 from tests.conftest import ledger_rows
 from tests.ui_helpers import TODAY
@@ -66,6 +66,21 @@ def test_a_deleted_credit_comes_back_with_its_id_history_and_checks(ledger: Ledg
     assert detail.balance == Decimal("26.00")
     assert [entry.note for entry in detail.entries] == ["", "Tea"]
     assert [check.outcome for check in detail.checks] == ["not_offered"]
+
+
+def test_what_the_terms_say_survives_an_edit_and_an_undone_delete(ledger: Ledger) -> None:
+    credit_id = ledger.add_credit(BASE, TODAY)
+    assert record_terms(ledger, credit_id, "amazon_gift_cards", "forbid") is True
+    assert record_terms(ledger, credit_id, "amazon_gift_cards", "forbid") is False  # already so: nothing written
+    edited = NewCredit(**{**BASE.__dict__, "title": "Renamed", "terms_by_use": {"amazon_gift_cards": "forbid"}})
+    update_credit(ledger, credit_id, edited, TODAY)
+    snapshot = snapshot_credit(ledger, credit_id)
+    ledger.delete(credit_id)
+    restore_credit(ledger, snapshot)
+    credit = ledger.detail(credit_id, TODAY).credit
+    assert (credit.title, credit.terms_by_use) == ("Renamed", {"amazon_gift_cards": "forbid"})
+    assert record_terms(ledger, credit_id, "amazon_gift_cards", "silent") is True
+    assert ledger.detail(credit_id, TODAY).credit.terms_by_use == {}
 
 
 def _history(snapshot: CreditSnapshot) -> dict[str, list[dict[str, Any]]]:

@@ -406,3 +406,42 @@ def test_the_detail_panel_says_which_rule_files_changed_the_answers(
     window.select_credit(2)
     assert panel.rules_changed_label.isHidden()
     window.close_ledger()
+
+
+def test_what_the_terms_say_recorded_in_the_edit_dialog_decides_and_is_quoted(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    terms = "Refunded to your balance. Not valid for the purchase of gift cards."
+    seed(ledger_path, NewCredit(source="refund", currency="USD", amount="25.00", title="Refund", terms=terms))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(1)
+    panel = window.detail
+    assert panel.eligibility.verdict_of("amazon_gift_cards") == "check_terms"  # the text alone decides nothing
+    assert panel.terms_say_label.isHidden()
+    window.credit_actions["edit"].trigger()
+    dialog = window.actions_.dialog
+    assert isinstance(dialog, CreditDialog)
+    qtbot.mouseClick(dialog.terms_uses.use_suggestions, Qt.MouseButton.LeftButton)
+    press_ok(qtbot, dialog)
+    assert panel.eligibility.verdict_of("amazon_gift_cards") == "no"
+    reason = panel.eligibility.rows["amazon_gift_cards"].reason_label.text()
+    assert "terms forbid" in reason and "Not valid for the purchase of gift cards." in reason.replace("\u200b", "")
+    assert not panel.terms_say_label.isHidden()
+    assert "Forbid: Buying Amazon gift cards" in panel.terms_say_label.text()
+    window.close_ledger()
+
+
+def test_editing_a_credit_in_the_dialog_keeps_its_terms_url(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> None:
+    url = "https://www.amazon.com/gc/terms"
+    seed(ledger_path, NewCredit(source="gift_card", currency="USD", amount="10", title="Card", terms_url=url))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(1)
+    window.credit_actions["edit"].trigger()
+    dialog = window.actions_.dialog
+    assert isinstance(dialog, CreditDialog)
+    dialog.title.setText("Card, renamed")
+    press_ok(qtbot, dialog)
+    assert window.ledger is not None
+    credit = window.ledger.detail(1, TODAY).credit
+    assert (credit.title, credit.terms_url) == ("Card, renamed", url)
+    window.close_ledger()

@@ -20,8 +20,17 @@ from PySide6.QtWidgets import (
 
 from ledger.money import format_money, from_minor
 from ui.eligibility_view import EligibilityView
-from ui.labels import ENTRY_LABELS, SOURCE_LABELS, STATUS_LABELS, days_left_color, days_left_text
+from ui.labels import ENTRY_LABELS, SOURCE_LABELS, STATUS_LABELS, USE_LABELS, days_left_color, days_left_text
 from ui.text_fit import ElidedLabel, breakable
+
+
+def terms_say_text(recorded: dict[str, str]) -> str:
+    """What the user recorded from the terms, in words: "Forbid: buying Amazon gift cards · Allow: …"."""
+    grouped: dict[str, list[str]] = {}
+    for use, said in recorded.items():
+        if said in ("allow", "forbid"):
+            grouped.setdefault(said, []).append(USE_LABELS.get(use, use))
+    return " · ".join(f"{said.capitalize()}: {', '.join(uses)}" for said, uses in grouped.items())
 
 
 class DetailPanel(QScrollArea):
@@ -89,13 +98,19 @@ class DetailPanel(QScrollArea):
         self.categories_label.setWordWrap(True)
         self.notes_label = QLabel()
         self.notes_label.setWordWrap(True)
+        # What the user recorded from the credit's own terms; the row is hidden while nothing is.
+        self.terms_say_label = QLabel()
+        self.terms_say_label.setWordWrap(True)
+        self.terms_say_label.setAccessibleName("What its terms say")
         figures.addRow("Balance", self.balance_label)
         figures.addRow("Amount", self.amount_label)
         figures.addRow("Expires", self.expiry_label)
         figures.addRow("Status", self.status_label)
         figures.addRow("Reference", self.reference_label)
         figures.addRow("Categories", self.categories_label)
+        figures.addRow("Terms say", self.terms_say_label)
         figures.addRow("Notes", self.notes_label)
+        self.figures = figures
         layout.addLayout(figures)
         self.reminder_label = QLabel()  # filled by ui/reminder_service.py; hidden while there is nothing to say
         self.reminder_label.setAccessibleName("Reminders")
@@ -184,6 +199,9 @@ class DetailPanel(QScrollArea):
         self.reference_label.setText(credit.reference or "—")
         self.categories_label.setText(breakable(", ".join(credit.categories)) or "—")
         self.notes_label.setText(breakable(credit.notes) or "—")
+        terms_say = terms_say_text(credit.terms_by_use)
+        self.terms_say_label.setText(terms_say)
+        self.figures.setRowVisible(self.terms_say_label, bool(terms_say))
         usable = status in ("active", "expiring")
         self.spend_button.setEnabled(usable)
         self.refund_button.setEnabled(status in ("active", "expiring", "used"))

@@ -27,9 +27,14 @@ cautious.</p>
 <li>! <b>Unlikely</b>: it normally does not work.</li>
 <li>✖ <b>No</b>: it does not work.</li>
 </ul>
+<p>A credit's own terms are the final word on it. Record what they say about each use when you add or
+edit the credit (<i>What the terms say about each use</i>): “Allow” or “Forbid” then beats the general
+rules for its kind of credit. The app may <i>suggest</i> a choice from phrases in the terms you pasted,
+such as “not valid for gift cards”, but only what you record counts.</p>
 <p>What you saw at checkout beats any rule. If checkout did not offer your credit, or showed it
 grayed out, press the matching button under <i>I tried at checkout</i> and the answer becomes “No”.
-“Offered” never turns a caution into a promise: it may be temporary.</p>
+“Offered” never turns a caution into a promise: it may be temporary. When an answer is “Check the
+terms” and you have not tried yet, the advice says so: that test is the quickest way to know.</p>
 <p>Credit cannot be turned into cash or given to someone else. An expired credit is lost:
 use it before the date shown in <i>Days left</i>.</p>
 

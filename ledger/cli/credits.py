@@ -1,4 +1,4 @@
-"""Subcommands on credits: add, list, show, spend, refund, check, archive, delete."""
+"""Subcommands on credits: add, list, show, spend, refund, check, terms, archive, delete."""
 
 from __future__ import annotations
 
@@ -11,9 +11,15 @@ from ledger.cli.report import detail_json, entry_json, summary_json
 from ledger.errors import LedgerError
 from ledger.money import format_money
 from ledger.rules.eligibility import evaluate, rules_changed_text
+from ledger.rules.terms_reading import read_terms
+from ledger.storage.editing import record_terms
+from ledger.storage.models import Credit
 from ledger.storage.store import NewCredit
 from ledger.validation import credit_fields
-from ledger.vocab import CHECKOUT_USES, Outcome, Source, Status
+from ledger.vocab import CHECKOUT_USES, Outcome, Source, Status, TermsSay, Use
+
+# How `show` and `terms` put what the terms say about a use.
+_SAYS = {TermsSay.ALLOW: "allow", TermsSay.FORBID: "forbid", TermsSay.SILENT: "say nothing about"}
 
 
 def _print_json(context: Context, payload: Any) -> None:
@@ -23,6 +29,27 @@ def _print_json(context: Context, payload: Any) -> None:
 
 def _categories(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def use_list(text: str) -> list[str]:
+    """An argparse type: uses separated by commas ("amazon_gift_cards,transfer"), each one the CLI knows."""
+    uses = [part.strip() for part in text.split(",") if part.strip()]
+    known = [use.value for use in Use]
+    for use in uses:
+        if use not in known:
+            raise argparse.ArgumentTypeError(f"unknown use {use!r:.40}: expected one of {', '.join(known)}")
+    if not uses:
+        raise argparse.ArgumentTypeError(f"name at least one use: {', '.join(known)}")
+    return uses
+
+
+def _terms_by_use(allowed: list[str], forbidden: list[str]) -> dict[str, str]:
+    both = [use for use in allowed if use in forbidden]
+    if both:
+        raise LedgerError(
+            f"{both[0]} is given to both --terms-allow and --terms-forbid: the terms say one or the other"
+        )
+    return {use: TermsSay.ALLOW.value for use in allowed} | {use: TermsSay.FORBID.value for use in forbidden}
 
 
 def cmd_add(args: argparse.Namespace, context: Context) -> int:
@@ -38,6 +65,7 @@ def cmd_add(args: argparse.Namespace, context: Context) -> int:
         reference=args.reference,
         categories=_categories(args.categories),
         terms=args.terms,
+        terms_by_use=_terms_by_use(args.terms_allow or [], args.terms_forbid or []),
     )
     credit_fields(new, context.today)  # refuse bad input before the ledger file is even created
     ledger = context.ledger
@@ -119,6 +147,9 @@ def cmd_show(args: argparse.Namespace, context: Context) -> int:
     print(f"  Status:   {detail.status.value}", file=out)
     if credit.reference:
         print(f"  Reference: {credit.reference}", file=out)
+    recorded = _recorded_terms(credit)
+    if recorded:
+        print(f"  Its terms: {recorded}", file=out)
     print("  History:", file=out)
     for entry in detail.entries:
         row = entry_json(entry, credit.currency)
@@ -164,6 +195,41 @@ def cmd_check(args: argparse.Namespace, context: Context) -> int:
             f"Recorded for credit {args.id}: {args.use} was {args.outcome.replace('_', ' ')} at checkout",
             file=context.out,
         )
+    return 0
+
+
+def _recorded_terms(credit: Credit) -> str:
+    """What the user recorded from the credit's terms, as one line: "forbid amazon_gift_cards; allow transfer"."""
+    return "; ".join(f"{_SAYS[TermsSay(said)]} {use}" for use, said in credit.terms_by_use.items() if said in _SAYS)
+
+
+def cmd_terms(args: argparse.Namespace, context: Context) -> int:
+    ledger = context.ledger
+    if args.use is not None and args.says is None:
+        raise LedgerError(f"say what the terms say about {args.use}: allow, forbid or silent")
+    changed = args.use is not None and record_terms(ledger, args.id, args.use, args.says)
+    detail = ledger.detail(args.id, context.today)
+    if args.json:
+        _print_json(context, detail_json(detail, context.evaluate(detail)))
+        return 0
+    out = context.out
+    credit = detail.credit
+    if args.use is not None:
+        said = "its terms say nothing about" if args.says == TermsSay.SILENT else f"its terms {args.says}"
+        verb = "Recorded" if changed else "Already recorded"
+        print(f"{verb} for credit {args.id}: {said} {args.use}", file=out)
+        return 0
+    print(f"What the terms of credit {args.id} say, as recorded:", file=out)
+    for use in Use:
+        said = TermsSay(credit.terms_by_use.get(use.value, TermsSay.SILENT))
+        print(f"  {use.value:<24} {said.value}", file=out)
+    hints = [hint for use, hint in read_terms(credit.terms).items() if credit.terms_by_use.get(use.value) != hint.says]
+    if hints:
+        # Suggestions only: the app decides nothing from the text until the user records it.
+        how = f"credit-ledger terms {args.id} USE allow|forbid|silent"
+        print(f"Their text seems to say (only a suggestion; record it with: {how}):", file=out)
+        for hint in hints:
+            print(f"  {hint.use.value:<24} {hint.says.value:<7} “{hint.quote}”", file=out)
     return 0
 
 
@@ -219,6 +285,15 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     add.add_argument("--reference", default="", help="order number or offer name")
     add.add_argument("--categories", default="", help='eligible categories, comma separated: "Books,Toys"')
     add.add_argument("--terms", default="", help="the fine print")
+    add.add_argument(
+        "--terms-allow", type=use_list, metavar="USES", help='uses its terms allow, comma separated: "transfer"'
+    )
+    add.add_argument(
+        "--terms-forbid",
+        type=use_list,
+        metavar="USES",
+        help='uses its terms forbid, comma separated: "amazon_gift_cards,third_party_gift_cards"',
+    )
     json_option(add)
 
     lister = add_command(subparsers, parent, "list", cmd_list, "list credits")
@@ -243,6 +318,16 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     check.add_argument("use", choices=[u.value for u in CHECKOUT_USES])
     check.add_argument("outcome", choices=[o.value for o in Outcome])
     json_option(check)
+
+    terms = add_command(
+        subparsers, parent, "terms", cmd_terms, "show or record what a credit's own terms say about a use"
+    )
+    terms.add_argument("id", type=credit_id)
+    terms.add_argument("use", nargs="?", choices=[u.value for u in Use], help="the use the terms speak about")
+    terms.add_argument(
+        "says", nargs="?", choices=[t.value for t in TermsSay], help="allow, forbid, or silent (nothing recorded)"
+    )
+    json_option(terms)
 
     for name, archived, text in (
         ("archive", True, "archive a credit (its history stays)"),

@@ -79,6 +79,8 @@ def detail_json(detail: CreditDetail, evaluation: Evaluation) -> dict[str, Any]:
         "categories": list(credit.categories),
         "terms": credit.terms,
         "terms_url": credit.terms_url,
+        # What the credit's own terms say per use, as recorded: {"amazon_gift_cards": "forbid"}; silent uses absent.
+        "terms_by_use": dict(credit.terms_by_use),
         "notes": credit.notes,
         "archived": credit.archived,
         "entries": [entry_json(entry, credit.currency) for entry in detail.entries],

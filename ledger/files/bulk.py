@@ -23,7 +23,7 @@ from sqlmodel import Session
 from ledger.errors import LedgerError
 from ledger.file_reading import Refusal, UnreadableFile, read_regular_file
 from ledger.storage.backup import backup_now
-from ledger.storage.models import Categories, UTCDateTime
+from ledger.storage.models import Categories, TermsByUse, UTCDateTime
 from ledger.storage.settings import load_settings
 from ledger.storage.sqlite_files import held_here
 from ledger.storage.store import Ledger
@@ -46,6 +46,7 @@ CREDIT_COLUMNS = (
     "terms",
     "terms_url",
     "categories",
+    "terms_by_use",
     "claim_code",
     "notes",
     "archived",
@@ -61,6 +62,7 @@ REMINDER_COLUMNS = ("credit_id", "lead_days", "expires_on", "sent_at", "channel"
 # The column types' own encoders, so stored text matches what the ORM writes byte for byte.
 _TIMESTAMP = UTCDateTime()
 _CATEGORIES = Categories()
+_TERMS_BY_USE = TermsByUse()
 _SQLITE = sqlite_dialect()
 
 
@@ -82,6 +84,16 @@ def categories_text(categories: tuple[str, ...]) -> str:
     text = _CATEGORIES.process_bind_param(list(categories), _SQLITE)
     assert text is not None
     return text
+
+
+def terms_by_use_text(said: dict[str, str]) -> str:
+    """What the terms say per use, as the ledger stores it (a JSON object)."""
+    return _TERMS_BY_USE.process_bind_param(said, _SQLITE)
+
+
+def terms_by_use_from_text(text: str | None) -> dict[str, str]:
+    """What the terms say per use, as stored (a JSON object), decoded as the ORM decodes it."""
+    return _TERMS_BY_USE.process_result_value(text, _SQLITE)
 
 
 def new_uids(count: int) -> list[str]:
@@ -118,6 +130,7 @@ def credit_row(
         credit.terms,
         credit.terms_url,
         categories_text(credit.categories),
+        terms_by_use_text(credit.terms_by_use),
         credit.claim_code,
         credit.notes,
         int(archived),

@@ -143,6 +143,12 @@ def _credit(obj: dict[str, Any], where: str, latest: date, checks: FieldChecks) 
     categories = _field(obj, "categories", where, list, [])
     if not all(isinstance(item, str) for item in categories):
         raise JsonImportError(f"{where}.categories", "should be a list of texts")
+    # Optional: exports written before it was recorded have none, and mean nothing was recorded.
+    terms_by_use = _field(obj, "terms_by_use", where, dict, {})
+    if not all(isinstance(value, str) for value in terms_by_use.values()):
+        raise JsonImportError(
+            f"{where}.terms_by_use", 'should map each use to "allow", "forbid" or "silent", written as text'
+        )
     try:
         return check_credit_fields(
             source=_field(obj, "source", where, str),
@@ -161,6 +167,7 @@ def _credit(obj: dict[str, Any], where: str, latest: date, checks: FieldChecks) 
             notes=_field(obj, "notes", where, str, ""),
             today=latest,
             checks=checks,
+            terms_by_use=terms_by_use,
         )
     except CreditFieldError as error:
         raise JsonImportError(f"{where}.{error.field}", str(error)) from None

@@ -23,6 +23,7 @@ from ledger.files.bulk import (
     credit_row,
     insert_rows,
     next_credit_id,
+    terms_by_use_from_text,
 )
 from ledger.files.json_checks import FORMAT, FORMAT_VERSION, IncomingCredit, JsonImportError, read_document
 from ledger.money import from_minor
@@ -47,7 +48,7 @@ def ledger_document(ledger: Ledger) -> dict[str, Any]:
         ledger,
         "SELECT id, merchant, region, source, title, currency, amount_minor, received_on, expires_on, reference,"
         " terms, terms_url, categories, claim_code, notes, archived, reminders_muted, snoozed_until,"
-        " created_at, updated_at, uid FROM credit ORDER BY id",
+        " created_at, updated_at, uid, terms_by_use FROM credit ORDER BY id",
     )
     currency_of = {row[0]: row[5] for row in credits}
     for credit_id, kind, minor, on, note, created in _rows(
@@ -88,6 +89,8 @@ def ledger_document(ledger: Ledger) -> dict[str, Any]:
                 "terms": row[10],
                 "terms_url": row[11],
                 "categories": categories_from_text(row[12]),
+                # Format 2 grew this field later: a file without it means nothing was recorded.
+                "terms_by_use": terms_by_use_from_text(row[21]),
                 "claim_code": row[13],
                 "notes": row[14],
                 "archived": bool(row[15]),

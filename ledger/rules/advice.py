@@ -59,7 +59,7 @@ def arrange(pieces: Iterable[Piece]) -> list[Advice]:
             continue
         lead_in = LEAD_INS.get(tier)
         if lead_in is None:
-            lines.extend(Advice(piece.rule, piece.text.strip()) for piece in group)
+            lines.extend(_whole_lines(group))
             continue
         clauses: list[str] = []
         for piece in group:
@@ -69,6 +69,18 @@ def arrange(pieces: Iterable[Piece]) -> list[Advice]:
         text = f"{lead_in}{'; '.join(clauses)}."
         lines.append(Advice(group[0].rule, text, tuple(piece.rule for piece in group[1:])))
     return lines
+
+
+def _whole_lines(group: list[Piece]) -> list[Advice]:
+    """One line per piece; rules that give the very same text share its line (it is said once)."""
+    texts: dict[str, tuple[str, list[str]]] = {}
+    for piece in group:
+        text = piece.text.strip()
+        if text in texts:
+            texts[text][1].append(piece.rule)
+        else:
+            texts[text] = (piece.rule, [])
+    return [Advice(rule, text, tuple(also)) for text, (rule, also) in texts.items()]
 
 
 def advice_json(advice: Iterable[Advice]) -> list[dict[str, object]]:

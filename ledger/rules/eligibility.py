@@ -1,15 +1,16 @@
 """What a credit can be used for: every use gets a verdict, the rule that decided it and why.
 
-Precedence (DESIGN.md "Usage rules"), highest first: the credit is expired; a checkout
-observation; the first rule for the credit's source; the cautious default. A permissive
-verdict for a credit outside the rule set's region is then softened to `check_terms`.
-Pure: no Qt, no database; evaluation never raises, whatever the credit holds.
+Precedence (DESIGN.md "Usage rules"), highest first: the credit is expired; it is spent in
+full; a checkout observation; what the user recorded from the credit's own terms; the first
+rule for the credit's source, narrowed by its eligible categories; the cautious default. A
+permissive verdict from the rules for a credit outside the rule set's region is then softened
+to `check_terms`. Pure: no Qt, no database; evaluation never raises, whatever the credit holds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -18,12 +19,25 @@ from ledger.money import format_money, from_minor, known_currencies
 from ledger.rules.advice import Advice, Piece, arrange
 from ledger.rules.advice import advice_json as _advice_lines
 from ledger.rules.rulebook import Condition, DefaultRule, Rule, RuleBook, RuleSet, builtin_rulebook
-from ledger.rules.ruleset import fill_placeholders, name_key
+from ledger.rules.ruleset import Stage, fill_placeholders, name_key
+from ledger.rules.terms_reading import quote_for
 from ledger.storage.models import Credit
-from ledger.vocab import Outcome, Source, Use, Verdict
+from ledger.vocab import CHECKOUT_USES, Outcome, Source, TermsSay, Use, Verdict
 
 _REFUSING = (Outcome.NOT_OFFERED, Outcome.GRAYED_OUT)
 _Holds = Callable[[Rule], bool]
+# How a purchase is named in advice about trying it at checkout ({untested_uses}).
+_TRY_AT_CHECKOUT = {
+    Use.GENERAL_PURCHASES: "an everyday purchase",
+    Use.AMAZON_GIFT_CARDS: "an Amazon gift card",
+    Use.THIRD_PARTY_GIFT_CARDS: "another brand's gift card",
+}
+# What a permissive verdict would have been at home, in words, for the region's reason.
+_AT_HOME = {Verdict.YES: "it would be allowed", Verdict.LIKELY: "it would likely be allowed"}
+# {terms_quote} when the terms' text does not plainly say what the user recorded.
+_RECORDED = "as you recorded them"
+# Category names that mean the credit may buy gift cards after all ("Gift Cards", "gift-cards").
+_GIFT_CARD_WORDS = ("giftcard",)
 
 
 @dataclass(frozen=True)
@@ -84,10 +98,18 @@ class _Facts:
     has_reference: bool
     balance: Decimal
     currency: str
+    terms: str = ""
+    terms_by_use: dict[Use, TermsSay] = field(default_factory=dict)
 
     @property
     def expired(self) -> bool:
         return self.days_left is not None and self.days_left < 0
+
+    @property
+    def gift_cards_outside_categories(self) -> bool:
+        """It is limited to categories, and none of them is gift cards."""
+        squeezed = ("".join(ch for ch in name.casefold() if ch.isalnum()) for name in self.categories)
+        return bool(self.categories) and not any(word in name for name in squeezed for word in _GIFT_CARD_WORDS)
 
 
 def evaluate(
@@ -112,33 +134,52 @@ def evaluate(
     label = rule_set.label if rule_set else f"cautious default (no rule set for {facts.merchant or 'this merchant'})"
     changed_by = rule_set.user_files if rule_set else ()
 
-    def holds(rule: Rule, needs_checking: bool = False) -> bool:
+    def holds(rule: Rule, verdict_facts: Mapping[Condition, bool] | None = None) -> bool:
         return rule.covers(facts.source) and all(
-            _condition(c, facts, thresholds, other_region, needs_checking) for c in rule.conditions
+            _condition(c, facts, thresholds, other_region, verdict_facts or {}) for c in rule.conditions
         )
 
     if facts.expired:
-        return _expired(facts, rules, holds, values, label, changed_by=changed_by)
+        return _everything_no(Stage.EXPIRED, facts, rules, holds, values, label=label, changed_by=changed_by)
+    if facts.balance <= 0:
+        # Nothing is left to spend or to protect: no advice, every piece would be about a balance that is gone.
+        return _everything_no(Stage.SPENT, facts, rules, holds, values, label=label, changed_by=changed_by)
 
     default = book.default_for(rule_set)
     # A rule naming the source beats one for every source; file order breaks ties.
     source_rules = sorted(
-        (rule for rule in rules if rule.uses and not rule.is_special and holds(rule)),
+        (rule for rule in rules if rule.uses and rule.stage is Stage.SOURCE and holds(rule)),
         key=lambda rule: rule.sources is None,
     )
+    narrowing = [rule for rule in rules if rule.uses and rule.stage is Stage.NARROWING and holds(rule)]
+    by_id: dict[str, Rule] = {}
+    for rule in rules:
+        by_id.setdefault(rule.id, rule)
     latest = _latest_outcomes(checks)
     answers: list[UseVerdict] = []
     for use in Use:
-        answer = _from_source_rules(use, source_rules, default, values)
+        answer = _narrowed(_from_source_rules(use, source_rules, default, values), narrowing, by_id, values)
+        said = facts.terms_by_use.get(use)
+        if said is not None:
+            answer = _apply_terms(answer, said, facts, rules, holds, values=values)
         outcome = latest.get(use)
         if outcome is not None:
             answer = _apply_observation(answer, outcome, rules, holds, values)
-        if other_region and answer.verdict in (Verdict.YES, Verdict.LIKELY):
+        # The region's caution is about these rules, not about what the credit's own terms say.
+        from_terms = answer.rule in by_id and by_id[answer.rule].stage is Stage.TERMS
+        if other_region and not from_terms and answer.verdict in (Verdict.YES, Verdict.LIKELY):
             answer = _soften_for_region(answer, rules, holds, values)
         answers.append(answer)
 
     deciding = {answer.rule for answer in answers}
     needs_checking = any(answer.verdict is Verdict.CHECK_TERMS for answer in answers)
+    untested = [
+        answer.use
+        for answer in answers
+        if answer.use in CHECKOUT_USES and answer.verdict is Verdict.CHECK_TERMS and answer.use not in latest
+    ]
+    values["untested_uses"] = " or ".join(_untested_name(use, facts) for use in untested) or "it"
+    verdict_facts = {Condition.NEEDS_CHECKING: needs_checking, Condition.UNTESTED_AT_CHECKOUT: bool(untested)}
 
     def advises(rule: Rule) -> bool:
         # A deciding rule explains its verdict; an advice-only rule speaks when its conditions hold.
@@ -149,11 +190,8 @@ def evaluate(
         if rule.checkout is Outcome.OFFERED:
             # Seen at checkout but kept at the rule's answer: say why the offer is not to be trusted.
             return Outcome.OFFERED in latest.values() and holds(rule)
-        return not rule.uses and Condition.EXPIRED not in rule.conditions and holds(rule, needs_checking)
+        return not rule.uses and Condition.EXPIRED not in rule.conditions and holds(rule, verdict_facts)
 
-    if facts.balance <= 0:
-        # Nothing is left to spend or to protect: every piece of advice would be about a balance that is gone.
-        return Evaluation(answers, [], None, label, changed_by)
     pieces = [Piece(rule.tier, rule.id, fill_placeholders(rule.advice, values)) for rule in rules if advises(rule)]
     if default.id in deciding and default.advice.strip() and not facts.has_terms:
         # The default's advice is to find and record the terms: pointless once they are recorded.
@@ -184,25 +222,27 @@ def eligibility_summary(ev: Evaluation) -> dict[str, str]:
     return {answer.use.value: answer.verdict.value for answer in ev.verdicts}
 
 
-def _expired(
+def _everything_no(
+    stage: Stage,
     facts: _Facts,
     rules: tuple[Rule, ...],
     holds: _Holds,
     values: dict[str, str],
-    label: str,
     *,
+    label: str,
     changed_by: tuple[str, ...],
 ) -> Evaluation:
-    rule = next(rule for rule in rules if rule.uses and Condition.EXPIRED in rule.conditions and holds(rule))
-    reason = fill_placeholders(rule.reason, values)
-    # Expiry is final whatever the rule file says: the balance is forfeited.
-    answers = [UseVerdict(use, Verdict.NO, rule.id, reason) for use in Use]
+    """Expired or spent in full: every use is `no`, whatever the rule file says, and nothing else is asked."""
+    rule = next(rule for rule in rules if rule.uses and rule.stage is stage and holds(rule))
+    answers = [UseVerdict(use, Verdict.NO, rule.id, fill_placeholders(rule.reason, values)) for use in Use]
+    if stage is not Stage.EXPIRED:
+        return Evaluation(answers, [], None, label, changed_by)
     # Once expired, only advice about the expired state still helps, and only if something was lost.
     forfeited = max(facts.balance, Decimal(0))
     pieces = [
         Piece(item.tier, item.id, fill_placeholders(item.advice, values))
         for item in rules
-        if forfeited > 0 and item.advice.strip() and Condition.EXPIRED in item.conditions and holds(item)
+        if forfeited > 0 and item.advice.strip() and item.stage is Stage.EXPIRED and holds(item)
     ]
     return Evaluation(answers, arrange(pieces), forfeited, label, changed_by)
 
@@ -211,7 +251,42 @@ def _from_source_rules(use: Use, source_rules: list[Rule], default: DefaultRule,
     for rule in source_rules:
         if use in rule.uses and rule.verdict is not None:
             return UseVerdict(use, rule.verdict, rule.id, fill_placeholders(rule.reason, values))
-    return UseVerdict(use, default.verdicts.get(use, Verdict.NO), default.id, fill_placeholders(default.reason, values))
+    verdict = default.verdicts.get(use, Verdict.NO)
+    return UseVerdict(use, verdict, default.id, fill_placeholders(default.reason_for(verdict), values))
+
+
+def _untested_name(use: Use, facts: _Facts) -> str:
+    """A purchase not yet tried at checkout, as advice names it: an item of its categories if it has some."""
+    if use is Use.GENERAL_PURCHASES and facts.categories:
+        return f"an item in {', '.join(facts.categories)}"
+    return _TRY_AT_CHECKOUT[use]
+
+
+def _narrowed(answer: UseVerdict, narrowing: list[Rule], by_id: dict[str, Rule], values: dict[str, str]) -> UseVerdict:
+    """The answer narrowed by the credit's categories (or another `narrows` rule): never loosened.
+
+    A `no` stays as its rule gave it, and so does an answer whose rule already took the
+    categories into account; otherwise a narrowing rule at least as strict replaces it.
+    """
+    decided_by = by_id.get(answer.rule)
+    if answer.verdict is Verdict.NO or (decided_by is not None and Condition.HAS_CATEGORIES in decided_by.conditions):
+        return answer
+    for rule in narrowing:
+        if answer.use in rule.uses and rule.verdict is not None and _rank(rule.verdict) >= _rank(answer.verdict):
+            return UseVerdict(answer.use, rule.verdict, rule.id, fill_placeholders(rule.reason, values))
+    return answer
+
+
+def _apply_terms(
+    answer: UseVerdict, said: TermsSay, facts: _Facts, rules: tuple[Rule, ...], holds: _Holds, *, values: dict[str, str]
+) -> UseVerdict:
+    """What the credit's own terms say about the use, as the user recorded it, quoting them when they plainly do."""
+    rule = next((rule for rule in rules if rule.terms is said and answer.use in rule.uses and holds(rule)), None)
+    if rule is None or rule.verdict is None:
+        return answer
+    quote = quote_for(facts.terms, answer.use, said)
+    quoted = {**values, "terms_quote": f"“{quote}”" if quote else _RECORDED}
+    return UseVerdict(answer.use, rule.verdict, rule.id, fill_placeholders(rule.reason, quoted))
 
 
 def _apply_observation(
@@ -244,8 +319,8 @@ def _soften_for_region(
     )
     if rule is None or rule.verdict is None:
         return answer
-    home = values["rule_region"]
-    reason = f"{fill_placeholders(rule.reason, values).rstrip('.')} (in {home} it would be '{answer.verdict.value}')."
+    at_home = _AT_HOME.get(answer.verdict, "the answer could differ")
+    reason = f"{fill_placeholders(rule.reason, values).rstrip('.')} (in {values['rule_region']} {at_home})."
     return UseVerdict(answer.use, rule.verdict, rule.id, reason)
 
 
@@ -255,10 +330,17 @@ def _rank(verdict: Verdict) -> int:
 
 
 def _condition(
-    condition: Condition, facts: _Facts, thresholds: dict[str, Decimal], other_region: bool, needs_checking: bool
+    condition: Condition,
+    facts: _Facts,
+    thresholds: dict[str, Decimal],
+    other_region: bool,
+    verdict_facts: Mapping[Condition, bool],
 ) -> bool:
+    if condition in verdict_facts:
+        return verdict_facts[condition]
     has_expiry = facts.expires_on is not None
     large = thresholds.get(facts.currency)
+    days = facts.days_left
     checks = {
         Condition.EXPIRED: facts.expired,
         Condition.NOT_EXPIRED: not facts.expired,
@@ -271,11 +353,16 @@ def _condition(
         Condition.HAS_REFERENCE: facts.has_reference,
         Condition.NO_REFERENCE: not facts.has_reference,
         Condition.HAS_BALANCE: facts.balance > 0,
+        Condition.NO_BALANCE: facts.balance <= 0,
         Condition.LARGE_BALANCE: large is not None and facts.balance >= large,
+        Condition.EXPIRES_LATER: days is not None and days > 7,
+        Condition.EXPIRES_THIS_WEEK: days is not None and 1 <= days <= 7,
+        Condition.EXPIRES_TODAY: days == 0,
+        Condition.GIFT_CARDS_OUTSIDE_CATEGORIES: facts.gift_cards_outside_categories,
         Condition.OTHER_REGION: other_region,
-        Condition.NEEDS_CHECKING: needs_checking,
     }
-    return checks[condition]
+    # A verdict fact asked for before the verdicts exist (a rule that decides uses) does not hold.
+    return checks.get(condition, False)
 
 
 def _latest_outcomes(checks: Iterable[Observation]) -> dict[Use, Outcome]:
@@ -315,6 +402,7 @@ def _facts(credit: Any, today: date, balance: Decimal | None) -> _Facts:
     if not isinstance(categories, list | tuple | set | frozenset):
         categories = ()
     currency = _text(getattr(credit, "currency", None)).upper()
+    said = _terms_by_use(getattr(credit, "terms_by_use", None))
     return _Facts(
         source=source,
         merchant=_text(getattr(credit, "merchant", None)),
@@ -322,11 +410,25 @@ def _facts(credit: Any, today: date, balance: Decimal | None) -> _Facts:
         expires_on=expires_on,
         days_left=None if expires_on is None else (expires_on - today).days,
         categories=tuple(str(item).strip() for item in categories if str(item).strip()),
-        has_terms=bool(_text(getattr(credit, "terms", None)) or _text(getattr(credit, "terms_url", None))),
+        has_terms=bool(_text(getattr(credit, "terms", None)) or _text(getattr(credit, "terms_url", None)) or said),
         has_reference=bool(_text(getattr(credit, "reference", None))),
         balance=_balance(credit, balance, currency),
         currency=currency,
+        terms=_text(getattr(credit, "terms", None)),
+        terms_by_use=said,
     )
+
+
+def _terms_by_use(raw: object) -> dict[Use, TermsSay]:
+    """What the user recorded from the terms, keeping only known uses with `allow` or `forbid`."""
+    if not isinstance(raw, dict):
+        return {}
+    said: dict[Use, TermsSay] = {}
+    for use in Use:
+        answer = raw.get(use.value)
+        if answer in (TermsSay.ALLOW, TermsSay.FORBID):
+            said[use] = TermsSay(answer)
+    return said
 
 
 def _balance(credit: Any, balance: Decimal | None, currency: str) -> Decimal:
@@ -358,6 +460,8 @@ def _placeholders(facts: _Facts, rule_set: RuleSet | None) -> dict[str, str]:
         "days_left": "" if days is None else str(days),
         "time_left": time_left,
         "balance": _money_text(facts.balance, facts.currency),
+        "terms_quote": _RECORDED,
+        "untested_uses": "it",
     }
 
 

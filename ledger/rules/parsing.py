@@ -15,16 +15,19 @@ from typing import Any, NamedTuple, TypeVar
 from ledger.file_reading import Refusal, UnreadableFile, read_regular_file
 from ledger.money import MoneyError, known_currencies, parse_amount
 from ledger.rules.ruleset import (
+    ADVICE_ONLY_CONDITIONS,
     AdviceTier,
     Condition,
     DefaultRule,
     Rule,
     RuleProblem,
     RuleSet,
+    Stage,
     clipped,
     placeholder_problems,
+    stages_of,
 )
-from ledger.vocab import Outcome, Source, Use, Verdict
+from ledger.vocab import Outcome, Source, TermsSay, Use, Verdict
 
 ALL = "all"
 # The shipped Amazon US set is about 16 KB: this leaves room for any real rule set and keeps
@@ -38,9 +41,9 @@ _Word = TypeVar("_Word", bound=StrEnum)
 
 _RULE_FIELDS = frozenset(
     {"id", "kind", "guide", "sources", "when", "uses", "verdict", "checkout", "reason", "advice", "tier"}
-    | {"any_merchant"}
+    | {"any_merchant", "terms", "narrows"}
 )
-_DEFAULT_FIELDS = frozenset({"id", "kind", "guide", "reason", "advice", "tier", "verdicts"})
+_DEFAULT_FIELDS = frozenset({"id", "kind", "guide", "reason", "reasons", "advice", "tier", "verdicts"})
 _TOP_FIELDS = frozenset({"merchant", "region", "version", "title", "large_balance", "default", "rules"})
 _PERMISSIVE = (Verdict.YES, Verdict.LIKELY)
 
@@ -181,15 +184,23 @@ class _Parser:
         conditions = frozenset(self.members(table, "when", Condition, where, allow_all=False) or ())
         verdict = self.member(table, "verdict", Verdict, where)
         checkout = self.member(table, "checkout", Outcome, where)
+        terms = self.terms_answer(table, where)
         tier = self.member(table, "tier", AdviceTier, where) or AdviceTier.SPECIFIC
         any_merchant = table.get("any_merchant", False)
         if not isinstance(any_merchant, bool):
             self.report("'any_merchant' must be true or false", where)
+        narrows = table.get("narrows", False)
+        if not isinstance(narrows, bool):
+            self.report("'narrows' must be true or false", where)
         self.check_placeholders("reason", reason or "", where)
         self.check_placeholders("advice", advice, where)
         use_list = tuple(Use) if uses is None else tuple(uses)
         if len(self.problems) == before:  # on a malformed rule these checks would only echo the first problem
-            self.check_meaning(table, where, uses=use_list, verdict=verdict, conditions=conditions, checkout=checkout)
+            stages = stages_of(conditions, checkout, terms, narrows is True)
+            self.check_meaning(
+                table, where, uses=use_list, verdict=verdict, conditions=conditions, stages=stages, checkout=checkout,
+                terms=terms,
+            )
         kind = self.text(table, "kind", where) or "custom"
         guide = self.text(table, "guide", where) or ""
         if len(self.problems) > before or rule_id is None or reason is None:
@@ -203,6 +214,8 @@ class _Parser:
             verdict=verdict,
             conditions=conditions,
             checkout=checkout,
+            terms=terms,
+            narrows=narrows is True,
             any_merchant=any_merchant is True,
             tier=tier,
             kind=kind,
@@ -218,7 +231,9 @@ class _Parser:
         uses: tuple[Use, ...],
         verdict: Verdict | None,
         conditions: frozenset[Condition],
+        stages: list[Stage],
         checkout: Outcome | None,
+        terms: TermsSay | None,
     ) -> None:
         """The rules about rules: the combinations the evaluation could not honour."""
         if uses and "verdict" not in table:
@@ -227,19 +242,31 @@ class _Parser:
             self.report("has a verdict but decides no use: add 'uses' or remove 'verdict'", where)
         if not uses and not str(table.get("advice", "")).strip():
             self.report("decides no use and gives no advice", where)
-        if not uses and checkout is not None:
-            self.report("a checkout rule must decide at least one use", where)
-        if uses and Condition.NEEDS_CHECKING in conditions:
-            self.report("'needs_checking' depends on the verdicts, so only advice may use it", where)
+        for field, stage in (("checkout", Stage.CHECKOUT), ("terms", Stage.TERMS), ("narrows", Stage.NARROWING)):
+            if not uses and stage in stages:
+                self.report(f"a rule with '{field}' must decide at least one use", where)
+        if uses:
+            for condition in sorted(conditions & ADVICE_ONLY_CONDITIONS):
+                self.report(f"'{condition}' depends on the verdicts, so only advice may use it", where)
+        if uses and len(stages) > 1:
+            named = " and ".join(stage.value for stage in stages)
+            self.report(f"a rule is applied in one stage only, but this one is both {named}", where)
+            return  # what each stage demands of the verdict would only echo this
         if verdict is None or not uses:
             return
-        if Condition.EXPIRED in conditions and verdict is not Verdict.NO:
+        if Stage.EXPIRED in stages and verdict is not Verdict.NO:
             self.report("a rule for expired credits must decide 'no': the balance is forfeited", where)
+        if Stage.SPENT in stages and verdict is not Verdict.NO:
+            self.report("a rule for a credit with nothing left must decide 'no': there is nothing to spend", where)
         if checkout in (Outcome.NOT_OFFERED, Outcome.GRAYED_OUT) and verdict is not Verdict.NO:
             self.report(f"a '{checkout}' checkout must decide 'no': the checkout has the last word", where)
         if checkout is Outcome.OFFERED and verdict in _PERMISSIVE:
             self.report("an 'offered' checkout may not promise 'yes' or 'likely': it may be temporary", where)
-        if Condition.OTHER_REGION in conditions and verdict is not Verdict.CHECK_TERMS:
+        if terms is TermsSay.FORBID and verdict is not Verdict.NO:
+            self.report("a rule for terms that forbid a use must decide 'no': the terms are the final word", where)
+        if terms is TermsSay.ALLOW and verdict not in _PERMISSIVE:
+            self.report("a rule for terms that allow a use must decide 'yes' or 'likely'", where)
+        if Stage.REGION in stages and verdict is not Verdict.CHECK_TERMS:
             self.report("a rule for other regions must decide 'check_terms'", where)
 
     def members(
@@ -272,6 +299,14 @@ class _Parser:
         self.report(f"unknown {name} {_shown(value)} (expected one of {_choices(kind)})", where)
         return None
 
+    def terms_answer(self, table: Mapping[str, Any], where: _Where) -> TermsSay | None:
+        """What the terms must say for the rule to apply: allow or forbid (silent terms leave the rules to decide)."""
+        answer = self.member(table, "terms", TermsSay, where)
+        if answer is TermsSay.SILENT:
+            self.report("'terms' must be allow or forbid: where the terms are silent, the other rules decide", where)
+            return None
+        return answer
+
     def check_placeholders(self, name: str, text: str, where: _Where) -> None:
         for problem in placeholder_problems(text):
             self.report(f"'{name}' {problem}", where)
@@ -303,10 +338,26 @@ class _Parser:
             verdict = self.member(table, use.value, Verdict, where)
             if verdict is not None:
                 verdicts[use] = verdict
+        reasons = self.default_reasons(raw.get("reasons", {}), where)
         if reason is None or len(verdicts) != len(Use):
             return None
         guide = self.text(raw, "guide", where) or ""
-        return DefaultRule(rule_id, reason, verdicts, advice, tier, guide, self.origin)
+        return DefaultRule(rule_id, reason, verdicts, advice, tier, guide, self.origin, reasons)
+
+    def default_reasons(self, raw: Any, where: _Where) -> dict[Verdict, str]:
+        """`[default.reasons]`: a reason per verdict, each checked like any reason."""
+        if not isinstance(raw, dict):
+            self.report("'reasons' must be a table of verdict = \"reason\"", where)
+            return {}
+        reasons: dict[Verdict, str] = {}
+        for name in raw:
+            verdict = self.member({"verdict": name}, "verdict", Verdict, where)
+            text = self.text(raw, name, where, required=True)
+            if verdict is None or text is None:
+                continue
+            self.check_placeholders(f"reasons.{verdict}", text, where)
+            reasons[verdict] = text
+        return reasons
 
     def large_balance(self, raw: Any) -> dict[str, Decimal]:
         if not isinstance(raw, dict):

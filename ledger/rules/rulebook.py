@@ -71,8 +71,8 @@ class RuleBook:
         rules = list(rule_set.rules) if rule_set else []
         seen = {rule.id for rule in rules}
         rules.extend(rule for rule in self.fallback.rules if rule.any_merchant and rule.id not in seen)
-        # The last resort comes last and always, so an expiry, checkout and region answer exists
-        # even when a user file overrode those rules into something else.
+        # The last resort comes last and always, so an expiry, spent, checkout, terms and region
+        # answer exists even when a user file overrode those rules into something else.
         rules.extend(LAST_RESORT.rules)
         return tuple(rules)
 
@@ -170,8 +170,8 @@ def _override(base: RuleSet, extra: RuleSet) -> RuleSet:
     )
 
 
-# Used when no shipped rule set could be loaded, and for any special rule a set lacks,
-# so evaluation always has an expiry, checkout, region and default answer to give.
+# Used when no shipped rule set could be loaded, and for any special rule a set lacks, so
+# evaluation always has an expiry, spent, checkout, terms, region and default answer to give.
 _LAST_RESORT_TOML = """
 merchant = "*"
 region = "*"
@@ -179,7 +179,11 @@ title = "Cautious last resort"
 
 [default]
 id = "cautious-default"
-reason = "No rule covers this credit, so the app gives the safe answer until its official terms say otherwise."
+reason = "No rule covers this credit, so the app gives the cautious answer until its own terms say otherwise."
+
+[default.reasons]
+check_terms = "Check its own terms first: no rule covers this credit."
+no = "Assume no: no rule covers this credit, so the app errs on the side of caution until its own terms say otherwise."
 
 [default.verdicts]
 general_purchases = "check_terms"
@@ -190,11 +194,27 @@ cash_out = "no"
 
 [[rules]]
 id = "cautious-expired"
-when = ["expired"]
+when = ["expired", "has_balance"]
 uses = "all"
 verdict = "no"
 any_merchant = true
-reason = "Its expiry date has passed, so what was left on it is gone."
+reason = "No: its expiry date has passed, so the {balance} left on it was forfeited."
+
+[[rules]]
+id = "cautious-expired-nothing-lost"
+when = ["expired", "no_balance"]
+uses = "all"
+verdict = "no"
+any_merchant = true
+reason = "No: its expiry date has passed; it had been spent in full, so nothing was lost."
+
+[[rules]]
+id = "cautious-spent"
+when = ["no_balance"]
+uses = "all"
+verdict = "no"
+any_merchant = true
+reason = "No: it has been spent in full, so nothing is left on it."
 
 [[rules]]
 id = "cautious-checkout-not-offered"
@@ -202,7 +222,7 @@ checkout = "not_offered"
 uses = "all"
 verdict = "no"
 any_merchant = true
-reason = "The checkout did not offer this credit for this purchase."
+reason = "No, for now: the checkout did not offer this credit for this purchase."
 
 [[rules]]
 id = "cautious-checkout-grayed-out"
@@ -210,7 +230,7 @@ checkout = "grayed_out"
 uses = "all"
 verdict = "no"
 any_merchant = true
-reason = "The checkout showed this credit grayed out for this purchase."
+reason = "No: the checkout showed this credit grayed out for this purchase."
 
 [[rules]]
 id = "cautious-checkout-offered"
@@ -218,7 +238,23 @@ checkout = "offered"
 uses = "all"
 verdict = "check_terms"
 any_merchant = true
-reason = "The checkout accepted this credit, but that may be temporary and the terms still rule."
+reason = "Check its terms before counting on it: the checkout accepted this credit, but that may be temporary."
+
+[[rules]]
+id = "cautious-terms-forbid"
+terms = "forbid"
+uses = "all"
+verdict = "no"
+any_merchant = true
+reason = "No: its terms forbid this ({terms_quote})."
+
+[[rules]]
+id = "cautious-terms-allow"
+terms = "allow"
+uses = "all"
+verdict = "yes"
+any_merchant = true
+reason = "Yes: its terms allow this ({terms_quote})."
 
 [[rules]]
 id = "cautious-other-region"
@@ -226,7 +262,7 @@ when = ["other_region"]
 uses = "all"
 verdict = "check_terms"
 any_merchant = true
-reason = "These rules are for {rule_region}; policies differ in other regions, so confirm this for a '{region}' credit."
+reason = "Check its terms first: these rules are for {rule_region}, and policies differ in other regions."
 """
 
 

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
-from ledger.vocab import Outcome, Source, Use, Verdict
+from ledger.vocab import Outcome, Source, TermsSay, Use, Verdict
 
 
 class Condition(StrEnum):
@@ -29,10 +30,40 @@ class Condition(StrEnum):
     HAS_REFERENCE = "has_reference"
     NO_REFERENCE = "no_reference"
     HAS_BALANCE = "has_balance"
+    NO_BALANCE = "no_balance"  # spent in full (with `expired`: it was spent before it expired)
     LARGE_BALANCE = "large_balance"
+    EXPIRES_LATER = "expires_later"  # more than a week left
+    EXPIRES_THIS_WEEK = "expires_this_week"  # one to seven days left
+    EXPIRES_TODAY = "expires_today"  # today is the last day it can be used
+    # It has eligible categories, and none of them is gift cards.
+    GIFT_CARDS_OUTSIDE_CATEGORIES = "gift_cards_outside_categories"
     OTHER_REGION = "other_region"
     # True when some use came out `check_terms`; only advice may depend on it.
     NEEDS_CHECKING = "needs_checking"
+    # True when some purchase use came out `check_terms` and nobody has tried it at checkout yet; advice only.
+    UNTESTED_AT_CHECKOUT = "untested_at_checkout"
+
+
+# Conditions that depend on the verdicts themselves, so only advice may require them.
+ADVICE_ONLY_CONDITIONS = frozenset({Condition.NEEDS_CHECKING, Condition.UNTESTED_AT_CHECKOUT})
+
+
+class Stage(StrEnum):
+    """When a rule that decides uses is applied; `evaluate` goes through them in this order.
+
+    Expired and spent-in-full answer every use and stop there. Otherwise each use starts from
+    its source rule (or the default), is narrowed by the credit's categories, then overruled by
+    what its terms say, then by what the checkout showed; a permissive answer from the rules is
+    finally softened outside the rule set's region.
+    """
+
+    EXPIRED = "expired"  # when = ["expired", ...]
+    SPENT = "spent"  # when = ["no_balance", ...] without "expired"
+    CHECKOUT = "checkout"  # checkout = "..."
+    TERMS = "terms"  # terms = "allow" | "forbid"
+    NARROWING = "narrowing"  # narrows = true
+    REGION = "region"  # when = ["other_region", ...]
+    SOURCE = "source"  # everything else
 
 
 class AdviceTier(StrEnum):
@@ -52,6 +83,8 @@ class AdviceTier(StrEnum):
 # What a reason or advice may mention; filled in by ledger.rules.eligibility.
 PLACEHOLDERS = frozenset(
     {"merchant", "region", "rule_region", "source", "categories", "expires_on", "days_left", "time_left", "balance"}
+    # The sentence of the credit's terms a recorded answer rests on, and the purchases not yet tried at checkout.
+    | {"terms_quote", "untested_uses"}
 )
 
 # The whole placeholder grammar: `{{` and `}}` are braces, `{name}` is a placeholder, anything
@@ -121,6 +154,8 @@ class Rule:
     verdict: Verdict | None = None
     conditions: frozenset[Condition] = frozenset()
     checkout: Outcome | None = None
+    terms: TermsSay | None = None
+    narrows: bool = False
     any_merchant: bool = False
     tier: AdviceTier = AdviceTier.SPECIFIC
     kind: str = "custom"
@@ -131,10 +166,33 @@ class Rule:
         """Whether the rule applies to credits from this source."""
         return self.sources is None or source in self.sources
 
+    @cached_property  # asked for every rule of every evaluation: a list of many credits asks it often
+    def stage(self) -> Stage:
+        """When the rule is applied (it matters only for a rule that decides uses)."""
+        return stages_of(self.conditions, self.checkout, self.terms, self.narrows)[0]
+
     @property
     def is_special(self) -> bool:
-        """Expiry, checkout and region rules are applied in their own stage, not as source rules."""
-        return self.checkout is not None or bool(self.conditions & {Condition.EXPIRED, Condition.OTHER_REGION})
+        """Every rule but a source rule is applied in a stage of its own."""
+        return self.stage is not Stage.SOURCE
+
+
+def stages_of(
+    conditions: frozenset[Condition], checkout: Outcome | None, terms: TermsSay | None, narrows: bool
+) -> list[Stage]:
+    """Every stage a rule's fields point to, in the order they are applied; [SOURCE] when none.
+
+    A rule file is refused when a rule points to two stages (`ledger.rules.parsing`).
+    """
+    marks = {
+        Stage.EXPIRED: Condition.EXPIRED in conditions,
+        Stage.SPENT: Condition.NO_BALANCE in conditions and Condition.EXPIRED not in conditions,
+        Stage.CHECKOUT: checkout is not None,
+        Stage.TERMS: terms is not None,
+        Stage.NARROWING: narrows,
+        Stage.REGION: Condition.OTHER_REGION in conditions,
+    }
+    return [stage for stage, marked in marks.items() if marked] or [Stage.SOURCE]
 
 
 @dataclass(frozen=True)
@@ -148,6 +206,12 @@ class DefaultRule:
     tier: AdviceTier = AdviceTier.SPECIFIC
     guide: str = ""
     origin: str = ""
+    # A reason per verdict (`[default.reasons]`), so each says its own answer in words; else `reason`.
+    reasons: Mapping[Verdict, str] = field(default_factory=dict)
+
+    def reason_for(self, verdict: Verdict) -> str:
+        """The reason given with this verdict."""
+        return self.reasons.get(verdict, self.reason)
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from ledger.errors import CreditNotFound, LedgerError
 from ledger.money import from_minor
 from ledger.storage.models import CheckoutCheck, Credit, Entry, ReminderSent, utc_now
 from ledger.storage.store import Ledger, moved_minor
-from ledger.validation import NewCredit, check_money_moved, credit_fields
-from ledger.vocab import EntryKind
+from ledger.validation import NewCredit, check_money_moved, check_terms_by_use, choice, credit_fields
+from ledger.vocab import EntryKind, TermsSay, Use
 
 
 def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date) -> None:
@@ -54,6 +54,33 @@ def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date) -
         if issue is not None:
             issue.amount_minor = amount_minor
             issue.occurred_on = received_on
+
+
+def record_terms(ledger: Ledger, credit_id: int, use: str, says: str) -> bool:
+    """Record what the credit's own terms say about one use: allow, forbid, or silent (which clears it).
+
+    Returns False when that was already recorded. Refused (LedgerError, nothing written) for an unknown
+    use or answer, or a credit that is not there.
+    """
+    choice(use, Use, "use")
+    said = check_terms_by_use({use: says})  # checks the answer; `silent` leaves nothing to keep
+    with ledger.writing() as session:
+        credit = session.get(Credit, credit_id)
+        if credit is None:
+            raise CreditNotFound(credit_id)
+        answers = {member.value for member in TermsSay}
+        kept = {
+            other: answer
+            for other, answer in credit.terms_by_use.items()
+            if other != use and other in {member.value for member in Use} and answer in answers
+        }
+        # A new dict, in vocabulary order: the column notices a replaced value, not one changed in place.
+        recorded = check_terms_by_use({**kept, **said})
+        if recorded == credit.terms_by_use:
+            return False
+        credit.terms_by_use = recorded
+        credit.updated_at = utc_now()
+        return True
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,35 @@ class Categories(TypeDecorator[list[str]]):
         return [str(item) for item in loaded] if isinstance(loaded, list) else []
 
 
+class TermsByUse(TypeDecorator[dict[str, str]]):
+    """What a credit's terms say per use, stored as a JSON object: {"amazon_gift_cards": "forbid"}.
+
+    Only `allow` and `forbid` are kept; a use the terms are silent on has no key. Reading is lenient
+    (anything but an object of texts reads as nothing recorded): the rules must always get an answer.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: dict[str, str] | None, dialect: Dialect) -> str:
+        return json.dumps(dict(value or {}), ensure_ascii=False)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> dict[str, str]:
+        if not value:
+            return {}
+        try:
+            loaded: Any = json.loads(value)
+        except ValueError:
+            return {}
+        if not isinstance(loaded, dict):
+            return {}
+        return {str(use): said for use, said in loaded.items() if isinstance(said, str)}
+
+
+# What a credit holds in `terms_by_use` until the user records what its terms say.
+TERMS_BY_USE_SQL_DEFAULT = "'{}'"
+
+
 class Credit(SQLModel, table=True):
     """One store credit: where it came from, how much, its dates and its fine print."""
 
@@ -85,6 +114,10 @@ class Credit(SQLModel, table=True):
     terms: str = Field(default="")
     terms_url: str = Field(default="")
     categories: list[str] = Field(default_factory=list, sa_type=Categories)
+    # What the terms say about each use, as the user recorded it (ledger.vocab.TermsSay): above the rules.
+    terms_by_use: dict[str, str] = Field(
+        default_factory=dict, sa_type=TermsByUse, sa_column_kwargs={"server_default": text(TERMS_BY_USE_SQL_DEFAULT)}
+    )
     claim_code: str = Field(default="")
     notes: str = Field(default="")
     archived: bool = Field(default=False)

@@ -14,13 +14,19 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # Oldest first; the last one is the head.
-REVISIONS = ("0001", "0002", "0003", "0004")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 
 # The tables a ledger holds at each revision (SQLite's own `sqlite_*` tables aside). A file whose
 # tables differ is another program's, even if it has an `alembic_version` table naming one of ours.
 _FIRST_TABLES = frozenset({"alembic_version", "credit", "entry"})
 _FULL_TABLES = _FIRST_TABLES | {"checkout_check", "reminder_sent", "settings"}
-TABLES_AT = {"0001": _FIRST_TABLES, "0002": _FULL_TABLES, "0003": _FULL_TABLES, "0004": _FULL_TABLES}
+TABLES_AT = {
+    "0001": _FIRST_TABLES,
+    "0002": _FULL_TABLES,
+    "0003": _FULL_TABLES,
+    "0004": _FULL_TABLES,
+    "0005": _FULL_TABLES,  # adds a column to `credit`: what its terms say about each use
+}
 
 # Written into the file's header by revision 0004 (SQLite's `PRAGMA application_id`): "CrLg".
 LEDGER_APPLICATION_ID = 0x43724C67

@@ -24,6 +24,7 @@ from ledger.errors import LedgerError
 from ledger.money import check_currency, known_currencies, parse_amount
 from ledger.validation import MAX_NAME, NewCredit, region
 from ui.dialogs.date_field import DateField
+from ui.dialogs.terms_uses import TermsUsesBox
 from ui.dialogs.validation import FieldError, ValidatedDialog, Validator, with_error
 from ui.labels import SOURCE_LABELS
 
@@ -154,6 +155,12 @@ class CreditDialog(ValidatedDialog):
         self.terms.setPlaceholderText("The fine print, if the credit came with any")
         self.terms.setFixedHeight(60)
         form.addRow("Terms", self.terms)
+        # What the terms say about each use decides above the general rules; the text only suggests it.
+        self.terms_uses = TermsUsesBox()
+        self.terms.textChanged.connect(lambda: self.terms_uses.suggest_from(self.terms.toPlainText()))
+        form.addRow("", self.terms_uses)
+        # Kept as it was: the dialog does not show it, and an edit must not lose it.
+        self.terms_url = existing.terms_url if existing is not None else ""
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Notes")
         self.notes.setFixedHeight(48)
@@ -202,6 +209,7 @@ class CreditDialog(ValidatedDialog):
         self.categories.setText(", ".join(credit.categories))
         self.claim_code.setText(credit.claim_code)
         self.terms.setPlainText(credit.terms)
+        self.terms_uses.set_recorded(credit.terms_by_use)
         self.notes.setPlainText(credit.notes)
         if self.spent > 0:
             # Money has moved in this currency: changing it would change what the history means.
@@ -283,6 +291,8 @@ class CreditDialog(ValidatedDialog):
             reference=self.reference.text().strip(),
             categories=tuple(split_categories(self.categories.text())),
             terms=self.terms.toPlainText().strip(),
+            terms_url=self.terms_url,
             claim_code=self.claim_code.text().strip(),
             notes=self.notes.toPlainText().strip(),
+            terms_by_use=self.terms_uses.recorded(),
         )
