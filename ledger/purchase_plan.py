@@ -118,9 +118,18 @@ def why_not(candidate: Candidate, purchase: Purchase, today: date) -> str | None
 
 
 def plan_purchase(
-    purchase: Purchase, candidates: Iterable[Candidate], today: date, horizon_days: int = HORIZON_DAYS
+    purchase: Purchase,
+    candidates: Iterable[Candidate],
+    today: date,
+    horizon_days: int = HORIZON_DAYS,
+    *,
+    expiring_total_minor: int | None = None,
 ) -> PurchasePlan:
-    """The credits to apply to a purchase, soonest expiry first, and what the plan leaves."""
+    """The credits to apply to a purchase, soonest expiry first, and what the plan leaves.
+
+    Given `expiring_total_minor` (what every credit in the currency expiring within the horizon
+    holds), the candidates may be only the first ones in expiry order, as many as the purchase needs.
+    """
     same_currency = sorted((c for c in candidates if c.currency == purchase.currency), key=expiry_order)
     left = purchase.amount_minor
     payments: list[Payment] = []
@@ -138,7 +147,11 @@ def plan_purchase(
         payments=tuple(payments),
         skipped=tuple(skipped),
         unpaid_minor=left,
-        expiring_unused_minor=expiring_unused(same_currency, payments, today, horizon_days),
+        expiring_unused_minor=(
+            expiring_unused(same_currency, payments, today, horizon_days)
+            if expiring_total_minor is None
+            else expiring_total_minor - _paid_within(payments, today, horizon_days)
+        ),
         horizon_days=horizon_days,
     )
 
@@ -153,4 +166,13 @@ def expiring_unused(
         max(0, candidate.balance_minor - paid.get(candidate.credit_id, 0))
         for candidate in candidates
         if candidate.expires_on is not None and today <= candidate.expires_on <= end
+    )
+
+
+def _paid_within(payments: Iterable[Payment], today: date, horizon_days: int) -> int:
+    end = today + timedelta(days=horizon_days)
+    return sum(
+        payment.amount_minor
+        for payment in payments
+        if payment.candidate.expires_on is not None and today <= payment.candidate.expires_on <= end
     )

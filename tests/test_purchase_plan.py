@@ -213,3 +213,42 @@ def test_the_pace_is_what_was_spent_lately_per_day_refunds_netted(ledger_path: P
     book.spend(eur, "9", TODAY, on=TODAY)
     book.close()
     assert spending_pace(ledger_path, TODAY) == {"USD": Decimal(1800) / 90, "EUR": Decimal(900) / 90}
+
+
+# --- from the ledger ----------------------------------------------------------------------------------
+
+
+def test_a_plan_from_the_ledger_reads_only_what_it_needs_and_agrees_with_the_whole_picture(ledger_path: Path) -> None:
+    from ledger.purchase_candidates import candidates, plan_for
+    from ledger.storage.store import Ledger, NewCredit
+
+    book = Ledger.open(ledger_path)
+    received = TODAY - timedelta(days=30)
+    made = []
+    for n in range(40):
+        made.append(
+            book.add_credit(
+                NewCredit(
+                    source="promotional" if n % 3 == 0 else "refund",
+                    currency="USD" if n % 5 else "EUR",
+                    amount=f"{5 + n}.00",
+                    received_on=received,
+                    expires_on=TODAY + timedelta(days=n + 1) if n % 4 else None,
+                    categories=["Books"] if n % 3 == 0 else [],
+                ),
+                TODAY,
+            )
+        )
+    book.spend(made[1], "6.00", TODAY)  # spent to zero: never a candidate
+    book.set_archived(made[2])
+    purchase = Purchase(amount_minor=6000, currency="USD")
+    every = list(candidates(book, purchase, TODAY, None))
+    assert made[1] not in {c.credit_id for c in every} and made[2] not in {c.credit_id for c in every}
+    whole = plan_purchase(purchase, every, TODAY)
+    plan = plan_for(book, purchase, TODAY)
+    book.close()
+    assert [(p.candidate.credit_id, p.amount_minor) for p in plan.payments] == [
+        (p.candidate.credit_id, p.amount_minor) for p in whole.payments
+    ]
+    assert (plan.unpaid_minor, plan.expiring_unused_minor) == (whole.unpaid_minor, whole.expiring_unused_minor)
+    assert plan.unpaid_minor == 0 and len(plan.skipped) >= 1  # promotional credits limited to Books

@@ -26,6 +26,8 @@ from ledger.storage.sqlite_files import identity
 from ledger.validation import MAX_TEXT, NewCredit, check_money_moved, choice, credit_fields, text
 from ledger.vocab import CHECKOUT_USES, EntryKind, Outcome, Status, Use
 
+_BALANCE_OF_C = "(SELECT COALESCE(SUM(e.amount_minor), 0) FROM entry e WHERE e.credit_id = c.id)"
+
 __all__ = ["CreditDetail", "CreditSummary", "Ledger", "NewCredit", "moved_minor", "refundable_minor"]
 
 
@@ -256,6 +258,51 @@ class Ledger:
             for check in session.exec(select(CheckoutCheck).order_by(col(CheckoutCheck.id))).all():
                 checks.setdefault(check.credit_id, []).append(check)
         return credits, checks
+
+    def usable_by_expiry(
+        self, currency: str, today: date, page: int = 256
+    ) -> Iterator[tuple[Credit, int, list[CheckoutCheck]]]:
+        """Usable credits in one currency (money left, not archived, not expired), soonest expiry first (none last),
+        each with its balance in minor units and its checkout observations; read page by page, as far as asked."""
+        after: tuple[str, int] = ("", 0)
+        while True:
+            with self.engine.connect() as connection:
+                rows = connection.exec_driver_sql(
+                    f"SELECT c.id, COALESCE(c.expires_on, '9999-12-31') AS sort_day, {_BALANCE_OF_C} AS balance"
+                    " FROM credit c WHERE c.currency = ? AND c.archived = 0"
+                    " AND (c.expires_on IS NULL OR c.expires_on >= ?)"
+                    " AND (COALESCE(c.expires_on, '9999-12-31'), c.id) > (?, ?)"
+                    f" AND {_BALANCE_OF_C} > 0 ORDER BY sort_day, c.id LIMIT ?",
+                    (currency, today.isoformat(), *after, page),
+                ).fetchall()
+            if not rows:
+                return
+            balances = {int(row[0]): int(row[2]) for row in rows}
+            with self.reading() as session:
+                found = {
+                    credit.id: credit for credit in session.exec(select(Credit).where(col(Credit.id).in_(balances)))
+                }
+                checks: dict[int, list[CheckoutCheck]] = {}
+                for check in session.exec(
+                    select(CheckoutCheck).where(col(CheckoutCheck.credit_id).in_(balances)).order_by(col(CheckoutCheck.id))
+                ):
+                    checks.setdefault(check.credit_id, []).append(check)
+            for credit_id, balance in balances.items():
+                if credit_id in found:
+                    yield found[credit_id], balance, checks.get(credit_id, [])
+            after = (str(rows[-1][1]), int(rows[-1][0]))
+            if len(rows) < page:
+                return
+
+    def balance_expiring(self, currency: str, first: date, last: date) -> int:
+        """What usable credits in one currency that expire from `first` to `last` hold, in minor units."""
+        with self.engine.connect() as connection:
+            total = connection.exec_driver_sql(
+                f"SELECT COALESCE(SUM({_BALANCE_OF_C}), 0) FROM credit c WHERE c.currency = ? AND c.archived = 0"
+                f" AND c.expires_on BETWEEN ? AND ? AND {_BALANCE_OF_C} > 0",
+                (currency, first.isoformat(), last.isoformat()),
+            ).scalar_one()
+        return int(total)
 
     # --- movements -----------------------------------------------------------------
 
