@@ -252,3 +252,43 @@ def test_a_plan_from_the_ledger_reads_only_what_it_needs_and_agrees_with_the_who
     ]
     assert (plan.unpaid_minor, plan.expiring_unused_minor) == (whole.unpaid_minor, whole.expiring_unused_minor)
     assert plan.unpaid_minor == 0 and len(plan.skipped) >= 1  # promotional credits limited to Books
+
+
+def test_a_plans_spends_are_recorded_together_and_taken_back_together(ledger_path: Path) -> None:
+    from decimal import Decimal
+
+    from ledger.errors import LedgerError
+    from ledger.storage.editing import remove_movements, restore_movements
+    from ledger.storage.store import Ledger, NewCredit
+
+    book = Ledger.open(ledger_path)
+    first = book.add_credit(NewCredit(source="refund", currency="USD", amount="10"), TODAY)
+    second = book.add_credit(NewCredit(source="refund", currency="USD", amount="10"), TODAY)
+    with pytest.raises(LedgerError, match="balance is only"):
+        book.spend_each([(first, "4"), (second, "11")], TODAY, note="Kettle")
+    assert [book.detail(i, TODAY).balance for i in (first, second)] == [Decimal("10.00")] * 2
+    entries = book.spend_each([(first, "4"), (second, "6")], TODAY, note="Kettle")
+    assert [book.detail(i, TODAY).balance for i in (first, second)] == [Decimal("6.00"), Decimal("4.00")]
+    taken = remove_movements(book, [entry.id for entry in entries if entry.id is not None])
+    assert [book.detail(i, TODAY).balance for i in (first, second)] == [Decimal("10.00")] * 2
+    restore_movements(book, taken)
+    assert [book.detail(i, TODAY).balance for i in (first, second)] == [Decimal("6.00"), Decimal("4.00")]
+    book.close()
+
+
+def test_taking_back_a_refund_that_was_spent_since_is_refused(ledger_path: Path) -> None:
+    from ledger.errors import LedgerError
+    from ledger.storage.editing import remove_movements
+    from ledger.storage.store import Ledger, NewCredit
+
+    book = Ledger.open(ledger_path)
+    credit_id = book.add_credit(NewCredit(source="refund", currency="USD", amount="10"), TODAY)
+    book.spend(credit_id, "10", TODAY)
+    refund = book.refund(credit_id, "5", TODAY)
+    book.spend(credit_id, "5", TODAY)
+    issue = book.detail(credit_id, TODAY).entries[0]
+    with pytest.raises(LedgerError, match="below zero"):
+        remove_movements(book, [refund.id or 0])
+    with pytest.raises(LedgerError, match="only spends and refunds"):
+        remove_movements(book, [issue.id or 0])
+    book.close()

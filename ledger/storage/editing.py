@@ -6,6 +6,7 @@ promise that the balance is the sum of the entries and never below zero.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -170,3 +171,73 @@ def restore_credit(ledger: Ledger, snapshot: CreditSnapshot) -> RestoredCredit:
             # Nothing is written (the transaction rolls back); say why instead of failing obscurely.
             raise LedgerError(f"the credit cannot be put back as it was: {error.orig}") from None
         return RestoredCredit(credit_id=credit.id, old_id=old_id)
+
+
+@dataclass(frozen=True)
+class MovementSnapshot:
+    """A spend or refund as it was recorded, to put it back after it was taken back."""
+
+    credit_id: int
+    kind: str
+    amount_minor: int
+    occurred_on: date
+    note: str
+
+
+def remove_movements(ledger: Ledger, entry_ids: Sequence[int]) -> list[MovementSnapshot]:
+    """Take back recorded spends or refunds (a mistake, or a plan's spends undone), all in one transaction.
+
+    Refused (LedgerError, nothing changed) for an entry that is not a spend or refund, one that is
+    not there, and when taking a refund back would leave its credit below zero (it was spent since).
+    """
+    with ledger.writing() as session:
+        chosen = list(session.exec(select(Entry).where(col(Entry.id).in_(list(entry_ids)))).all())
+        found = {entry.id for entry in chosen}
+        missing = [entry_id for entry_id in entry_ids if entry_id not in found]
+        if missing:
+            raise LedgerError(f"entry {missing[0]} is not in the ledger any more")
+        for entry in chosen:
+            if entry.kind not in (EntryKind.SPEND, EntryKind.REFUND):
+                raise LedgerError(f"only spends and refunds can be taken back, not the {entry.kind} of a credit")
+        for credit_id in {entry.credit_id for entry in chosen}:
+            remaining = session.exec(select(Entry).where(Entry.credit_id == credit_id)).all()
+            balance = sum(entry.amount_minor for entry in remaining if entry.id not in found)
+            if balance < 0:
+                raise LedgerError(
+                    f"taking this back would leave credit {credit_id} below zero: what it refunded was spent since"
+                )
+        snapshots = [
+            MovementSnapshot(entry.credit_id, entry.kind, entry.amount_minor, entry.occurred_on, entry.note)
+            for entry in chosen
+        ]
+        for entry in chosen:
+            session.delete(entry)
+            credit = session.get(Credit, entry.credit_id)
+            if credit is not None:
+                credit.updated_at = utc_now()
+        return snapshots
+
+
+def restore_movements(ledger: Ledger, snapshots: Sequence[MovementSnapshot]) -> list[int]:
+    """Put taken-back spends or refunds back (new ids), in one transaction; refused if a balance would go below zero."""
+    with ledger.writing() as session:
+        added = [
+            Entry(
+                credit_id=snapshot.credit_id,
+                kind=snapshot.kind,
+                amount_minor=snapshot.amount_minor,
+                occurred_on=snapshot.occurred_on,
+                note=snapshot.note,
+            )
+            for snapshot in snapshots
+        ]
+        for credit_id in {snapshot.credit_id for snapshot in snapshots}:
+            if session.get(Credit, credit_id) is None:
+                raise CreditNotFound(credit_id)
+            balance = sum(e.amount_minor for e in session.exec(select(Entry).where(Entry.credit_id == credit_id)))
+            balance += sum(entry.amount_minor for entry in added if entry.credit_id == credit_id)
+            if balance < 0:
+                raise LedgerError(f"putting it back would take credit {credit_id} below zero: it was spent since")
+        session.add_all(added)
+        session.flush()
+        return [entry.id for entry in added if entry.id is not None]

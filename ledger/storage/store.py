@@ -6,7 +6,7 @@ it guards cannot be split by another process (the app and a cron job share the f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -330,37 +330,64 @@ class Ledger:
         """Put money back onto a credit; never more than has been spent from it."""
         return self._move(EntryKind.REFUND, credit_id, amount, today, on=on, note=note)
 
+    def spend_each(
+        self, amounts: Sequence[tuple[int, Decimal | str]], today: date, note: str = ""
+    ) -> list[Entry]:
+        """Take money off several credits in one transaction (a purchase paid by a plan): all of it, or nothing."""
+        note = text(note, "note", MAX_TEXT, multiline=True)
+        with self.writing() as session:
+            entries = [
+                self._move_in(session, EntryKind.SPEND, credit_id, amount, today, on=None, note=note)
+                for credit_id, amount in amounts
+            ]
+            session.flush()
+            return entries
+
     def _move(
         self, kind: EntryKind, credit_id: int, amount: Decimal | str, today: date, *, on: date | None, note: str
     ) -> Entry:
         note = text(note, "note", MAX_TEXT, multiline=True)
         with self.writing() as session:
-            credit = self._credit(session, credit_id)
-            value = parse_amount(amount, credit.currency)
-            minor = to_minor(value, credit.currency)
-            when = self._movement_date(credit, on, today, kind.value)
-            entries = session.exec(select(Entry).where(Entry.credit_id == credit_id)).all()
-            currency = credit.currency
-            check_money_moved(moved_minor(entries) + minor, currency)
-            if kind is EntryKind.SPEND:
-                if is_expired(credit.expires_on, when):
-                    raise LedgerError(f"credit {credit_id} expired on {credit.expires_on}; its balance is forfeited")
-                balance = sum(entry.amount_minor for entry in entries)
-                if minor > balance:
-                    left = from_minor(balance, currency)
-                    raise LedgerError(f"cannot spend {value} {currency}: the balance is only {left} {currency}")
-            else:
-                spent = refundable_minor(entries)
-                if minor > spent:
-                    raise LedgerError(
-                        f"cannot refund {value} {currency}: only {from_minor(spent, currency)} "
-                        f"{currency} has been spent from credit {credit_id}"
-                    )
-            signed = -minor if kind is EntryKind.SPEND else minor
-            entry = Entry(credit_id=credit_id, kind=kind, amount_minor=signed, occurred_on=when, note=note)
-            session.add(entry)
-            credit.updated_at = utc_now()
-            return entry
+            return self._move_in(session, kind, credit_id, amount, today, on=on, note=note)
+
+    def _move_in(
+        self,
+        session: Session,
+        kind: EntryKind,
+        credit_id: int,
+        amount: Decimal | str,
+        today: date,
+        *,
+        on: date | None,
+        note: str,
+    ) -> Entry:
+        # The checks and the entry, inside the caller's write transaction.
+        credit = self._credit(session, credit_id)
+        value = parse_amount(amount, credit.currency)
+        minor = to_minor(value, credit.currency)
+        when = self._movement_date(credit, on, today, kind.value)
+        entries = session.exec(select(Entry).where(Entry.credit_id == credit_id)).all()
+        currency = credit.currency
+        check_money_moved(moved_minor(entries) + minor, currency)
+        if kind is EntryKind.SPEND:
+            if is_expired(credit.expires_on, when):
+                raise LedgerError(f"credit {credit_id} expired on {credit.expires_on}; its balance is forfeited")
+            balance = sum(entry.amount_minor for entry in entries)
+            if minor > balance:
+                left = from_minor(balance, currency)
+                raise LedgerError(f"cannot spend {value} {currency}: the balance is only {left} {currency}")
+        else:
+            spent = refundable_minor(entries)
+            if minor > spent:
+                raise LedgerError(
+                    f"cannot refund {value} {currency}: only {from_minor(spent, currency)} "
+                    f"{currency} has been spent from credit {credit_id}"
+                )
+        signed = -minor if kind is EntryKind.SPEND else minor
+        entry = Entry(credit_id=credit_id, kind=kind, amount_minor=signed, occurred_on=when, note=note)
+        session.add(entry)
+        credit.updated_at = utc_now()
+        return entry
 
     def record_check(self, credit_id: int, use: str, outcome: str, note: str = "") -> CheckoutCheck:
         """Remember what checkout showed for a use; the newest observation per use counts."""
