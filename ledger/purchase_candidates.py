@@ -33,6 +33,7 @@ def candidates(ledger: Ledger, purchase: Purchase, today: date, rulebook: RuleBo
             rule=answer.rule,
             reason=answer.reason,
             categories=tuple(credit.categories),
+            about_categories=answer.about_categories,
         )
 
 

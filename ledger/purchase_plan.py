@@ -34,6 +34,7 @@ class Purchase:
     allow_check_terms: bool = False
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "use", Use(self.use))  # a plain string from a form or a command line too
         if self.use not in CHECKOUT_USES:
             raise ValueError(f"{self.use} is not something a purchase can be")
 
@@ -51,6 +52,9 @@ class Candidate:
     rule: str
     reason: str
     categories: tuple[str, ...] = ()
+    # The verdict only asks whether the item is in the credit's categories (a promotional credit's "check
+    # each item"): a purchase in one of them is settled.
+    about_categories: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,13 +106,15 @@ def why_not(candidate: Candidate, purchase: Purchase, today: date) -> str | None
         return "nothing is left on it"
     if candidate.expires_on is not None and candidate.expires_on < today:
         return f"it expired on {candidate.expires_on.isoformat()}"
+    in_category = False
     if candidate.categories and purchase.use is Use.GENERAL_PURCHASES:
         allowed = ", ".join(candidate.categories)
         if purchase.category is None:
             return f"it only pays for {allowed}: say what the purchase is to use it"
         if purchase.category.casefold() not in {category.casefold() for category in candidate.categories}:
             return f"it only pays for {allowed}, not {purchase.category}"
-    if candidate.verdict in _PAYS:
+        in_category = True
+    if candidate.verdict in _PAYS or (in_category and candidate.about_categories):
         return None
     if candidate.verdict is Verdict.CHECK_TERMS:
         if purchase.allow_check_terms:

@@ -35,6 +35,7 @@ def credit(
     verdict: Verdict = Verdict.YES,
     currency: str = "USD",
     categories: tuple[str, ...] = (),
+    about_categories: bool = False,
 ) -> Candidate:
     return Candidate(
         credit_id=credit_id,
@@ -46,6 +47,7 @@ def credit(
         rule="rule",
         reason="because",
         categories=categories,
+        about_categories=about_categories,
     )
 
 
@@ -93,6 +95,16 @@ def test_credits_whose_terms_need_a_look_pay_only_when_allowed_and_are_marked() 
     ]
 
 
+def test_a_credit_whose_only_doubt_is_its_categories_pays_for_a_purchase_in_them() -> None:
+    # The guide: a promotional credit can be used for eligible items, so "check each item" is settled
+    # once the item is known to be in its categories.
+    promo = credit(1, 1000, verdict=Verdict.CHECK_TERMS, categories=("Toys",), about_categories=True)
+    assert why_not(promo, Purchase(amount_minor=500, currency="USD", category="toys"), TODAY) is None
+    assert why_not(promo, Purchase(amount_minor=500, currency="USD", category="Books"), TODAY) is not None
+    unclear = credit(2, 1000, verdict=Verdict.CHECK_TERMS, categories=("Toys",))
+    assert why_not(unclear, Purchase(amount_minor=500, currency="USD", category="toys"), TODAY) is not None
+
+
 @pytest.mark.parametrize(
     ("category", "pays"),
     [("books", True), ("Toys", False), (None, False)],
@@ -124,6 +136,7 @@ candidates = st.lists(
         verdict=st.sampled_from(list(Verdict)),
         currency=st.sampled_from(["USD", "USD", "EUR"]),
         categories=st.sampled_from([(), (), ("Books",), ("Toys", "Games")]),
+        about_categories=st.booleans(),
     ),
     max_size=6,
     unique_by=lambda candidate: candidate.credit_id,
@@ -163,8 +176,13 @@ def test_a_plan_never_overspends_and_never_uses_a_credit_that_may_not_pay(
         assert 0 < payment.amount_minor <= candidate.balance_minor
         assert candidate.currency == purchase.currency
         assert candidate.expires_on is None or candidate.expires_on >= TODAY
-        assert candidate.verdict in (Verdict.YES, Verdict.LIKELY) or (
-            candidate.verdict is Verdict.CHECK_TERMS and purchase.allow_check_terms and payment.check_terms
+        in_category = purchase.category is not None and purchase.category.casefold() in {
+            category.casefold() for category in candidate.categories
+        }
+        assert (
+            candidate.verdict in (Verdict.YES, Verdict.LIKELY)
+            or (candidate.verdict is Verdict.CHECK_TERMS and purchase.allow_check_terms and payment.check_terms)
+            or (candidate.about_categories and in_category and purchase.use is Use.GENERAL_PURCHASES)
         )
     assert len({payment.candidate.credit_id for payment in plan.payments}) == len(plan.payments)
 

@@ -10,7 +10,7 @@ to `check_terms`. Pure: no Qt, no database; evaluation never raises, whatever th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -48,6 +48,8 @@ class UseVerdict:
     verdict: Verdict
     rule: str
     reason: str
+    # The verdict is about the credit's eligible categories: a purchase within them is not in doubt.
+    about_categories: bool = False
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,11 @@ def evaluate(
         from_terms = answer.rule in by_id and by_id[answer.rule].stage is Stage.TERMS
         if other_region and not from_terms and answer.verdict in (Verdict.YES, Verdict.LIKELY):
             answer = _soften_for_region(answer, rules, holds, values)
+        deciding_rule = by_id.get(answer.rule)
+        if deciding_rule is not None and (
+            Condition.HAS_CATEGORIES in deciding_rule.conditions or deciding_rule.stage is Stage.NARROWING
+        ):
+            answer = replace(answer, about_categories=True)
         answers.append(answer)
 
     deciding = {answer.rule for answer in answers}

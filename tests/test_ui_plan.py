@@ -1,0 +1,46 @@
+"""The window's "Plan a purchase…": the plan follows what is typed, says why each credit pays or not (issue 15)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from ledger.purchase_candidates import plan_for
+from ledger.storage.store import Ledger, NewCredit
+from tests.ui_helpers import OFFSCREEN_NOISE
+from ui.plan_dialog import PlanDialog
+
+pytestmark = OFFSCREEN_NOISE
+TODAY = date(2026, 3, 1)
+
+
+def test_the_plan_follows_the_purchase_and_says_why_each_credit_pays_or_not(qtbot: QtBot, ledger_path: Path) -> None:
+    book = Ledger.open(ledger_path)
+    received = TODAY - timedelta(days=10)
+    book.add_credit(NewCredit(source="refund", currency="USD", amount="30", title="Kettle refund",
+                              received_on=received, expires_on=TODAY + timedelta(days=40)), TODAY)  # fmt: skip
+    book.add_credit(NewCredit(source="promotional", currency="USD", amount="10", title="Toy promo",
+                              received_on=received, expires_on=TODAY + timedelta(days=5),
+                              categories=["Toys"]), TODAY)  # fmt: skip
+    dialog = PlanDialog(None, lambda purchase: plan_for(book, purchase, TODAY), TODAY)
+    qtbot.addWidget(dialog)
+    assert not dialog.record_button.isEnabled()
+
+    qtbot.keyClicks(dialog.amount, "25")
+    cells = [[dialog.table.item(row, col).text() for col in range(2)] for row in range(dialog.table.rowCount())]
+    assert cells == [["Toy promo", "Not used"], ["Kettle refund", "$25.00"]]
+    assert "only pays for Toys" in dialog.table.item(0, 3).text()
+    assert dialog.summary.text().startswith("Your credits pay all $25.00.")
+    assert "$10.00 in USD credits would still expire unused" in dialog.summary.text()
+    assert dialog.record_button.isEnabled()
+
+    qtbot.keyClicks(dialog.category, "toys")
+    cells = [[dialog.table.item(row, col).text() for col in range(2)] for row in range(dialog.table.rowCount())]
+    assert cells == [["Toy promo", "$10.00"], ["Kettle refund", "$15.00"]]
+    assert "Nothing in USD credits would be left to expire" in dialog.summary.text()
+
+    dialog.amount.setText("2.345")
+    assert "decimal" in dialog.problem.text() and not dialog.record_button.isEnabled()
+    book.close()
