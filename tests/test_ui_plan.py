@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from ledger.purchase_candidates import plan_for
@@ -44,3 +45,34 @@ def test_the_plan_follows_the_purchase_and_says_why_each_credit_pays_or_not(qtbo
     dialog.amount.setText("2.345")
     assert "decimal" in dialog.problem.text() and not dialog.record_button.isEnabled()
     book.close()
+
+
+def test_recording_a_plan_spends_from_each_credit_at_once_and_one_undo_takes_it_back(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    from decimal import Decimal
+
+    from tests.ui_helpers import make_window, seed
+    from ui.plan_actions import install_plan_actions
+
+    today = date(2025, 3, 10)  # the test window's day
+    first, second = seed(
+        ledger_path,
+        NewCredit(source="refund", currency="USD", amount="20", title="Soon", expires_on=today + timedelta(days=3)),
+        NewCredit(source="refund", currency="USD", amount="50", title="Later"),
+    )
+    window = make_window(qtbot, ledger_path, tmp_path / "settings.ini")
+    plans = install_plan_actions(window)
+    assert plans.action in window.edit_menu.actions()
+    plans.action.trigger()
+    dialog = plans.dialog
+    assert dialog is not None and dialog.currency.text() == "USD"
+    qtbot.keyClicks(dialog.amount, "30")
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert window.ledger is not None
+    assert [window.ledger.detail(i, today).balance for i in (first, second)] == [Decimal("0.00"), Decimal("40.00")]
+    assert "Recorded 2 spends" in window.statusBar().currentMessage()
+
+    window.undo_action.trigger()
+    assert [window.ledger.detail(i, today).balance for i in (first, second)] == [Decimal("20.00"), Decimal("50.00")]

@@ -360,18 +360,23 @@ class MainWindow(QMainWindow):
         # Rules are evaluated for the selected credit only, never for every row on load.
         try:
             from ledger.rules.eligibility import evaluate
-            from ledger.rules.rulebook import builtin_rules_dir, load_rulebook, skipped_files
-            from ledger.storage.paths import user_rules_dir
         except ImportError:
             return None
+        return evaluate(
+            detail.credit, self.today(), balance=detail.balance, checks=detail.checks, rulebook=self.rule_book()
+        )
+
+    def rule_book(self) -> Any:
+        """The shipped rules plus the user's rule files, loaded on first use; skipped files are named once."""
         if self.rulebook is None:
+            from ledger.rules.rulebook import builtin_rules_dir, load_rulebook, skipped_files
+            from ledger.storage.paths import user_rules_dir
+
             self.rulebook, problems = load_rulebook(builtin_rules_dir(), user_rules_dir(self.path))
             if problems:
                 # One message naming every skipped file: one message each would leave only the last on screen.
                 self.statusBar().showMessage(f"Rule files skipped: {' · '.join(skipped_files(problems))}", 30_000)
-        return evaluate(
-            detail.credit, self.today(), balance=detail.balance, checks=detail.checks, rulebook=self.rulebook
-        )
+        return self.rulebook
 
     def _update_actions(self) -> None:
         has = self.ledger is not None and self.detail.credit_id is not None

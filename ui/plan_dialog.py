@@ -31,6 +31,7 @@ from ledger.errors import LedgerError
 from ledger.money import check_currency, format_money, from_minor, parse_amount, to_minor
 from ledger.purchase_plan import Purchase, PurchasePlan, expiry_order
 from ledger.vocab import Use
+from ui.dialogs.failure import attempt
 from ui.labels import VERDICT_LOOKS
 
 PURCHASE_KINDS = (
@@ -46,9 +47,18 @@ Planner = Callable[[Purchase], PurchasePlan]
 class PlanDialog(QDialog):
     """The purchase, the plan for it, and the button that records it; `plan_for` asks the ledger."""
 
-    def __init__(self, parent: QWidget | None, plan_for: Planner, today: date, currency: str = "USD") -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        plan_for: Planner,
+        today: date,
+        currency: str = "USD",
+        save: Callable[[PurchasePlan], object] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.plan_for = plan_for
+        # Records the plan's spends; a failure is shown over the dialog, which stays open.
+        self.save = save
         self.today = today
         self.plan: PurchasePlan | None = None
         self.setWindowTitle("Plan a purchase")
@@ -180,8 +190,15 @@ class PlanDialog(QDialog):
         self.summary.setText(_summary(plan))
 
     def _accept_if_planned(self) -> None:
-        if self.plan is not None and self.plan.payments:
-            self.accept()
+        plan = self.plan
+        if plan is None or not plan.payments:
+            return
+        if self.save is not None:
+            saved, _ = attempt(self, lambda: self.save(plan) if self.save else None)
+            if not saved:
+                self.replan()  # the ledger may have changed under the plan: show it as it is now
+                return
+        self.accept()
 
 
 def _expiry(day: date | None) -> str:
