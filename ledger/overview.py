@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -31,6 +31,8 @@ class Overview:
     expiring_soon: dict[str, Decimal]
     expiring_soon_count: int
     months: list[MonthTotal]
+    # What will expire unused at the recent spending pace, per currency (only where some is at risk).
+    at_risk: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def currencies(self) -> list[str]:
@@ -50,8 +52,17 @@ def _decimals(totals: dict[str, int]) -> dict[str, Decimal]:
     return {currency: from_minor(minor, currency) for currency, minor in sorted(totals.items()) if minor}
 
 
-def overview_of(rows: Iterable[tuple[Any, ...]], today: date, soon_days: int = 30, months: int = 12) -> Overview:
-    """Totals over listed credits (see `ledger.storage.listing`); only usable credits (active or expiring) count."""
+def overview_of(
+    rows: Iterable[tuple[Any, ...]],
+    today: date,
+    soon_days: int = 30,
+    months: int = 12,
+    pace_per_day: dict[str, Decimal] | None = None,
+) -> Overview:
+    """Totals over listed credits (see `ledger.storage.listing`); only usable credits (active or expiring) count.
+
+    Given the spending pace per currency (`ledger.storage.listing.spending_pace`), also what is at risk.
+    """
     first_month = date(today.year, today.month, 1)
     month_starts = [_add_months(first_month, n) for n in range(months + 1)]
     month_keys = {start.isoformat()[:7]: n for n, start in enumerate(month_starts[:months])}
@@ -61,11 +72,14 @@ def overview_of(rows: Iterable[tuple[Any, ...]], today: date, soon_days: int = 3
     soon: dict[str, int] = defaultdict(int)
     soon_count = 0
     per_month: list[dict[str, int]] = [defaultdict(int) for _ in range(months)]
+    dated: list[tuple[str, int, date | None]] = []
     for row in rows:
         if row[STATUS] not in USABLE:
             continue
         currency, balance, expires = row[CURRENCY], row[BALANCE], row[EXPIRES]
         balances[currency] += balance
+        if pace_per_day is not None and expires is not None:
+            dated.append((currency, balance, date.fromisoformat(expires)))
         if expires is None or expires < today_iso:
             continue
         # ISO dates compare correctly as text, which keeps this loop free of date parsing.
@@ -80,6 +94,7 @@ def overview_of(rows: Iterable[tuple[Any, ...]], today: date, soon_days: int = 3
         expiring_soon=_decimals(soon),
         expiring_soon_count=soon_count,
         months=[MonthTotal(month_starts[n], _decimals(per_month[n])) for n in range(months)],
+        at_risk=_decimals(at_risk(dated, pace_per_day, today)) if pace_per_day is not None else {},
     )
 
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from ledger.purchase_candidates import plan_for
@@ -76,3 +77,30 @@ def test_recording_a_plan_spends_from_each_credit_at_once_and_one_undo_takes_it_
 
     window.undo_action.trigger()
     assert [window.ledger.detail(i, today).balance for i in (first, second)] == [Decimal("20.00"), Decimal("50.00")]
+
+
+def test_the_overview_says_what_is_at_risk_at_the_recent_pace(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from tests.ui_helpers import make_window, seed
+
+    today = date(2025, 3, 10)
+    received = today - timedelta(days=60)
+    _soon, later, _pounds = seed(
+        ledger_path,
+        NewCredit(source="refund", currency="USD", amount="30", received_on=received, expires_on=today + timedelta(9)),
+        NewCredit(source="refund", currency="USD", amount="100", received_on=received),
+        NewCredit(source="refund", currency="GBP", amount="20", region="GB", expires_on=today + timedelta(days=20)),
+        today=today,
+    )
+    book = Ledger.open(ledger_path)
+    book.spend(later, "90", today, on=today - timedelta(days=30))  # $1.00 a day over the last 90 days
+    book.close()
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    overview = window.overview
+    assert overview.data is not None
+    # $1.00 a day spends $10.00 of the $30.00 by its day (10 days, today included); GBP is not being spent.
+    assert overview.data.at_risk == {"USD": Decimal("20.00"), "GBP": Decimal("20.00")}
+    shown = {label.accessibleName(): label.text() for label in overview.findChildren(QLabel)}
+    assert shown["At risk at your pace USD"] == "$20.00"
+    window.close_ledger()

@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(PAGE_CREDITS if self.model.total_count() else PAGE_EMPTY)
         self.summary.show_rows(self.model.all_rows(), self.today())
         if self._overview is not None and self.tabs.currentIndex() == 1:
-            self._overview.show_rows(self.model.all_rows(), self.today())
+            self._show_overview()
         self.column_fit.fit_money()
 
     def _select_most_urgent(self) -> None:
@@ -399,7 +399,14 @@ class MainWindow(QMainWindow):
             layout = self.overview_host.layout()
             assert layout is not None
             layout.addWidget(self._overview)
-        self._overview.show_rows(self.model.all_rows(), self.today())
+        self._show_overview()
+
+    def _show_overview(self) -> None:
+        from ledger.storage.listing import spending_pace
+
+        assert self._overview is not None
+        pace = spending_pace(self.path, self.today()) if self.ledger is not None else {}
+        self._overview.show_rows(self.model.all_rows(), self.today(), pace)
 
     @property
     def overview(self) -> OverviewPanel:

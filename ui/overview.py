@@ -62,9 +62,11 @@ class OverviewPanel(QWidget):
         self._label_items: list[QGraphicsSimpleTextItem] = []
         self.chart.plotAreaChanged.connect(lambda _area: self._place_bar_labels())
 
-    def show_rows(self, rows: list[tuple[Any, ...]], today: date) -> None:
-        """Recompute from the listed credits and redraw."""
-        data = self.data = overview_of(rows, today)
+    def show_rows(
+        self, rows: list[tuple[Any, ...]], today: date, pace_per_day: dict[str, Decimal] | None = None
+    ) -> None:
+        """Recompute from the listed credits (and the recent spending pace, for what is at risk) and redraw."""
+        data = self.data = overview_of(rows, today, pace_per_day=pace_per_day or {})
         self._fill_figures(data)
         current = self.currency_choice.currentText()
         self.currency_choice.blockSignals(True)
@@ -86,26 +88,33 @@ class OverviewPanel(QWidget):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        headers = ("Currency", "Usable balance", "Expiring in the next 30 days")
+        headers = ("Currency", "Usable balance", "Expiring in the next 30 days", "At risk at your pace")
         for column, text in enumerate(headers):
             label = QLabel(text)
             label.setObjectName("sectionHeading")
             self.figures.addWidget(label, 0, column)
         for row, currency in enumerate(sorted(set(data.balances) | set(data.expiring_soon)), start=1):
             soon = data.expiring_soon.get(currency)
+            risk = data.at_risk.get(currency)
             cells = (
                 currency,
                 format_money(data.balances.get(currency, Decimal(0)), currency),
                 format_money(soon, currency) if soon else "—",
+                format_money(risk, currency) if risk else "—",
             )
             for column, text in enumerate(cells):
                 label = QLabel(text)
                 label.setAccessibleName(f"{headers[column]} {currency}")
-                if column == 2 and soon:
+                if column >= 2 and text != "—":
                     label.setObjectName("alertFigure")
+                if column == 3:
+                    label.setToolTip(
+                        "What will expire before it is spent if you go on spending these credits as in the last "
+                        "90 days, the soonest-expiring first"
+                    )
                 self.figures.addWidget(label, row, column)
         if not data.balances:
-            self.figures.addWidget(QLabel("No usable credit."), 1, 0, 1, 3)
+            self.figures.addWidget(QLabel("No usable credit."), 1, 0, 1, len(headers))
 
     def _draw_chart(self) -> None:
         self._series = None
