@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -260,39 +261,59 @@ class Ledger:
         return credits, checks
 
     def usable_by_expiry(
-        self, currency: str, today: date, page: int = 256
+        self, currency: str, today: date, first_page: int = 16, largest_page: int = 512
     ) -> Iterator[tuple[Credit, int, list[CheckoutCheck]]]:
         """Usable credits in one currency (money left, not archived, not expired), soonest expiry first (none last),
-        each with its balance in minor units and its checkout observations; read page by page, as far as asked."""
-        after: tuple[str, int] = ("", 0)
+        each with its balance in minor units and its checkout observations; read page by page, as far as asked.
+
+        Dated credits come through the index on `expires_on` in its order, then those without a date, so a
+        caller that stops early never makes SQLite look at the rest.
+        """
+        usable = f"c.currency = ? AND c.archived = 0 AND {_BALANCE_OF_C} > 0"
+        dated = (
+            f"SELECT c.id, c.expires_on, {_BALANCE_OF_C} FROM credit c INDEXED BY ix_credit_expires_on"
+            f" WHERE c.expires_on >= ? AND (c.expires_on, c.id) > (?, ?) AND {usable}"
+            " ORDER BY c.expires_on, c.id LIMIT ?"
+        )
+        undated = (
+            f"SELECT c.id, NULL, {_BALANCE_OF_C} FROM credit c"
+            f" WHERE c.expires_on IS NULL AND c.id > ? AND {usable} ORDER BY c.id LIMIT ?"
+        )
+        # Pages grow: most purchases need a few credits, a long search should not pay per query.
+        page = first_page
+        after: tuple[str, int] = (today.isoformat(), 0)
         while True:
             with self.engine.connect() as connection:
-                rows = connection.exec_driver_sql(
-                    f"SELECT c.id, COALESCE(c.expires_on, '9999-12-31') AS sort_day, {_BALANCE_OF_C} AS balance"
-                    " FROM credit c WHERE c.currency = ? AND c.archived = 0"
-                    " AND (c.expires_on IS NULL OR c.expires_on >= ?)"
-                    " AND (COALESCE(c.expires_on, '9999-12-31'), c.id) > (?, ?)"
-                    f" AND {_BALANCE_OF_C} > 0 ORDER BY sort_day, c.id LIMIT ?",
-                    (currency, today.isoformat(), *after, page),
-                ).fetchall()
-            if not rows:
-                return
-            balances = {int(row[0]): int(row[2]) for row in rows}
-            with self.reading() as session:
-                found = {
-                    credit.id: credit for credit in session.exec(select(Credit).where(col(Credit.id).in_(balances)))
-                }
-                checks: dict[int, list[CheckoutCheck]] = {}
-                for check in session.exec(
-                    select(CheckoutCheck).where(col(CheckoutCheck.credit_id).in_(balances)).order_by(col(CheckoutCheck.id))
-                ):
-                    checks.setdefault(check.credit_id, []).append(check)
-            for credit_id, balance in balances.items():
-                if credit_id in found:
-                    yield found[credit_id], balance, checks.get(credit_id, [])
+                rows = connection.exec_driver_sql(dated, (today.isoformat(), *after, currency, page)).fetchall()
+            yield from self._with_checks(rows)
+            if len(rows) < page:
+                break
             after = (str(rows[-1][1]), int(rows[-1][0]))
+            page = min(page * 2, largest_page)
+        last_id = 0
+        while True:
+            with self.engine.connect() as connection:
+                rows = connection.exec_driver_sql(undated, (last_id, currency, page)).fetchall()
+            yield from self._with_checks(rows)
             if len(rows) < page:
                 return
+            last_id = int(rows[-1][0])
+            page = min(page * 2, largest_page)
+
+    def _with_checks(self, rows: Sequence[Any]) -> Iterator[tuple[Credit, int, list[CheckoutCheck]]]:
+        balances = {int(row[0]): int(row[2]) for row in rows}
+        if not balances:
+            return
+        with self.reading() as session:
+            found = {credit.id: credit for credit in session.exec(select(Credit).where(col(Credit.id).in_(balances)))}
+            checks: dict[int, list[CheckoutCheck]] = {}
+            for check in session.exec(
+                select(CheckoutCheck).where(col(CheckoutCheck.credit_id).in_(balances)).order_by(col(CheckoutCheck.id))
+            ):
+                checks.setdefault(check.credit_id, []).append(check)
+        for credit_id, balance in balances.items():
+            if credit_id in found:
+                yield found[credit_id], balance, checks.get(credit_id, [])
 
     def balance_expiring(self, currency: str, first: date, last: date) -> int:
         """What usable credits in one currency that expire from `first` to `last` hold, in minor units."""
