@@ -84,7 +84,7 @@ def test_the_panel_masks_a_stored_code_and_reveal_unlocks_it_from_the_keyring(
     window = open_window_on(qtbot, ledger_path, tmp_path, credit_id)
     detail = window.detail
     assert detail.figures.isRowVisible(detail.code_row)
-    assert CODE not in detail.code_label.text() and "🔒" in detail.code_label.text()
+    assert CODE not in detail.code_label.text() and "locked" in detail.code_label.text()
     click(qtbot, detail.reveal_code_button)
     assert detail.code_label.text() == CODE and detail.reveal_code_button.text() == "Hide"
     click(qtbot, detail.reveal_code_button)

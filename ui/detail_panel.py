@@ -205,7 +205,7 @@ class DetailPanel(QScrollArea):
 
     def hide_code(self) -> None:
         """Mask the claim code again (locked)."""
-        self.code_label.setText("•••• •••• •••• 🔒")
+        self.code_label.setText("•••• •••• ••••  (locked)")
         self.code_label.setToolTip("Kept encrypted. Reveal or Copy unlocks it")
         self.reveal_code_button.setText("Reveal")
         self.reveal_code_button.setAccessibleName("Reveal the claim code")
