@@ -43,7 +43,7 @@ def build_ledger(path: Path, count: int) -> None:
         amount = 1000 + (n * 37) % 9000
         currency = ("USD", "USD", "EUR", "GBP")[n % 4]
         flags = (int(n % 50 == 0), int(n % 70 == 0))  # archived, reminders muted
-        texts = ("", "", "", "[]", "", "")  # reference, terms, terms_url, categories, claim_code, notes
+        texts = ("", "", "", "[]", None, "")  # reference, terms, terms_url, categories, claim_code_sealed, notes
         dates = ("2025-01-01", expires)
         credits.append(
             (n, "Amazon", "US", "gift_card", f"Credit {n}", currency, amount, *dates, *texts, *flags, STAMP, STAMP)
@@ -58,7 +58,7 @@ def build_ledger(path: Path, count: int) -> None:
     with connection:
         connection.executemany(
             "INSERT INTO credit (id, merchant, region, source, title, currency, amount_minor, received_on, expires_on,"
-            " reference, terms, terms_url, categories, claim_code, notes, archived, reminders_muted,"
+            " reference, terms, terms_url, categories, claim_code_sealed, notes, archived, reminders_muted,"
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             credits,
         )

@@ -55,7 +55,7 @@ def build_ledger(path: Path, count: int) -> None:
         word = WORDS[n % len(WORDS)]
         credits.append((
             n, MERCHANTS[n % len(MERCHANTS)], "US", SOURCES[n % len(SOURCES)], f"{word.title()} credit {n}",
-            currency, amount, received.isoformat(), expires, f"ORDER-{n:07d}", "", "", "[]", "",
+            currency, amount, received.isoformat(), expires, f"ORDER-{n:07d}", "", "", "[]", None,
             f"note about the {word}", int(n % 50 == 0), stamp, stamp,
         ))
         entries.append((n, "issue", amount, received.isoformat(), "", stamp))
@@ -65,7 +65,7 @@ def build_ledger(path: Path, count: int) -> None:
     with connection:
         connection.executemany(
             "INSERT INTO credit (id, merchant, region, source, title, currency, amount_minor, received_on, expires_on,"
-            " reference, terms, terms_url, categories, claim_code, notes, archived, created_at, updated_at)"
+            " reference, terms, terms_url, categories, claim_code_sealed, notes, archived, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             credits,
         )

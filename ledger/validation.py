@@ -75,7 +75,9 @@ class NewCredit:
     categories: Sequence[str] = field(default_factory=tuple)
     terms: str = ""
     terms_url: str = ""
-    claim_code: str = ""
+    # A code to store (sealed by the vault), "" to remove a stored one, or None to leave it as it is (an edit
+    # that does not show the code must not lose it).
+    claim_code: str | None = None
     notes: str = ""
     # What the credit's own terms say per use (ledger.vocab.TermsSay values); silent uses may be left out.
     terms_by_use: Mapping[str, str] = field(default_factory=dict)
@@ -363,7 +365,8 @@ def check_credit_fields(
 
 
 def credit_fields(new: NewCredit, today: date) -> dict[str, Any]:
-    """Every column of a new or edited credit, checked and normalised; raises CreditFieldError on the first problem."""
+    """Every plain column of a new or edited credit, checked and normalised; raises CreditFieldError on the first
+    problem. The claim code is checked too, but left out: only its sealed form is stored (`ledger.vault.codes`)."""
     checked = check_credit_fields(
         source=new.source,
         currency=new.currency,
@@ -377,11 +380,12 @@ def credit_fields(new: NewCredit, today: date) -> dict[str, Any]:
         categories=tuple(new.categories),
         terms=new.terms,
         terms_url=new.terms_url,
-        claim_code=new.claim_code,
+        claim_code=new.claim_code or "",
         notes=new.notes,
         today=today,
         terms_by_use=new.terms_by_use,
     )
-    columns = {column.name: getattr(checked, column.name) for column in fields(checked)}
+    # The code is checked with the rest but never becomes a column in the clear: the vault seals it.
+    columns = {column.name: getattr(checked, column.name) for column in fields(checked) if column.name != "claim_code"}
     columns["categories"] = list(checked.categories)  # the model's column holds a list
     return columns

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -26,6 +27,12 @@ if str(REPO) not in sys.path:
 import main as entry  # noqa: E402
 from ledger.storage.store import Ledger  # noqa: E402
 
+# The keyrings tests use: an in-memory one for every test (below), a real Secret Service where asked.
+pytest_plugins = ("tests.keyring_fixtures",)
+
+if TYPE_CHECKING:
+    from tests.keyring_fixtures import MemoryKeyring
+
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -38,6 +45,19 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.delenv("CREDIT_LEDGER_DB", raising=False)
     monkeypatch.delenv("CREDIT_LEDGER_NOW", raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """No test reaches a real keyring: each gets an empty in-memory one, set as the keyring `keyring` uses."""
+    import keyring
+
+    from tests.keyring_fixtures import MemoryKeyring
+
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(MemoryKeyring())  # nothing kept from one test reaches the next
 
 
 @pytest.fixture

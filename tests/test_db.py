@@ -189,8 +189,8 @@ def test_an_upgrade_to_0005_keeps_every_credit_with_nothing_recorded_from_its_te
         with book.writing() as session:
             session.connection().exec_driver_sql(
                 "INSERT INTO credit (merchant, region, source, title, currency, amount_minor, received_on, reference,"
-                " terms, terms_url, categories, claim_code, notes, archived, reminders_muted, created_at, updated_at)"
-                " VALUES ('Amazon', 'US', 'refund', 'raw', 'USD', 100, '2025-01-01', '', '', '', '[]', '', '', 0, 0,"
+                " terms, terms_url, categories, notes, archived, reminders_muted, created_at, updated_at)"
+                " VALUES ('Amazon', 'US', 'refund', 'raw', 'USD', 100, '2025-01-01', '', '', '', '[]', '', 0, 0,"
                 " '2025-01-01T00:00:00.000000+00:00', '2025-01-01T00:00:00.000000+00:00')"
             )
         assert book.detail(4, date(2026, 1, 1)).credit.terms_by_use == {}

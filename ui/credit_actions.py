@@ -9,23 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from ledger.money import format_money, from_minor
 from ledger.storage.editing import CreditSnapshot, credit_id_of, restore_credit, snapshot_credit, update_credit
-from ledger.storage.store import refundable_minor
+from ledger.storage.store import NewCredit, refundable_minor
+from ledger.vault.codes import reveal_code
 from ui.dialogs.confirm import confirm
 from ui.dialogs.credit_dialog import CreditDialog
 from ui.dialogs.failure import SAVE_FAILURES, show_failure, warn
 from ui.dialogs.movement_dialog import MovementDialog
+from ui.dialogs.validation import STAY_OPEN
 from ui.labels import CHECKOUT_SUBJECTS, OUTCOME_LABELS, USE_LABELS
 from ui.undo import UndoHistory
+from ui.vault_session import VaultSession
 
 if TYPE_CHECKING:
     from ledger.storage.store import Ledger
+    from ledger.vault.ledger_key import VaultKey
     from ui.main_window import MainWindow
 
 
@@ -55,6 +59,12 @@ class CreditActions(QObject):
         detail.edit_requested.connect(self.edit)
         detail.archive_requested.connect(self.toggle_archive)
         detail.check_recorded.connect(self.record_check)
+        # Claim codes: unlocked on demand, locked again when idle or when the ledger is reloaded.
+        self.vault = VaultSession(window)
+        detail.reveal_requested.connect(self.reveal_code)
+        detail.copy_requested.connect(self.copy_code)
+        self.vault.locked.connect(detail.hide_code)
+        window.ledger_changed.connect(lambda change: self.vault.lock() if change.kind == "reloaded" else None)
 
     @property
     def ledger(self) -> Ledger:
@@ -70,7 +80,7 @@ class CreditActions(QObject):
         self._say(f"Not saved: {error}")
         show_failure(self.window, error)
 
-    def _open(self, dialog: CreditDialog | MovementDialog, save: Callable[[], None]) -> None:
+    def _open(self, dialog: CreditDialog | MovementDialog, save: Callable[[], object]) -> None:
         # The dialog saves before it closes: a failed save keeps it open with the user's input.
         self.dialog = dialog
         dialog.save = save
@@ -79,15 +89,30 @@ class CreditActions(QObject):
 
     # --- add and edit -----------------------------------------------------------------------
 
+    def _sealing_key(self, new: NewCredit, dialog: CreditDialog) -> VaultKey | object | None:
+        """The key a new claim code is sealed with; STAY_OPEN while a passphrase is asked (OK is pressed again)."""
+        if not new.claim_code:
+            return None
+        key = self.vault.unlock_quietly(sealing=True)
+        if key is None:
+            self.vault.with_key(lambda _key: dialog.submit(), sealing=True)
+            return STAY_OPEN
+        return key
+
     def add(self) -> None:
         """Open the add dialog; the new credit is selected once saved."""
         dialog = CreditDialog(self.window, self.window.today())
 
-        def save() -> None:
-            credit_id = self.ledger.add_credit(dialog.value(), self.window.today())
+        def save() -> object:
+            new = dialog.value()
+            key = self._sealing_key(new, dialog)
+            if key is STAY_OPEN:
+                return STAY_OPEN
+            credit_id = self.ledger.add_credit(new, self.window.today(), cast("VaultKey | None", key))
             self._clear_filters_for_new()
             self.window.refresh_credit(credit_id, "added")
             self._say("Credit added")
+            return None
 
         self._open(dialog, save)
 
@@ -107,12 +132,52 @@ class CreditActions(QObject):
             self.window, today, existing=detail.credit, amount=detail.amount, spent=max(spent, Decimal(0))
         )
 
-        def save() -> None:
-            update_credit(self.ledger, credit_id, dialog.value(), self.window.today())
+        def save() -> object:
+            new = dialog.value()
+            key = self._sealing_key(new, dialog)
+            if key is STAY_OPEN:
+                return STAY_OPEN
+            update_credit(self.ledger, credit_id, new, self.window.today(), cast("VaultKey | None", key))
             self.window.refresh_credit(credit_id, "edited")
             self._say("Credit saved")
+            return None
 
         self._open(dialog, save)
+
+    # --- claim codes ------------------------------------------------------------------------
+
+    def reveal_code(self) -> None:
+        """Show the selected credit's claim code (unlocking first), or hide it again."""
+        detail = self.window.detail
+        if detail.code_shown:
+            detail.hide_code()
+            return
+        credit_id = detail.credit_id
+        if credit_id is not None:
+            self.vault.with_key(lambda key: self._with_code(credit_id, key, detail.show_code))
+
+    def copy_code(self) -> None:
+        """Copy the selected credit's claim code (unlocking first); the clipboard is cleared after 30 seconds."""
+        credit_id = self.window.detail.credit_id
+        if credit_id is None:
+            return
+
+        def copied(code: str) -> None:
+            self.vault.copy(code)
+            self._say("Claim code copied; the clipboard is cleared in 30 seconds")
+
+        self.vault.with_key(lambda key: self._with_code(credit_id, key, copied))
+
+    def _with_code(self, credit_id: int, key: VaultKey, use: Callable[[str], None]) -> None:
+        if self.window.detail.credit_id != credit_id:
+            return  # another credit was selected while the passphrase was asked
+        try:
+            code = reveal_code(self.ledger, credit_id, key)
+        except SAVE_FAILURES as error:
+            show_failure(self.window, error, "The claim code stays locked")
+            return
+        if code is not None:
+            use(code)
 
     # --- money ------------------------------------------------------------------------------
 

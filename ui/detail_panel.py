@@ -41,6 +41,9 @@ class DetailPanel(QScrollArea):
     edit_requested = Signal()
     archive_requested = Signal()
     check_recorded = Signal(str, str)
+    # The claim code's Reveal (or Hide) and Copy buttons: the window unlocks the code, then calls `show_code`.
+    reveal_requested = Signal()
+    copy_requested = Signal()
     # After a credit is shown, with its `CreditDetail`: a hook for others' lines (reminders fill `reminder_label`).
     credit_shown = Signal(object)
 
@@ -110,6 +113,8 @@ class DetailPanel(QScrollArea):
         figures.addRow("Categories", self.categories_label)
         figures.addRow("Terms say", self.terms_say_label)
         figures.addRow("Notes", self.notes_label)
+        self.code_row = self._code_row()
+        figures.addRow("Claim code", self.code_row)
         self.figures = figures
         layout.addLayout(figures)
         self.reminder_label = QLabel()  # filled by ui/reminder_service.py; hidden while there is nothing to say
@@ -164,6 +169,47 @@ class DetailPanel(QScrollArea):
         layout.addStretch(1)
         return page
 
+    def _code_row(self) -> QWidget:
+        # Masked and locked until Reveal or Copy unlocks it; the row is hidden for a credit without a code.
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.code_label = QLabel()
+        self.code_label.setAccessibleName("Claim code")
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reveal_code_button = QPushButton("Reveal")
+        self.reveal_code_button.setAccessibleName("Reveal the claim code")
+        self.reveal_code_button.clicked.connect(self.reveal_requested.emit)
+        self.copy_code_button = QPushButton("Copy")
+        self.copy_code_button.setAccessibleName("Copy the claim code")
+        self.copy_code_button.setToolTip("Copies the code; the clipboard is cleared after 30 seconds")
+        self.copy_code_button.clicked.connect(self.copy_requested.emit)
+        layout.addWidget(self.code_label, 1)
+        for button in (self.reveal_code_button, self.copy_code_button):
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance("Reveal") + 16)
+            layout.addWidget(button)
+        self.hide_code()
+        return row
+
+    @property
+    def code_shown(self) -> bool:
+        """Whether the claim code is shown in the clear."""
+        return self.reveal_code_button.text() == "Hide"
+
+    def show_code(self, code: str) -> None:
+        """Show the unlocked claim code; Reveal becomes Hide."""
+        self.code_label.setText(code)
+        self.code_label.setToolTip("")
+        self.reveal_code_button.setText("Hide")
+        self.reveal_code_button.setAccessibleName("Hide the claim code")
+
+    def hide_code(self) -> None:
+        """Mask the claim code again (locked)."""
+        self.code_label.setText("•••• •••• ••••  (locked)")
+        self.code_label.setToolTip("Kept encrypted. Reveal or Copy unlocks it")
+        self.reveal_code_button.setText("Reveal")
+        self.reveal_code_button.setAccessibleName("Reveal the claim code")
+
     def clear(self) -> None:
         """Show the 'select a credit' hint."""
         self.credit_id = None
@@ -202,6 +248,8 @@ class DetailPanel(QScrollArea):
         terms_say = terms_say_text(credit.terms_by_use)
         self.terms_say_label.setText(terms_say)
         self.figures.setRowVisible(self.terms_say_label, bool(terms_say))
+        self.hide_code()
+        self.figures.setRowVisible(self.code_row, credit.claim_code_sealed is not None)
         usable = status in ("active", "expiring")
         self.spend_button.setEnabled(usable)
         self.refund_button.setEnabled(status in ("active", "expiring", "used"))

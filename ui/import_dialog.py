@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -31,11 +31,18 @@ from ledger.files.bulk import ImportReport, read_import_file
 from ledger.files.csv_io import CsvImportError, CsvPlan, read_csv, write_plan
 from ledger.files.formats import import_format
 from ledger.files.json_checks import JsonImportError, read_document
+from ledger.files.json_codes import ImportCodes
 from ledger.files.json_io import import_json
 from ledger.money import from_minor
 from ledger.storage.store import Ledger
 from ledger.validation import PLAIN_CHECKS, CheckedCredit
+from ledger.vault.sealing import ExportSeal, export_key
 from ui.background import Progress, run_in_background
+from ui.dialogs.passphrase_dialog import PassphraseDialog
+
+if TYPE_CHECKING:
+    from ledger.vault.ledger_key import VaultKey
+    from ui.vault_session import VaultSession
 
 PREVIEW_COLUMNS = ("Line", "Source", "Currency", "Amount", "Balance", "Received", "Expires", "Title")
 Index = QModelIndex | QPersistentModelIndex
@@ -50,6 +57,9 @@ class ImportPreview:
     rows: list[tuple[str, ...]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     plan: CsvPlan | None = None
+    # A JSON file's claim codes: how its sealed ones were sealed (None: none sealed), and whether it has any.
+    code_seal: ExportSeal | None = None
+    has_codes: bool = False
 
 
 def _row(line: str, credit: CheckedCredit, balance_minor: int) -> tuple[str, ...]:
@@ -80,6 +90,8 @@ def read_preview(path: Path, today: date, progress: Progress) -> ImportPreview:
             ]
         else:
             document = read_document(data, PLAIN_CHECKS.remembering(), today)
+            preview.code_seal = document.code_seal
+            preview.has_codes = any(credit.sealed_code or credit.credit.claim_code for credit in document.credits)
             preview.rows = [
                 _row(f"#{credit.id}", credit.credit, sum(entry[1] for entry in credit.entries))
                 for credit in document.credits
@@ -123,10 +135,21 @@ class ImportDialog(QDialog):
     """Preview a .csv or .json file, then import it all at once; `report` holds what was done."""
 
     def __init__(
-        self, parent: QWidget | None, ledger: Ledger, path: Path, now: Callable[[], datetime], held_credits: int
+        self,
+        parent: QWidget | None,
+        ledger: Ledger,
+        path: Path,
+        now: Callable[[], datetime],
+        held_credits: int,
+        *,
+        vault: VaultSession | None = None,
     ) -> None:
         super().__init__(parent)
         self.ledger = ledger
+        self.vault = vault
+        # How the import reaches claim codes in the file, once asked for (the file's passphrase, the ledger's key).
+        self.codes: ImportCodes | None = None
+        self.passphrase_dialog: PassphraseDialog | None = None
         self.path = Path(path)
         self.now = now
         self.held_credits = held_credits
@@ -225,20 +248,48 @@ class ImportDialog(QDialog):
         preview = self.preview
         if preview is None or not self.import_button.isEnabled():
             return
+        if preview.has_codes and self.codes is None and self.vault is not None:
+            self._ask_for_codes(preview, self.vault)
+            return
         self.import_button.setEnabled(False)
         self.merge.setEnabled(False)
         self.progress.setRange(0, 0)  # one transaction: busy, not measurable
         self.summary.setText(f"Importing {len(preview.rows):,} credits…")
-        ledger, now, merge = self.ledger, self.now(), self.merge.isChecked()
+        ledger, now, merge, codes = self.ledger, self.now(), self.merge.isChecked(), self.codes
 
         def work(_progress: Progress) -> ImportReport:
             if preview.plan is not None:
                 return write_plan(ledger, preview.plan, now)
-            return import_json(ledger, preview.data, now, merge=merge)
+            return import_json(ledger, preview.data, now, merge=merge, codes=codes)
 
         self.writing = run_in_background(work, self)
         self.writing.done.connect(self._written)
         self.writing.failed.connect(self._refused)
+
+    def _ask_for_codes(self, preview: ImportPreview, vault: VaultSession) -> None:
+        """Ask for the file's passphrase (if its codes are sealed), unlock this ledger's key, then import."""
+
+        def with_passphrase(passphrase: str | None) -> None:
+            def start(key: VaultKey) -> None:
+                self.codes = ImportCodes(lambda: passphrase, lambda: key)
+                self._start_writing()
+
+            vault.with_key(start, sealing=True)
+
+        seal = preview.code_seal
+        if seal is None:
+            with_passphrase(None)
+            return
+        dialog = PassphraseDialog(
+            self,
+            "Claim codes in the file",
+            f"{self.path.name} holds claim codes encrypted with the passphrase chosen when it was exported. "
+            "Type it to bring the codes along.",
+        )
+        dialog.save = lambda: export_key(dialog.passphrase(), seal)  # a wrong one is said, and the dialog stays
+        dialog.accepted.connect(lambda: with_passphrase(dialog.passphrase()))
+        self.passphrase_dialog = dialog
+        dialog.open()
 
     def _written(self, report: ImportReport) -> None:
         self.report = report

@@ -1,4 +1,5 @@
-"""The settings dialog: reminder lead times, time of day, notifications, close to tray, start at login, backups."""
+"""The settings dialog: reminder lead times, time of day, notifications, close to tray, start at login, backups,
+and when revealed claim codes lock again."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ledger.storage.settings import MAX_BACKUPS, MAX_LEAD_DAYS, Settings
+from ledger.storage.settings import MAX_BACKUPS, MAX_LEAD_DAYS, MAX_LOCK_MINUTES, Settings
 
 
 def lead_label(days: int) -> str:
@@ -94,6 +95,15 @@ class SettingsDialog(QDialog):
         self.backups_to_keep.setAccessibleName("Number of automatic backups to keep")
         form.addRow("Keep backups", self.backups_to_keep)
 
+        self.lock_codes_after = QSpinBox()
+        self.lock_codes_after.setRange(0, MAX_LOCK_MINUTES)
+        self.lock_codes_after.setValue(settings.lock_codes_after_minutes)
+        self.lock_codes_after.setSpecialValueText("Never (until Credit Ledger quits)")
+        self.lock_codes_after.setSuffix(" idle minutes")
+        self.lock_codes_after.setAccessibleName("Lock claim codes again after this many idle minutes")
+        self.lock_codes_after.setToolTip("Revealed claim codes are hidden and locked again when you leave the app idle")
+        form.addRow("Lock claim codes after", self.lock_codes_after)
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -133,4 +143,5 @@ class SettingsDialog(QDialog):
             close_to_tray=self.close_to_tray.isChecked(),
             start_at_login=self.start_at_login.isChecked(),
             backups_to_keep=self.backups_to_keep.value(),
+            lock_codes_after_minutes=self.lock_codes_after.value(),
         )

@@ -19,13 +19,17 @@ from ledger import clock
 from ledger.errors import LedgerError
 from ledger.files.bulk import ImportReport, credit_count
 from ledger.files.formats import EXPORT_FORMATS, export_file, export_format
+from ledger.files.json_codes import ExportCodes
 from ledger.storage.backup import backup_now
+from ledger.vault.codes import code_count
 from ui.background import Progress, run_in_background
 from ui.backup_dialog import BackupDialog, backups_to_keep
+from ui.dialogs.passphrase_dialog import PassphraseDialog
 from ui.import_dialog import ImportDialog
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+    from ui.vault_session import VaultSession
 
 EXPORT_FILTERS = {
     "json": "Whole ledger, to move or keep (*.json)",
@@ -51,6 +55,7 @@ class TransferActions(QObject):
         self.window = window
         self.now = now
         self.dialog: QDialog | None = None
+        self.dialog_box: QMessageBox | None = None
         self.progress: QProgressDialog | None = None
         menu = window.file_menu
         before = window.quit_action  # everything goes above Quit, below what the window put there
@@ -86,7 +91,7 @@ class TransferActions(QObject):
             return None
         with ledger.reading() as session:
             held = credit_count(session)
-        dialog = ImportDialog(self.window, ledger, path, self.now, held)
+        dialog = ImportDialog(self.window, ledger, path, self.now, held, vault=self._vault())
         dialog.accepted.connect(lambda: self._imported(dialog))
         self.dialog = dialog
         dialog.open()
@@ -99,6 +104,10 @@ class TransferActions(QObject):
         self.window.ledger_changed.emit(LedgerChange("reloaded", None))
         if dialog.report is not None:
             self.window.statusBar().showMessage(imported_text(dialog.report), 15_000)
+
+    def _vault(self) -> VaultSession | None:
+        actions = self.window.actions_
+        return actions.vault if actions is not None else None
 
     # --- export ---------------------------------------------------------------------------
 
@@ -117,10 +126,63 @@ class TransferActions(QObject):
         fmt = next((key for key, text in EXPORT_FILTERS.items() if text == chosen), "json")
         if path.suffix.lower().lstrip(".") not in EXPORT_FORMATS:
             path = path.with_name(f"{path.name}.{fmt}")
-        self.export_to(path, export_format(None, path))
+        self.choose_codes(path, export_format(None, path))
 
-    def export_to(self, path: Path, fmt: str) -> QProgressDialog | None:
-        """Export in the background with a progress window; the status bar says when it is done."""
+    def choose_codes(self, path: Path, fmt: str) -> QMessageBox | None:
+        """For a JSON export of a ledger with claim codes, ask whether they go along (encrypted), then export."""
+        ledger, vault = self.window.ledger, self._vault()
+        count = code_count(ledger) if ledger is not None and fmt == "json" else 0
+        if not count or vault is None:
+            self.export_to(path, fmt)
+            return None
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Claim codes",
+            f"This ledger holds {count:,} claim code{'s' if count != 1 else ''}. Put them in {path.name}, "
+            "encrypted with a passphrase you choose now? Without them the file is safe to keep anywhere, "
+            "but the codes stay only in this ledger.",
+            QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        box.setObjectName("exportCodesBox")
+        include = box.addButton("Include, encrypted…", QMessageBox.ButtonRole.AcceptRole)
+        leave_out = box.addButton("Leave them out", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(leave_out)
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is leave_out:
+                self.export_to(path, fmt)
+            elif box.clickedButton() is include:
+                self.ask_export_passphrase(path, fmt, vault)
+
+        box.finished.connect(answered)
+        self.dialog_box = box
+        box.open()
+        return box
+
+    def ask_export_passphrase(self, path: Path, fmt: str, vault: VaultSession) -> PassphraseDialog:
+        """Ask for the export's passphrase (typed twice), unlock the ledger's codes, then export them sealed."""
+        dialog = PassphraseDialog(
+            self.window,
+            "Passphrase for the export",
+            f"The claim codes in {path.name} will open only with this passphrase. Keep it somewhere safe: "
+            "without it the codes in the file cannot be recovered.",
+            new=True,
+        )
+
+        def chosen() -> None:
+            passphrase = dialog.passphrase()
+            vault.with_key(lambda key: self.export_to(path, fmt, ExportCodes(passphrase, lambda: key)))
+
+        dialog.accepted.connect(chosen)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def export_to(self, path: Path, fmt: str, codes: ExportCodes | None = None) -> QProgressDialog | None:
+        """Export in the background with a progress window; the status bar says when it is done.
+
+        Claim codes go along only with `codes` (JSON, sealed under the passphrase chosen for the file)."""
         ledger = self.window.ledger
         if ledger is None:
             return None
@@ -132,7 +194,7 @@ class TransferActions(QObject):
         self.progress = progress
 
         def work(_progress: Progress) -> int:
-            return export_file(ledger, path, fmt, now)
+            return export_file(ledger, path, fmt, now, codes=codes)
 
         task = run_in_background(work, progress)
         task.done.connect(lambda count: self._exported(path, fmt, count))

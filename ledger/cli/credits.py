@@ -127,10 +127,26 @@ def cmd_list(args: argparse.Namespace, context: Context) -> int:
     return 0
 
 
+def _revealed_code(args: argparse.Namespace, context: Context) -> str | None:
+    """The credit's claim code in the clear (None when it has none), unlocking the vault (keyring or passphrase)."""
+    from ledger.cli.passphrases import cli_asker
+    from ledger.vault.codes import stored_code
+    from ledger.vault.ledger_key import unlock
+
+    uid, sealed = stored_code(context.ledger, args.id)
+    if sealed is None:
+        return None
+    return unlock(context.ledger, cli_asker(context)).open_code(sealed, uid)
+
+
 def cmd_show(args: argparse.Namespace, context: Context) -> int:
     detail = context.ledger.detail(args.id, context.today)
+    code = _revealed_code(args, context) if args.reveal_code else None
     if args.json:
-        _print_json(context, detail_json(detail, context.evaluate(detail)))
+        shown = detail_json(detail, context.evaluate(detail))
+        if args.reveal_code:
+            shown["claim_code"] = code
+        _print_json(context, shown)
         return 0
     credit = detail.credit
     out = context.out
@@ -147,6 +163,10 @@ def cmd_show(args: argparse.Namespace, context: Context) -> int:
     print(f"  Status:   {detail.status.value}", file=out)
     if credit.reference:
         print(f"  Reference: {credit.reference}", file=out)
+    if code is not None:
+        print(f"  Claim code: {code}", file=out)
+    elif credit.claim_code_sealed is not None:
+        print(f"  Claim code: kept encrypted (show it with: credit-ledger show {credit.id} --reveal-code)", file=out)
     recorded = _recorded_terms(credit)
     if recorded:
         print(f"  Its terms: {recorded}", file=out)
@@ -303,6 +323,11 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
     show = add_command(subparsers, parent, "show", cmd_show, "show a credit, its history and what it can be used for")
     show.add_argument("id", type=credit_id)
+    show.add_argument(
+        "--reveal-code",
+        action="store_true",
+        help="print the claim code too (unlocked with the keyring, or the passphrase asked for)",
+    )
     json_option(show)
 
     for kind, text in (("spend", "record a purchase paid with a credit"), ("refund", "put money back onto a credit")):

@@ -82,6 +82,8 @@ def detail_json(detail: CreditDetail, evaluation: Evaluation) -> dict[str, Any]:
         # What the credit's own terms say per use, as recorded: {"amazon_gift_cards": "forbid"}; silent uses absent.
         "terms_by_use": dict(credit.terms_by_use),
         "notes": credit.notes,
+        # The code itself is printed only by `show --reveal-code`; it is kept encrypted.
+        "has_claim_code": credit.claim_code_sealed is not None,
         "archived": credit.archived,
         "entries": [entry_json(entry, credit.currency) for entry in detail.entries],
         "checks": [check_json(check) for check in detail.checks],

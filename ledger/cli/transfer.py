@@ -12,6 +12,7 @@ from ledger.cli import PROG, Context, add_command, json_option, ledger_exists, r
 from ledger.errors import LedgerError
 from ledger.files.bulk import ImportReport
 from ledger.files.formats import EXPORT_FORMATS, export_file, export_format, export_text, import_file
+from ledger.files.json_codes import ExportCodes, ImportCodes
 from ledger.private_files import check_target
 from ledger.storage.backup import backup_now, check_restorable, find_backup, list_backups
 from ledger.storage.inspection import LedgerFileError
@@ -42,13 +43,32 @@ def _trial_import(args: argparse.Namespace, context: Context) -> ImportReport:
             trial.close()
 
 
+def _import_codes(context: Context) -> ImportCodes:
+    """How an import reaches claim codes: the file's passphrase and this ledger's key, each asked only if needed."""
+    from ledger.cli.passphrases import cli_asker
+    from ledger.vault.ledger_key import Ask, key_for_sealing
+
+    asker = cli_asker(context)
+    return ImportCodes(
+        file_passphrase=lambda: asker(Ask("The passphrase the file's claim codes were exported with")),
+        ledger_key=lambda: key_for_sealing(context.ledger, asker),
+    )
+
+
 def cmd_import(args: argparse.Namespace, context: Context) -> int:
     if not ledger_exists(context.db_path):
         report = _trial_import(args, context)
         if not args.dry_run:
-            report = import_file(context.ledger, args.file, context.now, merge=args.merge)
+            report = import_file(context.ledger, args.file, context.now, merge=args.merge, codes=_import_codes(context))
     else:
-        report = import_file(context.ledger, args.file, context.now, merge=args.merge, dry_run=args.dry_run)
+        report = import_file(
+            context.ledger,
+            args.file,
+            context.now,
+            merge=args.merge,
+            dry_run=args.dry_run,
+            codes=_import_codes(context),
+        )
     if args.json:
         _print_json(
             context,
@@ -77,16 +97,44 @@ def cmd_import(args: argparse.Namespace, context: Context) -> int:
     return 0
 
 
+def _export_codes(args: argparse.Namespace, context: Context, fmt: str) -> ExportCodes | None:
+    """With --with-codes, the passphrase chosen for the file's codes (asked now) and how to unlock the ledger's."""
+    from ledger.vault.codes import code_count
+
+    if not args.with_codes:
+        left_out = code_count(context.ledger) if fmt == "json" else 0
+        if left_out:
+            print(
+                f"{PROG}: note: {_plural(left_out, 'claim code')} left out; add --with-codes to include them, "
+                "encrypted with a passphrase you choose",
+                file=context.err,
+            )
+        return None
+    if fmt != "json":
+        raise LedgerError("claim codes go only into JSON exports (encrypted); CSV and calendar files never carry them")
+    from ledger.cli.passphrases import cli_asker
+    from ledger.vault.ledger_key import Ask, unlock
+    from ledger.vault.sealing import check_new_passphrase
+
+    asker = cli_asker(context)
+    passphrase = asker(Ask("Choose a passphrase for the claim codes in this export", new=True))
+    if not passphrase:
+        raise LedgerError("no passphrase given for the claim codes; nothing was exported")
+    return ExportCodes(check_new_passphrase(passphrase), lambda: unlock(context.ledger, asker))
+
+
 def cmd_export(args: argparse.Namespace, context: Context) -> int:
     output = None if args.output in (None, STDOUT) else Path(args.output)
     fmt = export_format(args.format, output)
     if output is None:
-        text, _ = export_text(context.ledger, fmt, context.now, everything=args.all)
+        codes = _export_codes(args, context, fmt)
+        text, _ = export_text(context.ledger, fmt, context.now, everything=args.all, codes=codes)
         context.out.write(text)
         return 0
     # Refuse a link, a device, a pipe or a missing folder before the ledger is even opened.
     check_target(output.expanduser())
-    count = export_file(context.ledger, output, fmt, context.now, everything=args.all)
+    codes = _export_codes(args, context, fmt)
+    count = export_file(context.ledger, output, fmt, context.now, everything=args.all, codes=codes)
     if args.json:
         _print_json(context, {"file": str(args.output), "format": fmt, "count": count})
     else:
@@ -204,6 +252,11 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     exporter.add_argument("--format", choices=EXPORT_FORMATS, default=None, help="default: from -o, else json")
     exporter.add_argument("-o", "--output", default=None, metavar="FILE", help="default (or -): standard output")
     exporter.add_argument("--all", action="store_true", help="ics: every credit with an expiry, even used ones")
+    exporter.add_argument(
+        "--with-codes",
+        action="store_true",
+        help="json: include the claim codes, encrypted with a passphrase you choose (asked for); left out otherwise",
+    )
     json_option(exporter)
 
     backup = add_command(subparsers, parent, "backup", cmd_backup, "take a backup of the ledger now")

@@ -47,7 +47,7 @@ CREDIT_COLUMNS = (
     "terms_url",
     "categories",
     "terms_by_use",
-    "claim_code",
+    "claim_code_sealed",
     "notes",
     "archived",
     "reminders_muted",
@@ -112,8 +112,12 @@ def credit_row(
     archived: bool = False,
     reminders_muted: bool = False,
     snoozed_until: date | None = None,
+    claim_code_sealed: bytes | None = None,
 ) -> tuple[Any, ...]:
-    """The values of one `credit` row, in CREDIT_COLUMNS order; timestamps already as stored text."""
+    """The values of one `credit` row, in CREDIT_COLUMNS order; timestamps already as stored text.
+
+    The claim code goes in only sealed (ledger.vault.codes.sealed_code): `credit.claim_code` is never stored.
+    """
     expires_on = credit.expires_on
     return (
         credit_id,
@@ -131,7 +135,7 @@ def credit_row(
         credit.terms_url,
         categories_text(credit.categories),
         terms_by_use_text(credit.terms_by_use),
-        credit.claim_code,
+        claim_code_sealed,
         credit.notes,
         int(archived),
         int(reminders_muted),

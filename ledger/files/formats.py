@@ -15,6 +15,7 @@ from ledger.errors import LedgerError
 from ledger.files.bulk import ImportReport, read_import_file
 from ledger.files.csv_io import export_csv, import_csv
 from ledger.files.ics_export import ledger_calendar
+from ledger.files.json_codes import ExportCodes, ImportCodes
 from ledger.files.json_io import export_json, import_json
 from ledger.private_files import write_file
 from ledger.storage.store import Ledger
@@ -34,20 +35,33 @@ def import_format(path: Path, data: bytes) -> str:
 
 
 def import_data(
-    ledger: Ledger, data: bytes, fmt: str, now: datetime, *, merge: bool = False, dry_run: bool = False
+    ledger: Ledger,
+    data: bytes,
+    fmt: str,
+    now: datetime,
+    *,
+    merge: bool = False,
+    dry_run: bool = False,
+    codes: ImportCodes | None = None,
 ) -> ImportReport:
-    """Import bytes already read, in the given format, all or nothing."""
+    """Import bytes already read, in the given format, all or nothing (claim codes, JSON only, through `codes`)."""
     if fmt == "json":
-        return import_json(ledger, data, now, merge=merge, dry_run=dry_run)
+        return import_json(ledger, data, now, merge=merge, dry_run=dry_run, codes=codes)
     return import_csv(ledger, data, now, dry_run=dry_run)
 
 
 def import_file(
-    ledger: Ledger, path: Path, now: datetime, *, merge: bool = False, dry_run: bool = False
+    ledger: Ledger,
+    path: Path,
+    now: datetime,
+    *,
+    merge: bool = False,
+    dry_run: bool = False,
+    codes: ImportCodes | None = None,
 ) -> ImportReport:
     """Import a .csv or .json file all or nothing (a backup is taken first); a dry run writes nothing."""
     data = read_import_file(path)
-    return import_data(ledger, data, import_format(path, data), now, merge=merge, dry_run=dry_run)
+    return import_data(ledger, data, import_format(path, data), now, merge=merge, dry_run=dry_run, codes=codes)
 
 
 def export_format(fmt: str | None, output: Path | None) -> str:
@@ -64,18 +78,25 @@ def export_format(fmt: str | None, output: Path | None) -> str:
     return suffix
 
 
-def export_text(ledger: Ledger, fmt: str, now: datetime, *, everything: bool = False) -> tuple[str, int]:
-    """The exported file's text and how many credits (or calendar events) it holds."""
+def export_text(
+    ledger: Ledger, fmt: str, now: datetime, *, everything: bool = False, codes: ExportCodes | None = None
+) -> tuple[str, int]:
+    """The exported file's text and how many credits (or calendar events) it holds.
+
+    CSV and calendars never carry claim codes; JSON carries them only with `codes`, sealed under its passphrase.
+    """
     if fmt == "ics":
         calendar = ledger_calendar(ledger, now, everything=everything)
         return calendar.to_ical().decode("utf-8"), len(calendar.walk("VEVENT"))
     buffer = io.StringIO(newline="")
-    count = export_csv(ledger, buffer) if fmt == "csv" else export_json(ledger, buffer)
+    count = export_csv(ledger, buffer) if fmt == "csv" else export_json(ledger, buffer, codes)
     return buffer.getvalue(), count
 
 
-def export_file(ledger: Ledger, path: Path, fmt: str, now: datetime, *, everything: bool = False) -> int:
+def export_file(
+    ledger: Ledger, path: Path, fmt: str, now: datetime, *, everything: bool = False, codes: ExportCodes | None = None
+) -> int:
     """Export to a file; CSV gets a byte-order mark so spreadsheet programs read it as UTF-8."""
-    text, count = export_text(ledger, fmt, now, everything=everything)
+    text, count = export_text(ledger, fmt, now, everything=everything, codes=codes)
     write_file(Path(path).expanduser(), text.encode("utf-8-sig" if fmt == "csv" else "utf-8"))
     return count

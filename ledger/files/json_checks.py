@@ -14,6 +14,7 @@ from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.files.bulk import new_uids, timestamp_text
+from ledger.files.json_codes import DESCRIPTOR, CodeFieldError, read_descriptor, read_sealed
 from ledger.money import from_minor, parse_amount, plain_decimal, to_minor
 from ledger.storage.settings import MAX_LEAD_DAYS, Settings, validated
 from ledger.validation import (
@@ -27,6 +28,7 @@ from ledger.validation import (
     check_money_moved,
     parse_day,
 )
+from ledger.vault.sealing import ExportSeal
 from ledger.vocab import CHECKOUT_USES, EntryKind, Outcome
 
 FORMAT = "credit-ledger"
@@ -70,6 +72,9 @@ class IncomingCredit:
     entries: list[tuple[str, int, str, str, str]]  # kind, amount_minor, on, note, created_at
     checks: list[tuple[str, str, str, str]]  # use, outcome, observed_at, note
     reminders: list[tuple[int, str, str, str]]  # lead_days, expires_on, sent_at, channel
+    # Its claim code as the file has it sealed under the export's passphrase (ledger.files.json_codes); a plain
+    # code from an export written before the vault is in `credit.claim_code`.
+    sealed_code: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,8 @@ class LedgerDocument:
     settings: Settings
     credits: list[IncomingCredit]
     version: int = FORMAT_VERSION
+    # How the file's claim codes were sealed (None when it carries none sealed).
+    code_seal: ExportSeal | None = None
 
 
 def _article(word: str) -> str:
@@ -363,6 +370,7 @@ def read_document(data: bytes, checks: FieldChecks, today: date) -> LedgerDocume
             raise JsonImportError(f"{where}.uid", f"is the same credit as credits[{uids[uid]}] (the same uid)")
         uids[uid] = index
         credit = _credit(obj, where, latest, checks)
+        sealed = _sealed_code(obj, where, credit)
         created_at = _moment(obj, "created_at", where)
         credits.append(
             IncomingCredit(
@@ -377,7 +385,27 @@ def read_document(data: bytes, checks: FieldChecks, today: date) -> LedgerDocume
                 entries=_entries(_field(obj, "entries", where, list, []), where, credit, latest, checks),
                 checks=_checks(_field(obj, "checks", where, list, []), where, checks),
                 reminders=_reminders(_field(obj, "reminders", where, list, []), where, checks),
+                sealed_code=sealed,
             )
         )
     settings = _settings(loaded.get("settings", {}))
-    return LedgerDocument(settings=settings, credits=credits, version=version)
+    return LedgerDocument(settings=settings, credits=credits, version=version, code_seal=_code_seal(loaded))
+
+
+def _sealed_code(obj: dict[str, Any], where: str, credit: CheckedCredit) -> bytes | None:
+    try:
+        sealed = read_sealed(obj, where)
+    except CodeFieldError as error:
+        raise JsonImportError(error.where, str(error)) from None
+    if sealed is not None and credit.claim_code:
+        raise JsonImportError(f"{where}.claim_code", "is given twice, sealed and plain: keep one")
+    return sealed
+
+
+def _code_seal(loaded: dict[str, Any]) -> ExportSeal | None:
+    if loaded.get(DESCRIPTOR) is None:
+        return None
+    try:
+        return read_descriptor(loaded[DESCRIPTOR])
+    except CodeFieldError as error:
+        raise JsonImportError(error.where, str(error)) from None

@@ -25,13 +25,40 @@ from ledger.files.bulk import (
     next_credit_id,
     terms_by_use_from_text,
 )
-from ledger.files.json_checks import FORMAT, FORMAT_VERSION, IncomingCredit, JsonImportError, read_document
+from ledger.files.json_checks import (
+    FORMAT,
+    FORMAT_VERSION,
+    IncomingCredit,
+    JsonImportError,
+    LedgerDocument,
+    read_document,
+)
+from ledger.files.json_codes import (
+    DESCRIPTOR,
+    SEALED_FIELD,
+    CodeFieldError,
+    CodeOpener,
+    CodeSealer,
+    ExportCodes,
+    ImportCodes,
+)
 from ledger.money import from_minor
 from ledger.storage.settings import load_settings, save_settings
 from ledger.storage.store import Ledger
-from ledger.validation import PLAIN_CHECKS
+from ledger.validation import PLAIN_CHECKS, text
+from ledger.vault.codes import sealed_code
+from ledger.vault.ledger_key import VaultKey, VaultLocked
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "JsonImportError", "export_json", "import_json", "ledger_document"]
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "ExportCodes",
+    "ImportCodes",
+    "JsonImportError",
+    "export_json",
+    "import_json",
+    "ledger_document",
+]
 
 
 def _rows(ledger: Ledger, sql: str) -> list[tuple[Any, ...]]:
@@ -39,15 +66,18 @@ def _rows(ledger: Ledger, sql: str) -> list[tuple[Any, ...]]:
         return list(connection.exec_driver_sql(sql).fetchall())
 
 
-def ledger_document(ledger: Ledger) -> dict[str, Any]:
-    """The whole ledger as plain JSON values, in id order; stored text (dates, timestamps) is kept as is."""
+def ledger_document(ledger: Ledger, codes: ExportCodes | None = None) -> dict[str, Any]:
+    """The whole ledger as plain JSON values, in id order; stored text (dates, timestamps) is kept as is.
+
+    Claim codes are left out, unless `codes` says to seal them under the passphrase chosen for the export.
+    """
     entries: dict[int, list[dict[str, Any]]] = {}
     checks: dict[int, list[dict[str, Any]]] = {}
     reminders: dict[int, list[dict[str, Any]]] = {}
     credits = _rows(
         ledger,
         "SELECT id, merchant, region, source, title, currency, amount_minor, received_on, expires_on, reference,"
-        " terms, terms_url, categories, claim_code, notes, archived, reminders_muted, snoozed_until,"
+        " terms, terms_url, categories, claim_code_sealed, notes, archived, reminders_muted, snoozed_until,"
         " created_at, updated_at, uid, terms_by_use FROM credit ORDER BY id",
     )
     currency_of = {row[0]: row[5] for row in credits}
@@ -69,7 +99,8 @@ def ledger_document(ledger: Ledger) -> dict[str, Any]:
             {"lead_days": lead_days, "expires_on": expires_on, "sent_at": sent_at, "channel": channel}
         )
     settings = asdict(load_settings(ledger))
-    return {
+    sealer = CodeSealer(codes) if codes is not None else None
+    document: dict[str, Any] = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "settings": {key: list(value) if isinstance(value, tuple) else value for key, value in settings.items()},
@@ -91,7 +122,6 @@ def ledger_document(ledger: Ledger) -> dict[str, Any]:
                 "categories": categories_from_text(row[12]),
                 # Format 2 grew this field later: a file without it means nothing was recorded.
                 "terms_by_use": terms_by_use_from_text(row[21]),
-                "claim_code": row[13],
                 "notes": row[14],
                 "archived": bool(row[15]),
                 "reminders_muted": bool(row[16]),
@@ -105,11 +135,17 @@ def ledger_document(ledger: Ledger) -> dict[str, Any]:
             for row in credits
         ],
     }
+    if sealer is not None:
+        for item, row in zip(document["credits"], credits, strict=True):
+            if row[13] is not None:
+                item[SEALED_FIELD] = sealer.sealed(bytes(row[13]), row[20])
+        document[DESCRIPTOR] = sealer.descriptor()
+    return document
 
 
-def export_json(ledger: Ledger, out: TextIO) -> int:
-    """Write the whole ledger as JSON; returns how many credits were written."""
-    document = ledger_document(ledger)
+def export_json(ledger: Ledger, out: TextIO, codes: ExportCodes | None = None) -> int:
+    """Write the whole ledger as JSON (claim codes only with `codes`, sealed); returns how many credits were written."""
+    document = ledger_document(ledger, codes)
     json.dump(document, out, indent=2, ensure_ascii=False)
     out.write("\n")
     return len(document["credits"])
@@ -122,9 +158,19 @@ def _known(ledger: Ledger, version: int) -> set[str]:
 
 
 def import_json(
-    ledger: Ledger, data: bytes, now: datetime, *, merge: bool = False, dry_run: bool = False
+    ledger: Ledger,
+    data: bytes,
+    now: datetime,
+    *,
+    merge: bool = False,
+    dry_run: bool = False,
+    codes: ImportCodes | None = None,
 ) -> ImportReport:
-    """Import a JSON export all or nothing; into a ledger with credits only with `merge`, never duplicating one."""
+    """Import a JSON export all or nothing; into a ledger with credits only with `merge`, never duplicating one.
+
+    Claim codes in the file are stored sealed under this ledger's key; `codes` says how to get the file's
+    passphrase and that key (asked only when there are codes). A dry run opens no code.
+    """
     with collector_paused():
         document = read_document(data, PLAIN_CHECKS.remembering(), now.date())
         with ledger.reading() as session:
@@ -140,15 +186,46 @@ def import_json(
         skipped = len(document.credits) - len(fresh)
         if dry_run or (held and not fresh):
             return ImportReport(format="json", added=len(fresh), skipped=skipped, dry_run=dry_run)
+        sealed = _ledger_codes(document, fresh, codes)
         backup = backup_before_import(ledger, now)
-        _write(ledger, fresh, keep_ids=not held)
+        _write(ledger, fresh, sealed, keep_ids=not held)
         if not held:
             # Settings were checked with everything else; a merge keeps this ledger's own settings.
             save_settings(ledger, document.settings)
     return ImportReport(format="json", added=len(fresh), skipped=skipped, backup=backup)
 
 
-def _write(ledger: Ledger, fresh: list[IncomingCredit], *, keep_ids: bool) -> None:
+def _ledger_codes(
+    document: LedgerDocument, fresh: list[IncomingCredit], codes: ImportCodes | None
+) -> list[bytes | None]:
+    """Each fresh credit's claim code sealed under the ledger's key, before anything is written."""
+    opener = CodeOpener(document.code_seal, codes)
+    index_of = {credit.uid: index for index, credit in enumerate(document.credits)}
+    key: VaultKey | None = None
+    sealed: list[bytes | None] = []
+    for incoming in fresh:
+        where = f"credits[{index_of[incoming.uid]}]"
+        code = incoming.credit.claim_code
+        if incoming.sealed_code is not None:
+            try:
+                opened = opener.open(incoming.sealed_code, incoming.uid, f"{where}.{SEALED_FIELD}")
+            except CodeFieldError as error:
+                raise JsonImportError(error.where, str(error)) from None
+            try:
+                code = text(opened, "claim code")
+            except LedgerError as error:
+                raise JsonImportError(f"{where}.{SEALED_FIELD}", str(error)) from None
+        if code and key is None:
+            if codes is None:
+                raise VaultLocked(
+                    "the file holds claim codes, and they can only be stored encrypted; nothing was imported"
+                )
+            key = codes.ledger_key()
+        sealed.append(sealed_code(code, incoming.uid, key))
+    return sealed
+
+
+def _write(ledger: Ledger, fresh: list[IncomingCredit], sealed: list[bytes | None], *, keep_ids: bool) -> None:
     """Insert the credits and everything recorded about them in one transaction."""
     credits: list[tuple[Any, ...]] = []
     entries: list[tuple[Any, ...]] = []
@@ -156,7 +233,7 @@ def _write(ledger: Ledger, fresh: list[IncomingCredit], *, keep_ids: bool) -> No
     reminders: list[tuple[Any, ...]] = []
     with ledger.writing() as session:
         next_id = next_credit_id(session)
-        for offset, incoming in enumerate(fresh):
+        for offset, (incoming, code) in enumerate(zip(fresh, sealed, strict=True)):
             credit_id = incoming.id if keep_ids else next_id + offset
             credits.append(
                 credit_row(
@@ -168,6 +245,7 @@ def _write(ledger: Ledger, fresh: list[IncomingCredit], *, keep_ids: bool) -> No
                     archived=incoming.archived,
                     reminders_muted=incoming.reminders_muted,
                     snoozed_until=incoming.snoozed_until,
+                    claim_code_sealed=code,
                 )
             )
             entries.extend((credit_id, *entry) for entry in incoming.entries)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
@@ -21,12 +21,15 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from ledger.errors import LedgerReplacedError, StorageError
 from ledger.storage.backup import make_backup, newest_good_backup, remove_leftovers_of
 from ledger.storage.inspection import DamagedLedgerError, LedgerFileError, check_usable, inspect_revision
-from ledger.storage.schema import alembic_config, head_revision
+from ledger.storage.schema import alembic_config, head_revision, holds_plain_codes
 from ledger.storage.sqlite_files import hold, identity, release
 
 BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "ledger_write"
 _FILE_KEY = "ledger_file"
+
+if TYPE_CHECKING:
+    from ledger.vault.ledger_key import UpgradeKey
 
 
 def _make_private(path: Path) -> None:
@@ -113,8 +116,15 @@ def create_ledger_engine(path: Path) -> Engine:
     return engine
 
 
-def migrate(engine: Engine, path: Path, current: str | None, *, backup: bool = True) -> None:
-    """Bring the schema to head, after a backup copy of a file that already holds data (unless `backup` is off)."""
+def migrate(
+    engine: Engine, path: Path, current: str | None, *, backup: bool = True, vault_key: UpgradeKey | None = None
+) -> None:
+    """Bring the schema to head, after a backup copy of a file that already holds data (unless `backup` is off).
+
+    Plain claim codes are sealed on the way (revision 0006), with `vault_key` when given, else a new key. When the
+    ledger itself is upgraded (`backup` on), its backups that still hold plain codes are sealed with the same key
+    before the upgrade commits, and the write-ahead log, which still holds the plain pages, is emptied after.
+    """
     head = head_revision()
     if current == head:
         return
@@ -133,12 +143,19 @@ def migrate(engine: Engine, path: Path, current: str | None, *, backup: bool = T
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
+                config.attributes["vault_key"] = vault_key
                 command.upgrade(config, "head")
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise LedgerFileError(f"{path}: the upgrade would break {len(broken)} links; nothing was changed")
+                if backup and holds_plain_codes(current):
+                    from ledger.storage.backup_sealing import seal_plain_backups
+
+                    seal_plain_backups(path, config.attributes.get("vault_key_used"))
         finally:
             raw.execute("PRAGMA foreign_keys = ON")
+        if holds_plain_codes(current):
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def open_database(path: Path) -> Engine:

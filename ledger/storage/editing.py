@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -19,11 +19,18 @@ from ledger.money import from_minor
 from ledger.storage.models import CheckoutCheck, Credit, Entry, ReminderSent, utc_now
 from ledger.storage.store import Ledger, moved_minor
 from ledger.validation import NewCredit, check_money_moved, check_terms_by_use, choice, credit_fields
+from ledger.vault.codes import sealed_code
 from ledger.vocab import EntryKind, TermsSay, Use
 
+if TYPE_CHECKING:
+    from ledger.vault.ledger_key import VaultKey
 
-def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date) -> None:
+
+def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date, key: VaultKey | None = None) -> None:
     """Replace a credit's details with `new`; the issue entry follows a changed amount or received date.
+
+    The stored claim code stays unless `new.claim_code` says otherwise: "" removes it, a code replaces it
+    (sealed with `key`, which is needed then).
 
     Refused (LedgerError, nothing written) when the new amount is less than what has
     already been spent, when the currency changes after money has moved, when the received
@@ -51,6 +58,8 @@ def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date) -
         check_money_moved(moved_minor(movements) + amount_minor, currency)
         for name, value in fields.items():
             setattr(credit, name, value)
+        if new.claim_code is not None:
+            credit.claim_code_sealed = sealed_code(new.claim_code.strip(), credit.uid, key)
         credit.updated_at = utc_now()
         if issue is not None:
             issue.amount_minor = amount_minor

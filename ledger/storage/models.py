@@ -12,7 +12,18 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
@@ -118,7 +129,8 @@ class Credit(SQLModel, table=True):
     terms_by_use: dict[str, str] = Field(
         default_factory=dict, sa_type=TermsByUse, sa_column_kwargs={"server_default": text(TERMS_BY_USE_SQL_DEFAULT)}
     )
-    claim_code: str = Field(default="")
+    # The claim code sealed by the vault (ledger.vault): never plain text at rest; None when there is none.
+    claim_code_sealed: bytes | None = Field(default=None)
     notes: str = Field(default="")
     archived: bool = Field(default=False)
     reminders_muted: bool = Field(default=False)
@@ -172,6 +184,24 @@ class ReminderSent(SQLModel, table=True):
     expires_on: date
     sent_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     channel: str = Field(default="")
+
+
+class Vault(SQLModel, table=True):
+    """The ledger's data key as the ledger may hold it: its id, where it is kept, and a check (ledger.vault).
+
+    One row at most, written when the first secret is sealed; the key itself is never here in the clear.
+    """
+
+    __tablename__ = "vault"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_vault_one_key"),)
+
+    id: int = Field(default=1, primary_key=True)
+    key_id: str = Field(unique=True)
+    # "keyring", "passphrase" (the key is in `wrapped_key`, under the passphrase) or "key_file" (waiting).
+    keeper: str
+    wrapped_key: bytes | None = Field(default=None)
+    key_check: bytes
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
 
 class Setting(SQLModel, table=True):

@@ -18,6 +18,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ledger.private_files import publish, staging_file
 from ledger.storage.backup import (
@@ -34,8 +35,12 @@ from ledger.storage.inspection import LedgerFileError, inspect_revision, quick_c
 from ledger.storage.paths import restore_staging_prefix
 from ledger.storage.sqlite_files import SIDECARS
 
+if TYPE_CHECKING:
+    from ledger.vault.ledger_key import UpgradeKey
+
 # Children after parents: rows are inserted in this order and deleted in the reverse.
-TABLES = ("credit", "entry", "checkout_check", "reminder_sent", "settings")
+# The vault row goes with the codes: it names the key that sealed the backup's codes.
+TABLES = ("credit", "entry", "checkout_check", "reminder_sent", "settings", "vault")
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ def restore_backup(ledger_path: Path, source: Path, now: datetime, keep: int) ->
     try:
         with staging_file(ledger_path.parent, restore_staging_prefix(ledger_path)) as staged:
             staging = staged.path
-            _prepare(source, staging)
+            prepare_copy(source, staging)
             if is_healthy_ledger(ledger_path):
                 previous = _replace_contents(ledger_path, staging, now)
             else:
@@ -70,8 +75,11 @@ def restore_backup(ledger_path: Path, source: Path, now: datetime, keep: int) ->
     return RestoreReport(restored_from=source, previous_backup=previous, damaged_copy=damaged)
 
 
-def _prepare(source: Path, staging: Path) -> None:
-    """Copy the backup to the staging file, check the copy, and bring it to this app's schema."""
+def prepare_copy(source: Path, staging: Path, vault_key: UpgradeKey | None = None) -> None:
+    """Copy the backup to the staging file, check the copy, and bring it to this app's schema.
+
+    Plain claim codes in an old backup are sealed on the way, with `vault_key` when given (else a new key).
+    """
     try:
         copy_database(source, staging)
     except (OSError, sqlite3.Error) as error:
@@ -85,7 +93,7 @@ def _prepare(source: Path, staging: Path) -> None:
         raise BackupError(f"cannot restore from {source}: {error}") from None
     engine = create_ledger_engine(staging)
     try:
-        migrate(engine, staging, current, backup=False)
+        migrate(engine, staging, current, backup=False, vault_key=vault_key)
     finally:
         engine.dispose()
     # Back to a single still file (the upgrade ran in WAL mode): the copy may become the ledger file itself.

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # Oldest first; the last one is the head.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 
 # The tables a ledger holds at each revision (SQLite's own `sqlite_*` tables aside). A file whose
 # tables differ is another program's, even if it has an `alembic_version` table naming one of ours.
@@ -26,7 +26,16 @@ TABLES_AT = {
     "0003": _FULL_TABLES,
     "0004": _FULL_TABLES,
     "0005": _FULL_TABLES,  # adds a column to `credit`: what its terms say about each use
+    "0006": _FULL_TABLES | {"vault"},  # claim codes sealed; the ledger's key id (never the key) in `vault`
 }
+
+# The first revision whose ledgers hold claim codes only sealed (ledger.vault); older ones hold them plain.
+SEALED_CODES_REVISION = "0006"
+
+
+def holds_plain_codes(revision: str | None) -> bool:
+    """Whether a ledger at this revision keeps claim codes in plain text (it was written before the vault)."""
+    return revision is not None and REVISIONS.index(revision) < REVISIONS.index(SEALED_CODES_REVISION)
 
 # Written into the file's header by revision 0004 (SQLite's `PRAGMA application_id`): "CrLg".
 LEDGER_APPLICATION_ID = 0x43724C67

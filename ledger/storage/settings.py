@@ -15,6 +15,7 @@ from ledger.storage.store import Ledger
 
 MAX_LEAD_DAYS = 365
 MAX_BACKUPS = 1000
+MAX_LOCK_MINUTES = 24 * 60
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Settings:
     close_to_tray: bool = True
     start_at_login: bool = False
     backups_to_keep: int = 10
+    # The window locks revealed claim codes again after this many idle minutes; 0 keeps them unlocked until quit.
+    lock_codes_after_minutes: int = 10
 
     @property
     def remind_time(self) -> time:
@@ -51,6 +54,8 @@ def validated(settings: Settings) -> Settings:
         raise LedgerError(f"{settings.remind_at!r} is not a time of day: write it as HH:MM") from None
     if not 1 <= settings.backups_to_keep <= MAX_BACKUPS:
         raise LedgerError(f"the number of backups to keep must be between 1 and {MAX_BACKUPS}")
+    if not 0 <= settings.lock_codes_after_minutes <= MAX_LOCK_MINUTES:
+        raise LedgerError(f"claim codes lock again after 0 (never) to {MAX_LOCK_MINUTES} idle minutes")
     return replace(settings, lead_days=leads, remind_at=moment.strftime("%H:%M"))
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -25,7 +25,11 @@ from ledger.storage.listing import LISTING_SQL, ListedCredit, listing_parameters
 from ledger.storage.models import CheckoutCheck, Credit, Entry, utc_now
 from ledger.storage.sqlite_files import identity
 from ledger.validation import MAX_TEXT, NewCredit, check_money_moved, choice, credit_fields, text
+from ledger.vault.codes import sealed_code
 from ledger.vocab import CHECKOUT_USES, EntryKind, Outcome, Status, Use
+
+if TYPE_CHECKING:
+    from ledger.vault.ledger_key import VaultKey
 
 _BALANCE_OF_C = "(SELECT COALESCE(SUM(e.amount_minor), 0) FROM entry e WHERE e.credit_id = c.id)"
 
@@ -153,9 +157,10 @@ class Ledger:
 
     # --- credits -------------------------------------------------------------------
 
-    def add_credit(self, new: NewCredit, today: date) -> int:
-        """Record a credit and its issue entry; returns its id."""
+    def add_credit(self, new: NewCredit, today: date, key: VaultKey | None = None) -> int:
+        """Record a credit and its issue entry; returns its id. A claim code is sealed with `key` (needed then)."""
         credit = Credit(**credit_fields(new, today))
+        credit.claim_code_sealed = sealed_code((new.claim_code or "").strip(), credit.uid, key)
         with self.writing() as session:
             session.add(credit)
             session.flush()

@@ -144,10 +144,25 @@ class CreditDialog(ValidatedDialog):
             form, "Categories", "categories", self.categories, lambda: categories_problem(self.categories.text()),
             self.categories,
         )
-        self.claim_code = self._line("Claim code", "Kept private; shown masked")
+        self.claim_code = self._line("Claim code", "Kept encrypted; shown masked")
         self.claim_code.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
+        # A stored code is never shown here: the field replaces it only when something is typed, and
+        # removing it takes this box, so an edit of other fields can never wipe it.
+        self.has_code = existing is not None and existing.claim_code_sealed is not None
+        self.remove_code = QCheckBox("Remove the stored code")
+        self.remove_code.setAccessibleName("Remove the stored claim code")
+        self.remove_code.setVisible(self.has_code)
+        self.remove_code.toggled.connect(lambda removing: self.claim_code.setEnabled(not removing))
+        if self.has_code:
+            self.claim_code.setPlaceholderText("A code is stored (kept hidden); type a new one to replace it")
+        code_row = QHBoxLayout()
+        code_row.setContentsMargins(0, 0, 0, 0)
+        code_row.addWidget(self.claim_code, 1)
+        code_row.addWidget(self.remove_code)
+        code_box = QWidget()
+        code_box.setLayout(code_row)
         self._row(
-            form, "Claim code", "claim_code", self.claim_code, lambda: self._length(self.claim_code, "The code"),
+            form, "Claim code", "claim_code", code_box, lambda: self._length(self.claim_code, "The code"),
             self.claim_code,
         )
         self.terms = QPlainTextEdit()
@@ -173,7 +188,7 @@ class CreditDialog(ValidatedDialog):
         for signal in (
             self.title.textChanged, self.merchant.textChanged, self.region.textChanged, self.amount.textChanged,
             self.currency.textChanged, self.reference.textChanged, self.categories.textChanged,
-            self.claim_code.textChanged, self.received.dateChanged, self.expires.dateChanged,
+            self.claim_code.textChanged, self.remove_code.toggled, self.received.dateChanged, self.expires.dateChanged,
             self.has_expiry.toggled, self.source.currentIndexChanged,
         ):
             signal.connect(self.validate)
@@ -207,7 +222,6 @@ class CreditDialog(ValidatedDialog):
             self.expires.setDate(_qdate(credit.expires_on))
         self.reference.setText(credit.reference)
         self.categories.setText(", ".join(credit.categories))
-        self.claim_code.setText(credit.claim_code)
         self.terms.setPlainText(credit.terms)
         self.terms_uses.set_recorded(credit.terms_by_use)
         self.notes.setPlainText(credit.notes)
@@ -277,6 +291,12 @@ class CreditDialog(ValidatedDialog):
 
     # --- result -----------------------------------------------------------------------------
 
+    def code_change(self) -> str | None:
+        """The claim code as NewCredit takes it: a new code, "" to remove the stored one, None to keep it as it is."""
+        if self.remove_code.isChecked():
+            return ""
+        return self.claim_code.text().strip() or None
+
     def value(self) -> NewCredit:
         """The credit as entered (valid once OK was pressed)."""
         return NewCredit(
@@ -292,7 +312,7 @@ class CreditDialog(ValidatedDialog):
             categories=tuple(split_categories(self.categories.text())),
             terms=self.terms.toPlainText().strip(),
             terms_url=self.terms_url,
-            claim_code=self.claim_code.text().strip(),
+            claim_code=self.code_change(),
             notes=self.notes.toPlainText().strip(),
             terms_by_use=self.terms_uses.recorded(),
         )

@@ -10,6 +10,10 @@ from ui.dialogs.failure import attempt
 
 Check = Callable[[], str]
 
+# What a dialog's `save` returns to keep the dialog open without a failure: the save waits on another
+# question (unlocking the claim codes, say), which presses OK again (`submit`) once it is answered.
+STAY_OPEN = object()
+
 
 class FieldError(QLabel):
     """The line under a field that says why its input is refused; hidden while the input is fine."""
@@ -120,7 +124,11 @@ class ValidatedDialog(QDialog):
         if self.validate():
             return
         if self.save is not None:
-            saved, _ = attempt(self, self.save)
-            if not saved:
+            saved, result = attempt(self, self.save)
+            if not saved or result is STAY_OPEN:
                 return
         self.accept()
+
+    def submit(self) -> None:
+        """Press OK: check, save (when `save` is set) and close, or stay open saying what is wrong."""
+        self._accept_if_valid()
