@@ -22,10 +22,13 @@ from ledger.purchase_candidates import plan_for  # noqa: E402
 from ledger.purchase_plan import Purchase  # noqa: E402
 from ledger.rules.rulebook import builtin_rulebook  # noqa: E402
 from ledger.storage.store import Ledger  # noqa: E402
+from ledger.vocab import Use  # noqa: E402
 
 TARGET_MS = 50.0
 PURCHASES = {
     "an everyday purchase of $250.00": Purchase(amount_minor=25_000, currency="USD"),
+    # No credit may pay for it: the whole currency is read and judged, the worst case.
+    "an Amazon gift card of $500.00": Purchase(amount_minor=50_000, currency="USD", use=Use.AMAZON_GIFT_CARDS),
 }
 
 

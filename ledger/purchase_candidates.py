@@ -11,18 +11,19 @@ from datetime import date, timedelta
 
 from ledger.money import from_minor
 from ledger.purchase_plan import HORIZON_DAYS, Candidate, Purchase, PurchasePlan, plan_purchase, why_not
-from ledger.rules.eligibility import evaluate
 from ledger.rules.rulebook import RuleBook
+from ledger.rules.verdict_cache import VerdictCache
 from ledger.storage.store import Ledger
 
 
 def candidates(ledger: Ledger, purchase: Purchase, today: date, rulebook: RuleBook | None) -> Iterator[Candidate]:
     """The usable credits in the purchase's currency, soonest expiry first, with their verdict for its use."""
+    # Credits alike (most of a long list) share their verdicts: the rules run once per kind of credit.
+    verdicts = VerdictCache(today, rulebook)
     for credit, balance, checks in ledger.usable_by_expiry(purchase.currency, today):
         assert credit.id is not None
-        answer = evaluate(
-            credit, today, balance=from_minor(balance, credit.currency), checks=checks, rulebook=rulebook
-        ).verdict_for(purchase.use)
+        found = verdicts.verdicts(credit, balance=from_minor(balance, credit.currency), checks=checks)
+        answer = next(verdict for verdict in found if verdict.use == purchase.use)
         yield Candidate(
             credit_id=credit.id,
             title=credit.title or f"{credit.merchant} {credit.source}",
