@@ -21,7 +21,9 @@ MOCK_INTERFACE = "org.freedesktop.DBus.Mock"
 NOTIFICATIONS = "org.freedesktop.Notifications"
 ADDRESS_ENV = "DBUS_SESSION_BUS_ADDRESS"
 # What python-dbusmock's template answers by default, and the same with clickable actions (as dunst has).
-DEFAULT_CAPABILITIES = "body body-markup icon-static image/svg+xml private-synchronous append private-icon-only truncation"
+DEFAULT_CAPABILITIES = (
+    "body body-markup icon-static image/svg+xml private-synchronous append private-icon-only truncation"
+)
 WITH_ACTIONS = f"{DEFAULT_CAPABILITIES} actions"
 
 
