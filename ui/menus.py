@@ -32,6 +32,13 @@ def is_quitting(window: QWidget) -> bool:
     return bool(window.property(QUITTING))
 
 
+def show_about(window: MainWindow) -> None:
+    """Open the About box (Help → About): the version, this ledger's folder, the licence."""
+    from ui.about_dialog import AboutDialog
+
+    AboutDialog(window.path, window).open()
+
+
 def build_menus(window: MainWindow) -> None:
     """Create the menu bar; credit actions start disabled until a credit is selected."""
     menus = window.menuBar()
@@ -88,6 +95,11 @@ def build_menus(window: MainWindow) -> None:
     overview_view.triggered.connect(lambda: window.tabs.setCurrentIndex(1))
 
     window.help_menu = menus.addMenu("&Help")
-    window.help_action = window.help_menu.addAction("Credit types and shortcuts")
+    window.help_action = window.help_menu.addAction("Credit Ledger &Help")
     window.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+    window.help_action.setToolTip("Credits, reminders, files, backups and shortcuts")
     window.help_action.triggered.connect(window.show_help)
+    about = window.help_menu.addAction("&About Credit Ledger")
+    about.setObjectName("aboutAction")
+    about.setMenuRole(QAction.MenuRole.AboutRole)
+    about.triggered.connect(lambda: show_about(window))
