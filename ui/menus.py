@@ -45,7 +45,7 @@ def build_menus(window: MainWindow) -> None:
     window.file_menu = menus.addMenu("&File")
     window.file_menu.addAction(window.add_action)
     window.file_menu.addSeparator()
-    window.quit_action = window.file_menu.addAction("&Quit")
+    window.quit_action = window.file_menu.addAction("Quit")
     window.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
     window.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
     window.quit_action.setToolTip("Quit Credit Ledger (closing the window only hides it in the tray)")
