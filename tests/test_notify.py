@@ -9,15 +9,25 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import dbus
 import pytest
 from dbusmock import SpawnedMock
 
 from ledger.reminders.delivery import deliver_due
-from ledger.reminders.notifiers import FreedesktopNotifier, Notification, NotificationFailed, NotifierChain
+from ledger.reminders.notifiers import (
+    URGENCY_CRITICAL,
+    URGENCY_NORMAL,
+    FreedesktopNotifier,
+    Notification,
+    NotificationFailed,
+    NotifierChain,
+)
+from ledger.shipped import APP_ID, app_icon
 from ledger.storage.store import Ledger
 from tests.reminder_fixtures import BrokenNotifier, RecordingNotifier, add_credit, local
 
 if TYPE_CHECKING:
+    from tests.conftest import CliRunner
     from tests.dbus_fixtures import NotificationServer
 
 pytest_plugins = ("tests.dbus_fixtures",)
@@ -189,3 +199,51 @@ def test_the_tray_and_banner_channels_get_the_plain_text(ledger: Ledger) -> None
     deliver_due(ledger, NotifierChain([BrokenNotifier(), banner]), local(2026, 6, 29, 10))
 
     assert banner.shown[0].body.splitlines()[0] == "A&B <i>: $25.00, expires tomorrow"
+
+
+def test_a_reminder_in_a_credits_last_week_stays_on_screen_until_dismissed(
+    ledger: Ledger, notification_server: NotificationServer
+) -> None:
+    add_credit(ledger, date(2026, 7, 31), title="Weeks away")
+    add_credit(ledger, date(2026, 7, 8), title="Days away")
+    chain = NotifierChain([FreedesktopNotifier(timeout_seconds=10)])
+
+    deliver_due(ledger, chain, local(2026, 7, 1, 9, 0))
+
+    [shown] = notification_server.shown()
+    assert shown.title == "2 credits worth $50.00 expire within 30 days"
+    # Critical urgency (a byte, as the specification says) and no timeout: it stays until dismissed.
+    assert shown.hints["urgency"] == URGENCY_CRITICAL
+    assert isinstance(shown.hints["urgency"], dbus.Byte)
+    assert shown.expire_timeout == 0
+
+
+def test_an_earlier_reminder_is_an_ordinary_notification_that_times_out(
+    ledger: Ledger, notification_server: NotificationServer
+) -> None:
+    add_credit(ledger, date(2026, 7, 31), title="Weeks away")
+
+    deliver_due(ledger, NotifierChain([FreedesktopNotifier(timeout_seconds=10)]), local(2026, 7, 1, 9, 0))
+
+    [shown] = notification_server.shown()
+    assert shown.hints["urgency"] == URGENCY_NORMAL
+    assert shown.expire_timeout == 10_000
+
+
+def test_remind_once_shows_the_app_icon_and_offers_no_actions_it_could_not_answer(
+    cli: CliRunner, ledger_path: Path, actions_server: NotificationServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CREDIT_LEDGER_NOW", local(2026, 7, 1, 9, 0).isoformat())
+    book = Ledger.open(ledger_path)
+    try:
+        add_credit(book, date(2026, 7, 8), title="Days away")
+    finally:
+        book.close()
+
+    result = cli("remind", "--once")
+
+    assert result.code == 0, result.err
+    [shown] = actions_server.shown()
+    assert shown.app_icon == app_icon().as_uri() and app_icon().is_file()
+    assert shown.hints["desktop-entry"] == APP_ID
+    assert shown.actions == ()  # the command has exited by the time anyone clicks

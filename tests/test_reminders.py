@@ -343,6 +343,19 @@ def test_a_summary_never_adds_different_currencies_together() -> None:
     assert note.title == "3 credits worth €20.00 and $55.00 expire within 7 days"
 
 
+def test_a_reminder_names_its_credits_most_urgent_first_for_the_actions_on_it() -> None:
+    assert compose([reminder(4, 30, 100)]).credit_ids == (4,)
+    assert compose([reminder(1, 7, 5000), reminder(2, 2, 2500), reminder(3, 1, 1000)]).credit_ids == (3, 2, 1)
+
+
+def test_only_a_reminder_in_a_credits_last_week_stays_until_dismissed() -> None:
+    assert not compose([reminder(1, 30, 100)]).lasting
+    assert not compose([reminder(1, 8, 100)]).lasting
+    assert compose([reminder(1, 7, 100)]).lasting
+    assert compose([reminder(1, 0, 100)]).lasting
+    assert compose([reminder(1, 30, 100), reminder(2, 1, 100)]).lasting  # a summary with one in its last week
+
+
 def test_a_long_summary_lists_the_most_urgent_and_counts_the_rest() -> None:
     note = compose([reminder(i, i, 100) for i in range(1, 9)])
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QSettings, QThread
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -28,6 +28,7 @@ from ui.reminder_scheduler import ReminderScheduler
 from ui.reminder_service import ReminderService, install_reminders
 from ui.settings_dialog import SettingsDialog
 from ui.tray import ReminderTray, badge_icon
+from ui.window_state import GEOMETRY
 
 if TYPE_CHECKING:
     from tests.dbus_fixtures import NotificationServer
@@ -208,7 +209,10 @@ def test_the_settings_dialog_edits_lead_times_time_and_switches(qtbot: QtBot) ->
     assert dialog.leads.item(0).text() == "14 days before expiry"
 
 
-def test_send_a_test_notification_reaches_the_desktop(
+TEST_LINE = "This is a test from Credit Ledger's settings: your reminders will look like this."
+
+
+def test_send_a_test_notification_reaches_the_desktop_and_says_it_is_a_test(
     ledger_path: Path, app_window: Callable[..., ReminderService], notification_server: NotificationServer
 ) -> None:
     seed_ledger(ledger_path, Settings())
@@ -219,7 +223,10 @@ def test_send_a_test_notification_reaches_the_desktop(
     dialog.test_button.click()
 
     assert [(n.title, n.body) for n in notification_server.shown()] == [
-        ("Birthday gift card expires in 7 days", "$25.00 left. Use it by January 8, 2026, or it is forfeited.")
+        (
+            "Test notification: Birthday gift card expires in 7 days",
+            f"$25.00 left. Use it by January 8, 2026, or it is forfeited.\n{TEST_LINE}",
+        )
     ]
     dialog.reject()
 
@@ -243,7 +250,10 @@ def test_the_test_notification_is_a_sample_reminder_for_the_most_urgent_credit(
     service.send_test_notification()
 
     assert [(n.title, n.body) for n in notification_server.shown()] == [
-        ("Urgent card expires in 19 days", "€12.34 left. Use it by January 20, 2026, or it is forfeited.")
+        (
+            "Test notification: Urgent card expires in 19 days",
+            f"€12.34 left. Use it by January 20, 2026, or it is forfeited.\n{TEST_LINE}",
+        )
     ]
 
 
@@ -378,3 +388,124 @@ def test_a_snooze_never_outlasts_the_credits_final_reminder(
     assert service.snooze_dialog() is None
     assert not service.snooze_selected(3)
     assert window.ledger.detail(tomorrow, date(2026, 12, 1)).credit.snoozed_until is None
+
+
+# --- quitting, the tray, pausing and Check now ---------------------------------------------
+
+# Offscreen there is no tray; showing the icon anyway (as where a tray exists) makes Qt say so.
+NO_TRAY_HERE = pytest.mark.qt_log_ignore(
+    *OFFSCREEN_NOISE.args, r"No such signal QPlatformNativeInterface::systemTrayWindowChanged"
+)
+
+
+def in_a_tray(service: ReminderService) -> ReminderService:
+    """Show the tray icon, as the app does where the desktop has a tray."""
+    service.tray.icon.show()
+    assert service.keeps_running_in_tray()
+    return service
+
+
+@NO_TRAY_HERE
+def test_file_quit_and_ctrl_q_quit_even_where_closing_the_window_keeps_the_app_in_the_tray(
+    ledger_path: Path, app_window: Callable[..., ReminderService], notification_server: NotificationServer
+) -> None:
+    seed_ledger(ledger_path, Settings())
+    service = in_a_tray(app_window(lambda: local(2026, 1, 1, 12, 0)))
+    window = service.window
+    assert window.quit_action.shortcut() == QKeySequence("Ctrl+Q")
+
+    window.quit_action.trigger()
+
+    assert not window.isVisible()
+    # Closed for real, not hidden in the tray: the window saved its layout on the way out.
+    assert window.settings.contains(GEOMETRY)
+    assert not service.keeps_running_in_tray()
+    assert notification_server.shown() == []  # no "still running in the tray" message
+
+
+@NO_TRAY_HERE
+def test_closing_the_window_to_the_tray_says_once_that_the_app_keeps_running_there(
+    qtbot: QtBot,
+    ledger_path: Path,
+    tmp_path: Path,
+    app_window: Callable[..., ReminderService],
+    notification_server: NotificationServer,
+) -> None:
+    seed_ledger(ledger_path, Settings())
+    service = in_a_tray(app_window(lambda: local(2026, 1, 1, 12, 0)))
+    window = service.window
+
+    window.close()
+    window.show()
+    window.close()
+
+    assert not window.isVisible()
+    assert [n.title for n in notification_server.shown()] == ["Credit Ledger is still running"]
+    assert "File → Quit (Ctrl+Q)" in notification_server.shown()[0].body
+    service.shutdown()
+
+    # Remembered: the next time the app runs, closing its window says nothing more.
+    again = in_a_tray(app_window(lambda: local(2026, 1, 2, 12, 0)))
+    again.window.close()
+    assert not again.window.isVisible()
+    assert len(notification_server.shown()) == 1
+
+
+def test_paused_reminders_show_in_the_window_the_tray_tooltip_and_the_settings(
+    ledger_path: Path, app_window: Callable[..., ReminderService], session_bus: str
+) -> None:
+    seed_ledger(ledger_path, Settings(reminders_paused=True), EXPIRY)
+    service = app_window(lambda: local(2026, 7, 30, 12, 0))
+    window = service.window
+    assert window.ledger is not None
+
+    assert service.paused_line.isVisibleTo(window)
+    assert service.tray.icon.toolTip() == "Credit Ledger: reminders paused, 1 credit expiring soon"
+    dialog = service.open_settings()
+    assert dialog is not None and dialog.paused.isChecked()
+    dialog.reject()
+
+    service.resume_button.click()
+
+    assert not load_settings(window.ledger).reminders_paused
+    assert not service.paused_line.isVisibleTo(window)
+    assert service.tray.icon.toolTip() == "Credit Ledger: 1 credit expiring soon"
+    assert not service.tray.pause_action.isChecked()
+    assert len(window.findChildren(ReminderBanner)) == 1  # the reminder held back comes now
+
+    dialog = service.open_settings()
+    assert dialog is not None and not dialog.paused.isChecked()
+    dialog.paused.setChecked(True)
+    dialog.accept()
+
+    assert load_settings(window.ledger).reminders_paused
+    assert service.paused_line.isVisibleTo(window)
+    assert service.tray.pause_action.isChecked()
+
+
+def test_check_now_says_what_it_found_also_when_nothing_is_due(
+    ledger_path: Path, app_window: Callable[..., ReminderService], notification_server: NotificationServer
+) -> None:
+    seed_ledger(ledger_path, Settings(), EXPIRY)  # its first reminder: 09:00 on July 1
+    moment = [local(2026, 6, 20, 12, 0)]
+    service = app_window(lambda: moment[0])
+    status = service.window.statusBar()
+
+    service.tray.check_action.trigger()
+
+    nothing = "Nothing is due now. The next reminder comes on July 1 at 09:00."
+    assert [(n.title, n.body) for n in notification_server.shown()] == [("Credit Ledger: Check now", nothing)]
+    assert status.currentMessage() == nothing
+
+    moment[0] = local(2026, 7, 1, 9, 5)
+    service.tray.check_action.trigger()
+
+    # The reminder itself answers; the status bar says so too.
+    assert [n.title for n in notification_server.shown()][1:] == ["Card 1 expires in 30 days"]
+    assert status.currentMessage() == "1 reminder shown."
+
+    service.set_paused(True)
+    service.tray.check_action.trigger()
+
+    paused = "Reminders are paused, so nothing was shown. Uncheck Pause reminders to get them again."
+    assert [(n.title, n.body) for n in notification_server.shown()][2:] == [("Credit Ledger: Check now", paused)]

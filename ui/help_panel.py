@@ -1,10 +1,38 @@
-"""The Help panel (F1): the kinds of credit in plain words, what the verdicts mean, and the shortcuts."""
+"""The Help panel (F1): the kinds of credit in plain words, what the verdicts mean, reminders (also without
+the app running), importing and exporting, backups, where the data lives, and the shortcuts."""
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
+
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-HELP_HTML = """
+# The cron line and the systemd units are README.md's ("Installing it like any other desktop app"); a test
+# keeps the two the same.
+CRON_LINE = "0 * * * *  DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$(id -u)/bus credit-ledger remind --once"
+SYSTEMD_UNITS = """# ~/.config/systemd/user/credit-ledger-remind.service
+[Unit]
+Description=Credit Ledger reminders
+
+[Service]
+Type=oneshot
+ExecStart=%h/.local/bin/credit-ledger remind --once
+
+# ~/.config/systemd/user/credit-ledger-remind.timer
+[Unit]
+Description=Credit Ledger reminders, hourly
+
+[Timer]
+OnCalendar=hourly
+Persistent=true
+
+[Install]
+WantedBy=timers.target"""
+SYSTEMD_ENABLE = "systemctl --user daemon-reload && systemctl --user enable --now credit-ledger-remind.timer"
+FOLDER = "{folder}"  # replaced by this system's data folder when the panel is built
+
+_TEMPLATE = """
 <h2>Kinds of credit</h2>
 <p><b>Gift card.</b> A gift card you redeemed to your account. It works like money for most things
 the store sells itself. Whether it can buy <i>other</i> gift cards depends on the store's current rules.</p>
@@ -38,6 +66,44 @@ terms” and you have not tried yet, the advice says so: that test is the quicke
 <p>Credit cannot be turned into cash or given to someone else. An expired credit is lost:
 use it before the date shown in <i>Days left</i>.</p>
 
+<h2>Reminders</h2>
+<p>Credit Ledger reminds you 30, 7 and 1 days before a credit expires, at 09:00. <i>Edit → Settings</i>
+changes the days and the time, turns desktop notifications off, pauses every reminder and sends a test
+notification. A reminder in a credit's last week stays on screen until you dismiss it.</p>
+<p>Click a reminder to see its credit in the window. Where your desktop shows buttons on notifications,
+<b>Snooze a day</b> reminds you again tomorrow and <b>Mute</b> stops the reminders of that credit. In the
+window, <i>Edit → Snooze reminders…</i> and <i>Mute reminders</i> act on the selected credit.</p>
+<p>Closing the window keeps Credit Ledger running in the tray (where your desktop has one), so reminders
+still come; its icon counts the credits expiring soon, and its menu has <b>Check now</b>,
+<b>Pause reminders</b> and <b>Quit</b>. <i>File → Quit</i> (Ctrl+Q) ends the app too.</p>
+<p><b>Reminders without the app running.</b> The command <code>credit-ledger remind --once</code> shows the
+reminders due now and exits; the app and the command never show the same reminder twice. Run it every
+hour from cron (<code>crontab -e</code>), telling it where your desktop's session bus is:</p>
+<pre style="white-space: pre-wrap">{cron}</pre>
+<p>or with a systemd user timer, which knows the session bus already: write these two files,</p>
+<pre style="white-space: pre-wrap">{units}</pre>
+<p>then run <code>{enable}</code>.</p>
+
+<h2>Importing and exporting</h2>
+<p><i>File → Import…</i> (Ctrl+I) reads credits from a CSV file, showing every row and every problem
+before anything is written, or a whole ledger from a JSON export. <i>File → Export…</i> (Ctrl+E) writes
+CSV for a spreadsheet, JSON with everything (to move to another computer; claim codes go along only
+sealed with a passphrase you choose), or a calendar file (.ics) with an event and alarms for each
+expiry date. On the command line: <code>credit-ledger import FILE</code> and
+<code>credit-ledger export --format csv|json|ics -o FILE</code>.</p>
+
+<h2>Backups</h2>
+<p>A backup is made each day Credit Ledger starts (once it has credits), and before every upgrade, import
+and restore; the 10 most recent are kept (<i>Edit → Settings</i> changes how many). <i>File → Back up
+now</i> makes one; <i>File → Backups and restore…</i> lists them and puts one back, after backing up the
+ledger as it is. A damaged ledger is never overwritten: the app offers the newest good backup.</p>
+
+<h2>Where your data lives</h2>
+<p>Your ledger is one file, <code>ledger.sqlite3</code>, in <code>{folder}</code>, readable by you alone.
+Its backups are in the <code>backups</code> folder beside it, your own rule files in <code>rules</code>.
+<i>Help → About</i> shows the file this window has open. To keep the ledger elsewhere, start Credit
+Ledger with <code>--db PATH</code> or set the environment variable <code>CREDIT_LEDGER_DB</code>.</p>
+
 <h2>Keyboard</h2>
 <table cellpadding="2">
 <tr><td><b>Ctrl+N</b></td><td>Add a credit</td></tr>
@@ -47,6 +113,7 @@ use it before the date shown in <i>Days left</i>.</p>
 <tr><td><b>Shift+Del</b></td><td>Delete it (asks first)</td></tr>
 <tr><td><b>Ctrl+Z</b></td><td>Undo an archive or delete</td></tr>
 <tr><td><b>Ctrl+F</b></td><td>Search</td></tr>
+<tr><td><b>Ctrl+I / Ctrl+E</b></td><td>Import / export</td></tr>
 <tr><td><b>Ctrl+1 / Ctrl+2</b></td><td>Credits / Overview</td></tr>
 <tr><td><b>F1</b></td><td>This help</td></tr>
 <tr><td><b>Ctrl+Q</b></td><td>Quit</td></tr>
@@ -54,13 +121,27 @@ use it before the date shown in <i>Days left</i>.</p>
 """
 
 
+HELP_HTML = (
+    _TEMPLATE.replace("{cron}", html.escape(CRON_LINE))
+    .replace("{units}", html.escape(SYSTEMD_UNITS))
+    .replace("{enable}", html.escape(SYSTEMD_ENABLE))
+)
+
+
+def help_html(data_folder: Path) -> str:
+    """The help as shown: HELP_HTML naming this system's data folder."""
+    return HELP_HTML.replace(FOLDER, html.escape(str(data_folder)))
+
+
 class HelpPanel(QTextBrowser):
     """Plain-words help, shown in a side panel."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        from ledger.storage.paths import data_dir  # platformdirs: loaded when help is first asked for
+
         self.setObjectName("helpPanel")
         self.setAccessibleName("Help")
         self.setOpenExternalLinks(True)
-        self.setHtml(HELP_HTML)
+        self.setHtml(help_html(data_dir()))
         self.setMinimumWidth(300)

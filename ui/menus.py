@@ -10,9 +10,33 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+
+# A window property, set while Quit closes the window for good: the tray must not keep the app then.
+QUITTING = "quitting"
+
+
+def quit_app(window: QWidget) -> None:
+    """Quit for real (File → Quit, Ctrl+Q, the tray's Quit): the window closes, remembering its layout, and the
+    app ends, even where closing the window would only hide it in the tray."""
+    window.setProperty(QUITTING, True)
+    window.close()
+    QApplication.quit()
+
+
+def is_quitting(window: QWidget) -> bool:
+    """True once Quit was chosen: closing the window then ends the app."""
+    return bool(window.property(QUITTING))
+
+
+def show_about(window: MainWindow) -> None:
+    """Open the About box (Help → About): the version, this ledger's folder, the licence."""
+    from ui.about_dialog import AboutDialog
+
+    AboutDialog(window.path, window).open()
 
 
 def build_menus(window: MainWindow) -> None:
@@ -24,7 +48,8 @@ def build_menus(window: MainWindow) -> None:
     window.quit_action = window.file_menu.addAction("Quit")
     window.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
     window.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-    window.quit_action.triggered.connect(window.close)
+    window.quit_action.setToolTip("Quit Credit Ledger (closing the window only hides it in the tray)")
+    window.quit_action.triggered.connect(lambda: quit_app(window))
 
     window.edit_menu = menus.addMenu("&Edit")
     window.undo_action = window.edit_menu.addAction("Undo")
@@ -70,6 +95,11 @@ def build_menus(window: MainWindow) -> None:
     overview_view.triggered.connect(lambda: window.tabs.setCurrentIndex(1))
 
     window.help_menu = menus.addMenu("&Help")
-    window.help_action = window.help_menu.addAction("Credit types and shortcuts")
+    window.help_action = window.help_menu.addAction("Credit Ledger &Help")
     window.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+    window.help_action.setToolTip("Credits, reminders, files, backups and shortcuts")
     window.help_action.triggered.connect(window.show_help)
+    about = window.help_menu.addAction("&About Credit Ledger")
+    about.setObjectName("aboutAction")
+    about.setMenuRole(QAction.MenuRole.AboutRole)
+    about.triggered.connect(lambda: show_about(window))

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSystemTrayIcon, QToolButton, QVBoxLayout, QWidget
 
-from ledger.reminders.notifiers import Notification, NotificationFailed
+from ledger.reminders.notifiers import Notification, NotificationFailed, escape_markup
 
 TRAY_MESSAGE_MS = 10_000
 
@@ -22,6 +22,7 @@ class TrayNotifier:
 
     def __init__(self, tray: QSystemTrayIcon) -> None:
         self.tray = tray
+        self.last: Notification | None = None  # what a click on the message is about
 
     def notify(self, notification: Notification) -> None:
         """Show the message next to the tray icon, or raise NotificationFailed when there is no tray."""
@@ -32,6 +33,7 @@ class TrayNotifier:
         self.tray.showMessage(
             notification.title, notification.body, QSystemTrayIcon.MessageIcon.Information, TRAY_MESSAGE_MS
         )
+        self.last = notification
 
 
 class ReminderBanner(QFrame):
@@ -44,7 +46,7 @@ class ReminderBanner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Reminder")
         text = QVBoxLayout()
-        self.title = QLabel(f"<b>{_escape(notification.title)}</b>")
+        self.title = QLabel(f"<b>{escape_markup(notification.title)}</b>")
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.body = QLabel(notification.body)
         self.body.setTextFormat(Qt.TextFormat.PlainText)
@@ -64,10 +66,6 @@ class ReminderBanner(QFrame):
         """Remove the banner from the window."""
         self.hide()
         self.deleteLater()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class BannerNotifier:

@@ -2,29 +2,41 @@
 
 `install_reminders(window)` attaches everything to the main window through its seams
 (`ledger_opened`, `ledger_changed`, `add_banner`, `settings_action`, `edit_menu`,
-`credit_actions`), so the window itself knows nothing about reminders.
+`credit_actions`, `quit_action`, `settings`), so the window itself knows nothing about reminders.
+A desktop notification offers Open (also a click on it), Snooze a day and Mute where the
+server supports actions (ui/notification_actions.py acts on the credits it was about).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QInputDialog, QLabel, QToolButton, QWidget
 
 from ledger import clock
 from ledger.errors import LedgerError
-from ledger.reminders.delivery import sample_notification
-from ledger.reminders.notifiers import Delivery, Notifier, NotifierChain, desktop_notifier
+from ledger.reminders.delivery import ReminderRun, sample_notification
+from ledger.reminders.notifiers import (
+    Delivery,
+    Notification,
+    Notifier,
+    NotifierChain,
+    desktop_notifier,
+    freedesktop_platform,
+)
 from ledger.reminders.planning import latest_snooze_end, mute, snooze, snooze_end
 from ledger.shipped import app_icon
 from ledger.storage.settings import Settings, load_settings, save_settings
 from ui.autostart import set_start_at_login, starts_at_login
+from ui.desktop_notifications import DesktopNotifications
 from ui.dialogs.failure import warn
+from ui.menus import is_quitting, quit_app
+from ui.notification_actions import OPEN, STATUS_MS, NotificationActions, as_test_notification, check_summary
 from ui.notifiers import BannerNotifier, TrayNotifier
 from ui.reminder_scheduler import ReminderScheduler
 from ui.settings_dialog import SettingsDialog
@@ -34,8 +46,14 @@ if TYPE_CHECKING:
     from ledger.storage.store import CreditDetail
     from ui.main_window import MainWindow
 
-STATUS_MS = 8_000
 SNOOZE_DAYS = 3  # the Snooze dialog's default, when the credit's last reminder is not sooner
+# Remembered (QSettings) once the user was told that closing the window leaves the app in the tray.
+TOLD_KEEPS_RUNNING = "reminders/told_keeps_running_in_tray"
+KEEPS_RUNNING = Notification(
+    title="Credit Ledger is still running",
+    body="It stays in the tray to remind you before your credits expire. "
+    "To end it, choose Quit in the tray icon's menu, or File → Quit (Ctrl+Q) in the window.",
+)
 
 
 class ReminderService(QObject):
@@ -50,21 +68,24 @@ class ReminderService(QObject):
         super().__init__(window)
         self.window = window
         self.now = now
-        self.quitting = False
-        self.desktop = desktop or desktop_notifier(app_icon().as_uri())
+        self.notification_actions = NotificationActions(self)
+        self.desktop = desktop or self._desktop_channel()
         self.tray = ReminderTray(window.windowIcon(), self)
         self.tray_notifier = TrayNotifier(self.tray.icon)
         self.banner = BannerNotifier(window.add_banner)
         self.scheduler = ReminderScheduler(lambda: window.ledger, self.chain_for, now, self)
         self.scheduler.expiring_count_changed.connect(self.tray.set_count)
         self.tray.open_requested.connect(self.show_window)
-        self.tray.check_requested.connect(self.scheduler.reconcile)
+        self.tray.check_requested.connect(self.check_now)
         self.tray.pause_toggled.connect(self.set_paused)
         self.tray.quit_requested.connect(self.quit)
+        # A click on the tray's balloon is a click on the reminder (or message) it showed.
+        self.tray.icon.messageClicked.connect(lambda: self.notification_actions.act(OPEN, self.tray_notifier.last))
         window.ledger_opened.connect(self.start)
         window.ledger_changed.connect(lambda _change: self.scheduler.reconcile())
         window.settings_action.triggered.connect(self.open_settings)
         self._add_credit_actions()
+        self._add_paused_line()
         window.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
@@ -72,16 +93,31 @@ class ReminderService(QObject):
 
     # --- the notifier chain -----------------------------------------------------------------
 
+    def _desktop_channel(self) -> Notifier:
+        if not freedesktop_platform():
+            return desktop_notifier(app_icon().as_uri())
+        desktop = DesktopNotifications(app_icon().as_uri(), self.notification_actions.offered, self)
+        desktop.action_invoked.connect(self.notification_actions.act)
+        return desktop
+
     def chain_for(self, settings: Settings) -> NotifierChain:
         """Desktop, then tray, then banner; with notifications off only the in-app banner remains."""
         channels: list[Notifier] = [self.desktop, self.tray_notifier] if settings.notifications_enabled else []
         return NotifierChain([*channels, self.banner])
 
+    def tell(self, notification: Notification) -> str | None:
+        """Say something about the app itself (not a reminder) by the tray icon, else on the desktop.
+
+        Returns the channel that showed it, None when neither could.
+        """
+        return NotifierChain([self.tray_notifier, self.desktop]).deliver(notification).channel
+
     def send_test_notification(self, settings: Settings | None = None) -> Delivery:
-        """Show a sample reminder (for the most urgent credit) through the chain; the status bar says where."""
+        """Show a sample reminder (for the most urgent credit) through the chain, saying it is a test;
+        the status bar says where it went."""
         ledger = self.window.ledger
         chosen = settings or (load_settings(ledger) if ledger is not None else Settings())
-        delivery = self.chain_for(chosen).deliver(sample_notification(ledger, self.now().date()))
+        delivery = self.chain_for(chosen).deliver(as_test_notification(sample_notification(ledger, self.now().date())))
         where = {"desktop": "as a desktop notification", "tray": "by the tray icon", "banner": "in this window"}
         self.window.statusBar().showMessage(
             f"Test notification shown {where.get(delivery.channel or '', '')}", STATUS_MS
@@ -94,7 +130,7 @@ class ReminderService(QObject):
         """Show the tray icon and start scheduling (delivering what was missed while the app was closed)."""
         ledger = self.window.ledger
         if ledger is not None:
-            self.tray.set_paused(load_settings(ledger).reminders_paused)
+            self.show_paused(load_settings(ledger).reminders_paused)
         if self.tray.show():
             app = QApplication.instance()
             if isinstance(app, QApplication):
@@ -103,9 +139,11 @@ class ReminderService(QObject):
         self.scheduler.start()
 
     def shutdown(self) -> None:
-        """Stop the scheduler and take the icon off the tray."""
+        """Stop the scheduler, take the icon off the tray and let go of the notification server."""
         self.scheduler.stop()
         self.tray.dispose()
+        if isinstance(self.desktop, DesktopNotifications):
+            self.desktop.close()
 
     def show_window(self) -> None:
         """Bring the window back from the tray."""
@@ -114,26 +152,45 @@ class ReminderService(QObject):
         self.window.activateWindow()
 
     def quit(self) -> None:
-        """Quit for real, from the tray menu."""
-        self.quitting = True
-        self.window.close()
-        QApplication.quit()
+        """Quit for real, from the tray menu (as File → Quit does)."""
+        quit_app(self.window)
 
     def keeps_running_in_tray(self) -> bool:
-        """Closing the window hides it when a tray icon is shown and the user wants that."""
+        """Closing the window hides it when a tray icon is shown and the user wants that (and did not choose Quit)."""
         ledger = self.window.ledger
         wanted = load_settings(ledger).close_to_tray if ledger is not None else True
-        return wanted and self.tray.icon.isVisible() and not self.quitting
+        return wanted and self.tray.icon.isVisible() and not is_quitting(self.window)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         """Closing the window hides it in the tray instead, where a tray exists; otherwise the app quits."""
         if watched is self.window and event.type() == QEvent.Type.Close and self.keeps_running_in_tray():
             event.ignore()
             self.window.hide()
+            self._explain_tray_once()
             return True
         if watched is self.window and event.type() == QEvent.Type.Close and self.tray.icon.isVisible():
             QApplication.quit()  # the tray kept the app alive so far; without it, closing means quitting
         return super().eventFilter(watched, event)
+
+    def _explain_tray_once(self) -> None:
+        # The first time only (remembered with the window's settings): a window that vanished while the
+        # app stays running is a surprise. Not remembered when nothing could show the message.
+        stored = self.window.settings
+        if stored.value(TOLD_KEEPS_RUNNING, False, type=bool):
+            return
+        if self.tell(KEEPS_RUNNING) is not None:
+            stored.setValue(TOLD_KEEPS_RUNNING, True)
+            stored.sync()
+
+    def check_now(self) -> ReminderRun | None:
+        """Look for due reminders now (the tray's Check now) and say what was found, also when nothing is due."""
+        run = self.scheduler.reconcile()
+        found = check_summary(run)
+        self.window.statusBar().showMessage(found, STATUS_MS)
+        if run is None or not run.delivered or run.channel == "banner":
+            # A reminder shown on the desktop or by the tray speaks for itself; anything else is said here.
+            self.tell(Notification(title="Credit Ledger: Check now", body=found))
+        return run
 
     # --- settings -------------------------------------------------------------------------
 
@@ -143,8 +200,30 @@ class ReminderService(QObject):
         if ledger is None:
             return
         save_settings(ledger, replace(load_settings(ledger), reminders_paused=paused))
-        self.tray.set_paused(paused)
+        self.show_paused(paused)
         self.scheduler.reconcile()
+
+    def _add_paused_line(self) -> None:
+        self.paused_line = QWidget()
+        self.paused_line.setObjectName("remindersPaused")
+        label = QLabel("Reminders are paused")
+        self.resume_button = QToolButton()
+        self.resume_button.setText("Resume")
+        self.resume_button.setAutoRaise(True)
+        self.resume_button.setToolTip("Show reminders again")
+        self.resume_button.setAccessibleName("Resume reminders")
+        self.resume_button.clicked.connect(lambda: self.set_paused(False))
+        row = QHBoxLayout(self.paused_line)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(label)
+        row.addWidget(self.resume_button)
+        self.paused_line.hide()
+        self.window.statusBar().addPermanentWidget(self.paused_line)
+
+    def show_paused(self, paused: bool) -> None:
+        """Show whether reminders are paused: in the tray's menu and tooltip, and in the window's status bar."""
+        self.tray.set_paused(paused)
+        self.paused_line.setVisible(paused)
 
     def open_settings(self) -> SettingsDialog | None:
         """Open the settings dialog; on OK store the settings, write the autostart entry, and replan."""
@@ -172,7 +251,7 @@ class ReminderService(QObject):
             reason = error if isinstance(error, LedgerError) else (error.strerror or error)
             warn(self.window, "Start at login", f"Credit Ledger cannot start at login: {reason}")
         self.window.expiring_within = stored.expiring_within
-        self.tray.set_paused(stored.reminders_paused)
+        self.show_paused(stored.reminders_paused)
         self.scheduler.reconcile()
         return stored
 
@@ -264,16 +343,25 @@ class ReminderService(QObject):
         if days is None:
             self._ask_and_snooze()
             return False
-        days = min(days, self.snooze_limit(credit_id))
-        if days < 1:
+        until = self.snooze_credit(credit_id, days)
+        if until is None:
             return False
-        until = self.now().date() + timedelta(days=days)
-        snooze(ledger, credit_id, until)
         self.window.refresh_credit(credit_id, "snoozed")
         self.window.statusBar().showMessage(
             f"Reminders for this credit snoozed until {until:%B} {until.day}", STATUS_MS
         )
         return True
+
+    def snooze_credit(self, credit_id: int, days: int) -> date | None:
+        """Snooze a credit's reminders for `days` days, at most until the day of its final reminder;
+        returns the day they come back (None: no day is left to snooze, nothing changed)."""
+        ledger = self.window.ledger
+        days = min(days, self.snooze_limit(credit_id))
+        if ledger is None or days < 1:
+            return None
+        until = self.now().date() + timedelta(days=days)
+        snooze(ledger, credit_id, until)
+        return until
 
     def toggle_mute_selected(self) -> bool | None:
         """Mute the selected credit's reminders, or bring them back; returns the new muted state."""

@@ -1,5 +1,5 @@
-"""The settings dialog: reminder lead times, time of day, notifications, close to tray, start at login, backups,
-and when revealed claim codes lock again."""
+"""The settings dialog: reminder lead times, time of day, pausing reminders, notifications, close to tray,
+start at login, backups, and when revealed claim codes lock again."""
 
 from __future__ import annotations
 
@@ -71,6 +71,11 @@ class SettingsDialog(QDialog):
         self.remind_at.setAccessibleName("Time of day for reminders")
         form.addRow("At", self.remind_at)
 
+        self.paused = QCheckBox("Pause reminders (none are shown until you resume them)")
+        self.paused.setChecked(settings.reminders_paused)
+        self.paused.setToolTip("The tray icon's menu pauses and resumes them too")
+        form.addRow("", self.paused)
+
         self.notifications = QCheckBox("Show desktop notifications")
         self.notifications.setChecked(settings.notifications_enabled)
         self.test_button = QPushButton("Send a test notification")
@@ -139,6 +144,7 @@ class SettingsDialog(QDialog):
             self.original,
             lead_days=self.lead_days(),
             remind_at=self.remind_at.time().toString("HH:mm"),
+            reminders_paused=self.paused.isChecked(),
             notifications_enabled=self.notifications.isChecked(),
             close_to_tray=self.close_to_tray.isChecked(),
             start_at_login=self.start_at_login.isChecked(),

@@ -44,6 +44,7 @@ class ReminderTray(QObject):
         super().__init__(parent)
         self.base_icon = icon
         self.count = 0
+        self.paused = False
         self.icon = QSystemTrayIcon(self)
         self.menu = QMenu()
         self.open_action = self.menu.addAction("Open Credit Ledger")
@@ -76,16 +77,21 @@ class ReminderTray(QObject):
         """Show how many credits expire soon, on the icon and in its tooltip."""
         self.count = count
         self.icon.setIcon(badge_icon(self.base_icon, count))
-        if count == 0:
-            self.icon.setToolTip("Credit Ledger: no credits expiring soon")
-        else:
-            self.icon.setToolTip(f"Credit Ledger: {count} credit{'s' if count != 1 else ''} expiring soon")
+        self._show_tooltip()
 
     def set_paused(self, paused: bool) -> None:
-        """Reflect the stored pause setting without announcing it as a new choice."""
+        """Reflect the stored pause setting (menu and tooltip) without announcing it as a new choice."""
+        self.paused = paused
         blocked = self.pause_action.blockSignals(True)
         self.pause_action.setChecked(paused)
         self.pause_action.blockSignals(blocked)
+        self._show_tooltip()
+
+    def _show_tooltip(self) -> None:
+        count = self.count
+        expiring = "no credits" if count == 0 else f"{count} credit{'s' if count != 1 else ''}"
+        paused = "reminders paused, " if self.paused else ""
+        self.icon.setToolTip(f"Credit Ledger: {paused}{expiring} expiring soon")
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):

@@ -20,6 +20,8 @@ from ledger.storage.store import Ledger
 
 # A summary lists the most urgent credits by name; the rest are counted.
 SUMMARY_LINES = 5
+# A reminder for a credit that expires within a week stays on screen until the user dismisses it.
+LASTING_WITHIN_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,15 @@ def compose(reminders: Sequence[DueReminder]) -> Notification:
     if not reminders:
         raise ValueError("nothing to remind of")
     ordered = sorted(reminders, key=lambda reminder: (reminder.days_left, reminder.credit.credit_id))
+    credit_ids = tuple(reminder.credit.credit_id for reminder in ordered)
+    lasting = ordered[0].days_left <= LASTING_WITHIN_DAYS
     if len(ordered) == 1:
         only = ordered[0]
         return Notification(
             title=f"{credit_label(only)} expires {_days_phrase(only.days_left)}",
             body=f"{_money_left(only)} left. Use it by {_long_date(only.credit.expires_on)}, or it is forfeited.",
+            credit_ids=credit_ids,
+            lasting=lasting,
         )
     latest = ordered[-1].days_left
     when = "today" if latest == 0 else f"within {latest} day" + ("" if latest == 1 else "s")
@@ -89,7 +95,10 @@ def compose(reminders: Sequence[DueReminder]) -> Notification:
     if len(ordered) > SUMMARY_LINES:
         lines.append(f"and {len(ordered) - SUMMARY_LINES} more")
     return Notification(
-        title=f"{len(ordered)} credits worth {totals_by_currency(ordered)} expire {when}", body="\n".join(lines)
+        title=f"{len(ordered)} credits worth {totals_by_currency(ordered)} expire {when}",
+        body="\n".join(lines),
+        credit_ids=credit_ids,
+        lasting=lasting,
     )
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ledger.shipped import APP_ID
+
+if TYPE_CHECKING:
+    from jeepney.io.blocking import DBusConnection
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +28,27 @@ NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
 DESKTOP_ENTRY = APP_ID
 # How long a D-Bus call may take before the notification counts as not shown.
 CALL_SECONDS = 5
+# The specification's urgency levels (a byte): a critical notification stays until the user dismisses it.
+URGENCY_NORMAL = 1
+URGENCY_CRITICAL = 2
+
+# An action a notification offers: the key the server reports back when it is chosen, and its label.
+# "default" is the specification's key for clicking the notification itself.
+Action = tuple[str, str]
 
 
 @dataclass(frozen=True)
 class Notification:
-    """What the user is told: a title line and a body."""
+    """What the user is told: a title line and a body, and what it is about.
+
+    `credit_ids` are the credits it reminds of, most urgent first (what Open, Snooze and Mute act
+    on; none for a test or a message); a `lasting` notification stays on screen until dismissed.
+    """
 
     title: str
     body: str
+    credit_ids: tuple[int, ...] = ()
+    lasting: bool = False
 
 
 class NotificationFailed(Exception):
@@ -62,7 +78,9 @@ class FreedesktopNotifier:
 
     Delivery is verified: the server answers `Notify` with the notification's id, and only then
     does the reminder count as shown. No bus, no server, an error reply or a timeout is a
-    NotificationFailed, and the chain moves on (or the claim is released).
+    NotificationFailed, and the chain moves on (or the claim is released). This one connects for
+    each notification and offers no actions (`remind --once` exits at once, so nothing would hear
+    them); the running app keeps a connection and listens (ui/desktop_notifications.py).
     """
 
     channel = "desktop"
@@ -76,30 +94,84 @@ class FreedesktopNotifier:
     def notify(self, notification: Notification) -> None:
         """Show the notification and keep the id the server gave it, or raise NotificationFailed."""
         try:
-            from jeepney import DBusAddress, new_method_call
             from jeepney.io.blocking import open_dbus_connection
-            from jeepney.wrappers import unwrap_msg
 
-            server = DBusAddress(NOTIFICATIONS_PATH, bus_name=NOTIFICATIONS_NAME, interface=NOTIFICATIONS_NAME)
             with open_dbus_connection(bus=session_bus_address()) as connection:
-                capabilities = unwrap_msg(
-                    connection.send_and_get_reply(new_method_call(server, "GetCapabilities"), timeout=CALL_SECONDS)
-                )[0]
-                # A server that reads the body as markup would garble "Tom & Jerry <b>" sent raw.
-                body = escape_markup(notification.body) if "body-markup" in capabilities else notification.body
-                hints = {"desktop-entry": ("s", DESKTOP_ENTRY), "urgency": ("y", 1)}
-                call = new_method_call(
-                    server,
-                    "Notify",
-                    "susssasa{sv}i",
-                    (self.app_name, 0, self.app_icon, notification.title, body, [], hints, self.timeout_seconds * 1000),
+                shown = show_notification(
+                    connection,
+                    notification,
+                    app_name=self.app_name,
+                    app_icon=self.app_icon,
+                    timeout_seconds=self.timeout_seconds,
                 )
-                notification_id = int(unwrap_msg(connection.send_and_get_reply(call, timeout=CALL_SECONDS))[0])
-        except Exception as error:  # no bus address, no bus, no server, an error reply, a timeout, a bad reply
-            raise NotificationFailed(f"the desktop notification service failed: {_reason(error)}") from error
-        if notification_id <= 0:
-            raise NotificationFailed("the desktop notification service gave the notification no id")
-        self.last_id = notification_id
+        except NotificationFailed:
+            raise
+        except Exception as error:  # no bus address, no bus
+            raise service_failure(error) from error
+        self.last_id = shown.notification_id
+
+
+@dataclass(frozen=True)
+class ShownOnDesktop:
+    """What the server answered: the notification's id, and who the server is on the bus (its unique name)."""
+
+    notification_id: int
+    server: str
+
+
+def show_notification(
+    connection: DBusConnection,
+    notification: Notification,
+    *,
+    app_name: str,
+    app_icon: str,
+    timeout_seconds: int,
+    actions: Callable[[Notification], Sequence[Action]] | None = None,
+) -> ShownOnDesktop:
+    """Ask the server on an open connection to show the notification (with `actions`, where it supports them).
+
+    The app's icon and desktop entry go with it; a `lasting` notification has critical urgency and
+    no timeout, so it stays until dismissed. Raises NotificationFailed unless the server answers
+    with an id.
+    """
+    try:
+        from jeepney import DBusAddress, new_method_call
+        from jeepney.low_level import HeaderFields
+        from jeepney.wrappers import unwrap_msg
+
+        server = DBusAddress(NOTIFICATIONS_PATH, bus_name=NOTIFICATIONS_NAME, interface=NOTIFICATIONS_NAME)
+        capabilities = unwrap_msg(
+            connection.send_and_get_reply(new_method_call(server, "GetCapabilities"), timeout=CALL_SECONDS)
+        )[0]
+        # A server that reads the body as markup would garble "Tom & Jerry <b>" sent raw.
+        body = escape_markup(notification.body) if "body-markup" in capabilities else notification.body
+        offered = actions(notification) if actions is not None and "actions" in capabilities else ()
+        urgency = URGENCY_CRITICAL if notification.lasting else URGENCY_NORMAL
+        hints = {"desktop-entry": ("s", DESKTOP_ENTRY), "urgency": ("y", urgency)}
+        expire_ms = 0 if notification.lasting else timeout_seconds * 1000  # 0: never expires
+        call = new_method_call(
+            server,
+            "Notify",
+            "susssasa{sv}i",
+            (
+                app_name,
+                0,
+                app_icon,
+                notification.title,
+                body,
+                [part for action in offered for part in action],
+                hints,
+                expire_ms,
+            ),
+        )
+        reply = connection.send_and_get_reply(call, timeout=CALL_SECONDS)
+        notification_id = int(unwrap_msg(reply)[0])
+        sender = str(reply.header.fields.get(HeaderFields.sender, ""))
+    except Exception as error:  # no server, an error reply, a timeout, a bad reply, the bus gone
+        raise service_failure(error) from error
+    if notification_id <= 0:
+        raise NotificationFailed("the desktop notification service gave the notification no id")
+    return ShownOnDesktop(notification_id, sender)
 
 
 class NoSessionBus(Exception):
@@ -119,8 +191,9 @@ def session_bus_address() -> str:
     raise NoSessionBus("no session bus: DBUS_SESSION_BUS_ADDRESS is not set and no session's bus socket was found")
 
 
-def _reason(error: Exception) -> str:
-    return str(error) or type(error).__name__
+def service_failure(error: Exception) -> NotificationFailed:
+    """The failure to report when talking to the desktop's notification service raised `error`."""
+    return NotificationFailed(f"the desktop notification service failed: {str(error) or type(error).__name__}")
 
 
 class PlyerNotifier:
@@ -153,9 +226,14 @@ class PlyerNotifier:
             raise NotificationFailed(f"the desktop notification service failed: {error}") from error
 
 
+def freedesktop_platform() -> bool:
+    """True on systems whose desktops speak org.freedesktop.Notifications over D-Bus: Linux and the BSDs."""
+    return sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd"))
+
+
 def desktop_notifier(app_icon: str = "") -> Notifier:
     """The desktop channel for this system: verified D-Bus notifications on Linux and the BSDs, plyer elsewhere."""
-    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+    if freedesktop_platform():
         return FreedesktopNotifier(app_icon=app_icon)
     return PlyerNotifier(app_icon=app_icon)
 
