@@ -179,7 +179,7 @@ def test_back_up_now_then_restore_it_from_the_list(
     assert dialog.table.item(0, 1).text() == "by hand"
     question = dialog.restore_selected()
     assert question is not None
-    restore = next(button for button in question.buttons() if button.text() == "Restore")
+    restore = next(button for button in question.buttons() if button.text() == "&Restore")
     with qtbot.waitSignal(window.ledger_changed):
         qtbot.mouseClick(restore, Qt.MouseButton.LeftButton)
     assert window.model.total_count() == 1
@@ -211,7 +211,7 @@ def test_a_damaged_ledger_at_start_up_is_restored_from_its_newest_backup(
         window.open_ledger()
     box = offer_restore(window, caught.value, now=lambda: NOW)
     assert "is damaged" in box.text()
-    restore = next(button for button in box.buttons() if button.text() == "Restore newest good backup")
+    restore = next(button for button in box.buttons() if button.text() == "&Restore newest good backup")
     qtbot.mouseClick(restore, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.total_count() == 200, timeout=10_000)
     assert any(".damaged-" in path.name for path in ledger_path.parent.iterdir())

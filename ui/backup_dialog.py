@@ -127,9 +127,9 @@ class BackupDialog(QDialog):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.backup_button: QPushButton = buttons.addButton("Back up now", QDialogButtonBox.ButtonRole.ActionRole)
-        self.restore_button: QPushButton = buttons.addButton("Restore…", QDialogButtonBox.ButtonRole.ActionRole)
-        self.file_button: QPushButton = buttons.addButton("Restore from file…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.backup_button: QPushButton = buttons.addButton("&Back up now", QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button: QPushButton = buttons.addButton("&Restore…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.file_button: QPushButton = buttons.addButton("Restore from &file…", QDialogButtonBox.ButtonRole.ActionRole)
         self.backup_button.clicked.connect(self.back_up)
         self.restore_button.clicked.connect(self.restore_selected)
         self.file_button.clicked.connect(self._choose_file)
@@ -223,11 +223,11 @@ def offer_restore(
         box.setInformativeText(
             f"The newest good backup is {error.backup.name}. Restoring it keeps the damaged file aside, next to it."
         )
-        restore = box.addButton("Restore newest good backup", QMessageBox.ButtonRole.AcceptRole)
+        restore = box.addButton("&Restore newest good backup", QMessageBox.ButtonRole.AcceptRole)
     else:
         box.setInformativeText("No good backup was found. You can choose a backup file yourself, or quit.")
-    choose = box.addButton("Choose a backup…", QMessageBox.ButtonRole.ActionRole)
-    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    choose = box.addButton("&Choose a backup…", QMessageBox.ButtonRole.ActionRole)
+    box.addButton("&Quit", QMessageBox.ButtonRole.RejectRole)
 
     def answered(_result: int) -> None:
         clicked = box.clickedButton()

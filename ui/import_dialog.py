@@ -186,7 +186,7 @@ class ImportDialog(QDialog):
         self.merge.toggled.connect(self._update_button)
         layout.addWidget(self.merge)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button: QPushButton = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button: QPushButton = self.buttons.addButton("&Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setEnabled(False)
         self.buttons.accepted.connect(self._start_writing)
         self.buttons.rejected.connect(self.reject)

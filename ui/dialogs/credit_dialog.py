@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 
 from ledger.errors import LedgerError
 from ledger.money import check_currency, known_currencies, parse_amount
-from ledger.validation import MAX_NAME, NewCredit, region
+from ledger.validation import MAX_NAME, NewCredit, region, regions_like
 from ui.dialogs.date_field import DateField
+from ui.dialogs.screen_fit import ScrollingBody
 from ui.dialogs.terms_uses import TermsUsesBox
-from ui.dialogs.validation import FieldError, ValidatedDialog, Validator, with_error
+from ui.dialogs.validation import FieldError, ValidatedDialog, Validator, sentence, with_error
 from ui.labels import SOURCE_LABELS
 
 
@@ -73,11 +74,13 @@ class CreditDialog(ValidatedDialog):
         self.spent = spent or Decimal(0)
         self.setWindowTitle("Edit credit" if existing is not None else "Add a credit")
         self.setObjectName("creditDialog")
-        self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
-        form = QFormLayout()
+        body = QWidget()
+        form = QFormLayout(body)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        layout.addLayout(form)
+        # The form scrolls only where the screen is too small for it (a large scale on a laptop).
+        self.body = ScrollingBody(body)
+        layout.addWidget(self.body, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._accept_if_valid)
         self.buttons.rejected.connect(self.reject)
@@ -93,7 +96,7 @@ class CreditDialog(ValidatedDialog):
         self.merchant = self._line("Merchant", "")
         self.merchant.setText("Amazon")
         self._row(form, "Merchant", "merchant", self.merchant, self._merchant_problem, self.merchant)
-        self.region = self._line("Region", "Two-letter country code: US, GB, DE…")
+        self.region = self._line("Region", "Two-letter country code: US, GB (or UK), DE…")
         self.region.setText("US")
         self.region.setMaxLength(2)
         self._row(form, "Region", "region", self.region, self._region_problem, self.region)
@@ -112,10 +115,9 @@ class CreditDialog(ValidatedDialog):
         money_box = QWidget()
         money_box.setLayout(money)
         money.setContentsMargins(0, 0, 0, 0)
-        self._row(form, "Amount", "amount", money_box, self._amount_problem, self.amount, self.currency)
-        self.errors["currency"] = FieldError("Currency")
-        form.addRow("", self.errors["currency"])
-        self.validator.add(self.errors["currency"], self._currency_problem, self.currency)
+        # One line says what is wrong with the amount or its currency: a second would be one more to jump.
+        self._row(form, "Amount", "amount", money_box, self._money_problem, self.amount, self.currency)
+        self.errors["currency"] = self.errors["amount"]
 
         self.received = DateField(today, "Date received")
         self._row(form, "Received on", "received", self.received, self._received_problem, self.received)
@@ -169,6 +171,8 @@ class CreditDialog(ValidatedDialog):
         self.terms.setAccessibleName("Terms")
         self.terms.setPlaceholderText("The fine print, if the credit came with any")
         self.terms.setFixedHeight(60)
+        # Tab moves on to the next field, as in every other field; pasted terms keep their own tabs.
+        self.terms.setTabChangesFocus(True)
         form.addRow("Terms", self.terms)
         # What the terms say about each use decides above the general rules; the text only suggests it.
         self.terms_uses = TermsUsesBox()
@@ -179,6 +183,7 @@ class CreditDialog(ValidatedDialog):
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Notes")
         self.notes.setFixedHeight(48)
+        self.notes.setTabChangesFocus(True)
         form.addRow("Notes", self.notes)
         layout.addWidget(self.buttons)
 
@@ -193,6 +198,8 @@ class CreditDialog(ValidatedDialog):
         ):
             signal.connect(self.validate)
         self.validate()
+        # Wide enough for most problems to stay on their one line.
+        self.resize(QSize(560, 0).expandedTo(self.sizeHint()))
 
     # --- building ---------------------------------------------------------------------------
 
@@ -246,8 +253,17 @@ class CreditDialog(ValidatedDialog):
         try:
             region(self.region.text())
         except LedgerError:
-            return "Use a two-letter country code such as US or GB."
+            # Shorter than the ledger's refusal, to stay on the field's one line: the codes that are near.
+            typed = self.region.text().strip()
+            alike = regions_like(typed)
+            if alike:
+                near = f"with {typed[0].upper()}: {', '.join(alike)}"
+                return f"“{typed}” is not a two-letter country code the ledger knows ({near})."
+            return "Use a two-letter country code such as US, GB (or UK), DE or FR."
         return ""
+
+    def _money_problem(self) -> str:
+        return self._currency_problem() or self._amount_problem()
 
     def _currency_problem(self) -> str:
         try:
@@ -262,11 +278,11 @@ class CreditDialog(ValidatedDialog):
         try:
             currency = check_currency(self.currency.text())
         except LedgerError:
-            return ""  # the currency line already says what is wrong
+            return ""  # the currency's problem is said instead
         try:
             value = parse_amount(self.amount.text(), currency)
         except LedgerError as error:
-            return str(error).capitalize() + "."
+            return sentence(error)
         if value < self.spent:
             return f"{self.spent} has already been spent from this credit; the amount cannot be less."
         return ""

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, 
 from ledger.errors import LedgerError
 from ledger.money import format_money, parse_amount
 from ui.dialogs.date_field import DateField
-from ui.dialogs.validation import FieldError, ValidatedDialog, Validator, with_error
+from ui.dialogs.validation import FieldError, ValidatedDialog, Validator, sentence, with_error
 from ui.text_fit import breakable
 
 
@@ -81,7 +81,7 @@ class MovementDialog(ValidatedDialog):
         try:
             value = parse_amount(self.amount.text(), self.currency)
         except LedgerError as error:
-            return str(error).capitalize() + "."
+            return sentence(error)
         if value > self.limit:
             limit = format_money(self.limit, self.currency)
             if self.kind == "spend":
