@@ -32,6 +32,7 @@ from ledger.money import check_currency, format_money, from_minor, parse_amount,
 from ledger.purchase_plan import Purchase, PurchasePlan, expiry_order
 from ledger.vocab import Use
 from ui.dialogs.failure import attempt
+from ui.dialogs.validation import sentence
 from ui.labels import VERDICT_LOOKS
 
 PURCHASE_KINDS = (
@@ -146,7 +147,7 @@ class PlanDialog(QDialog):
             purchase = self.purchase()
         except LedgerError as error:
             self.plan = None
-            self.problem.setText(f"⚠ {error}" if self.amount.text().strip() else "")
+            self.problem.setText(f"⚠ {sentence(error)}" if self.amount.text().strip() else "")
             self.problem.setVisible(bool(self.amount.text().strip()))
             self._show(None)
             return

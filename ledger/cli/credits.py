@@ -175,7 +175,8 @@ def cmd_show(args: argparse.Namespace, context: Context) -> int:
         row = entry_json(entry, credit.currency)
         print(f"    {row['on']}  {row['kind']:<8} {row['amount']:>12}  {row['note']}", file=out)
     evaluation = context.evaluate(detail)
-    print(f"  What it can be used for ({evaluation.rule_set}):", file=out)
+    print("  What it can be used for:", file=out)
+    print(f"  {evaluation.basis}", file=out)
     changed = rules_changed_text(evaluation)
     if changed:
         print(f"  {changed}", file=out)
