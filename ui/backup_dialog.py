@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHeaderView,
@@ -33,6 +32,7 @@ from ledger.storage.inspection import DamagedLedgerError, LedgerFileError
 from ledger.storage.restore import RestoreReport, restore_backup
 from ledger.storage.settings import Settings, load_settings
 from ui.dialogs.confirm import confirm
+from ui.dialogs.screen_fit import FittingDialog
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -97,7 +97,7 @@ def _restored_text(report: RestoreReport) -> str:
     return " ".join(lines)
 
 
-class BackupDialog(QDialog):
+class BackupDialog(FittingDialog):
     """The ledger's backups, newest first, with Back up now and Restore."""
 
     def __init__(self, window: MainWindow, now: Callable[[], datetime] = clock.now) -> None:
@@ -115,6 +115,9 @@ class BackupDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = QTableWidget(0, len(BACKUP_COLUMNS))
+        self.table.setAccessibleName("Backups")
+        # Tab moves on to the buttons; the arrow keys choose a backup.
+        self.table.setTabKeyNavigation(False)
         self.table.setHorizontalHeaderLabels(BACKUP_COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

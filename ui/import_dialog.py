@@ -17,7 +17,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
@@ -41,6 +40,7 @@ from ledger.validation import PLAIN_CHECKS, CheckedCredit
 from ledger.vault.sealing import ExportSeal, export_key
 from ui.background import Progress, run_in_background
 from ui.dialogs.passphrase_dialog import PassphraseDialog
+from ui.dialogs.screen_fit import FittingDialog
 
 if TYPE_CHECKING:
     from ledger.vault.ledger_key import VaultKey
@@ -165,7 +165,7 @@ class PreviewModel(QAbstractTableModel):
         return None
 
 
-class ImportDialog(QDialog):
+class ImportDialog(FittingDialog):
     """Preview a .csv or .json file, then import it all at once; `report` holds what was done."""
 
     def __init__(
@@ -205,6 +205,8 @@ class ImportDialog(QDialog):
         self.model = PreviewModel(self)
         self.table = QTableView()
         self.table.setAccessibleName("The file's rows")
+        # Tab moves on to the problems and the buttons; the arrow keys move between the cells.
+        self.table.setTabKeyNavigation(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()

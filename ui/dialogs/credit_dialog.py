@@ -90,7 +90,9 @@ class CreditDialog(ValidatedDialog):
         self.source = QComboBox()
         for source, label in SOURCE_LABELS.items():
             self.source.addItem(label, source)
-        self._row(form, "Source", "source", self.source, None)
+        self.source.setAccessibleName("Source")
+        # Straight in the form, so its label labels it (a screen reader on Linux names a list box by its label).
+        form.addRow("Source", self.source)
         self.title = self._line("Title", "e.g. Refund for order 113-…, or Birthday gift card")
         self._row(form, "Title", "title", self.title, lambda: self._length(self.title, "The title"), self.title)
         self.merchant = self._line("Merchant", "")

@@ -4,9 +4,11 @@ running off the bottom of the screen, and no dialog opens larger than the screen
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QFrame, QScrollArea, QStyle, QWidget
+from PySide6.QtGui import QGuiApplication, QShowEvent
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QScrollArea, QStyle, QWidget
 
 
 def room_on_screen(window: QWidget) -> QSize:
@@ -31,14 +33,29 @@ def fit_to_screen(window: QWidget) -> None:
         window.resize(size)
 
 
+def tab_in_reading_order(box: QDialogButtonBox) -> None:
+    """Tab through a button box's buttons in the order they are shown: the platform's layout orders them
+    (Close after the actions, say), not the order they were added in."""
+    shown = sorted((button for button in box.buttons() if not button.isHidden()), key=lambda b: (b.y(), b.x()))
+    for before, after in pairwise(shown):
+        QWidget.setTabOrder(before, after)
+
+
 class FittingDialog(QDialog):
-    """A dialog that opens within its screen (`fit_to_screen`); Qt then centres it over its parent."""
+    """A dialog that opens within its screen (`fit_to_screen`), Qt then centring it over its parent, and whose
+    button boxes are reached by Tab in the order they are shown."""
 
     def setVisible(self, visible: bool) -> None:  # noqa: N802 (Qt's name)
         """Fit the dialog to its screen before it first shows (and Qt places it)."""
         if visible and not self.isVisible():
             fit_to_screen(self)
         super().setVisible(visible)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        """Once laid out, Tab follows the buttons as shown."""
+        super().showEvent(event)
+        for box in self.findChildren(QDialogButtonBox):
+            tab_in_reading_order(box)
 
 
 class ScrollingBody(QScrollArea):
