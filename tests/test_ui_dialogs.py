@@ -372,3 +372,13 @@ def test_the_delete_question_answers_to_the_d_key(qtbot: QtBot, ledger_path: Pat
     qtbot.keyClick(box, Qt.Key.Key_D)
     qtbot.waitUntil(lambda: window.model.total_count() == 0)
     window.close_ledger()
+
+
+def test_the_add_dialog_opens_at_the_width_its_fields_ask_for(qtbot: QtBot) -> None:
+    form = CreditDialog(None, TODAY)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    assert form.width() >= 560
+    assert not form.body.horizontalScrollBar().isVisible()
+    assert form.terms.width() >= 400

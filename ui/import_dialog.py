@@ -216,6 +216,8 @@ class ImportDialog(FittingDialog):
         self.problems = QListWidget()
         self.problems.setObjectName("importProblems")
         self.problems.setAccessibleName("Problems in the file")
+        self.problems.setWordWrap(True)  # each problem whole, without scrolling sideways
+        self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problems.currentRowChanged.connect(self._show_problem_row)
         self.problems.hide()
         layout.addWidget(self.problems, 1)

@@ -200,8 +200,11 @@ class CreditDialog(ValidatedDialog):
         ):
             signal.connect(self.validate)
         self.validate()
-        # Wide enough for most problems to stay on their one line.
-        self.resize(QSize(560, 0).expandedTo(self.sizeHint()))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """Wide enough for most problems to stay on their one line."""
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), 560), hint.height())
 
     # --- building ---------------------------------------------------------------------------
 

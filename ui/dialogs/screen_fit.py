@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QScrollArea, QStyle, QWidget
 
@@ -27,10 +27,34 @@ def room_on_screen(window: QWidget) -> QSize:
 def fit_to_screen(window: QWidget) -> None:
     """Open `window` no larger than its screen: its natural size (or the size it was given), cut to the room."""
     if not window.testAttribute(Qt.WidgetAttribute.WA_Resized):
-        window.adjustSize()  # the size it would open at
+        # The size it asks for (`adjustSize` would also cut it to two thirds of the screen, for no reason here),
+        # styled first: the style sheet changes fonts and margins.
+        window.ensurePolished()
+        wanted = window.sizeHint().expandedTo(window.minimumSizeHint())
+        layout = window.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            wanted.setHeight(max(wanted.height(), layout.totalHeightForWidth(wanted.width())))
+        window.resize(wanted)
     size = window.size().boundedTo(room_on_screen(window))
     if size != window.size():
         window.resize(size)
+
+
+def make_room(window: QWidget) -> None:
+    """Grow a window whose layout wants more height than it has, no further than its screen (past that, its
+    ScrollingBody scrolls). Qt's top-level windows do not grow by themselves for a wrapped line (they ignore
+    height-for-width), so a new line would overlap the next row or be clipped."""
+    layout = window.layout()
+    if layout is None or not window.isVisible():
+        return  # a window not shown yet takes its size when it opens (`fit_to_screen`)
+    for area in window.findChildren(ScrollingBody):
+        area.updateGeometry()  # its hint is its fields' whole size, which may have changed since the layout asked
+    layout.activate()
+    width = window.width()
+    needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+    needed = min(needed, room_on_screen(window).height())
+    if needed > window.height():
+        window.resize(width, needed)
 
 
 def tab_in_reading_order(box: QDialogButtonBox) -> None:
@@ -50,6 +74,13 @@ class FittingDialog(QDialog):
         if visible and not self.isVisible():
             fit_to_screen(self)
         super().setVisible(visible)
+
+    def event(self, event: QEvent) -> bool:
+        """Grow when the fields ask for more room (a problem's line wraps, a section opens)."""
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest and self.isVisible():
+            make_room(self)
+        return handled
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         """Once laid out, Tab follows the buttons as shown."""
@@ -72,15 +103,23 @@ class ScrollingBody(QScrollArea):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setWidget(body)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """When the fields' layout changes (a problem's line wraps), the dialog hears that this area wants more room."""
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         """The fields' whole size (QScrollArea caps its hint at a few dozen lines), and room for a scroll bar."""
         body = self.widget()
         if body is None:
             return super().sizeHint()
         hint = body.sizeHint()
-        height = body.heightForWidth(hint.width()) if body.hasHeightForWidth() else hint.height()
+        # Wrapped lines are as tall as the width they get: a label's own hint guesses a narrower one.
+        width = self.viewport().width() if self.isVisible() else hint.width()
+        height = body.heightForWidth(width) if body.hasHeightForWidth() else -1
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        return QSize(hint.width() + bar, max(height, hint.height()))
+        return QSize(hint.width() + bar, height if height > 0 else hint.height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         """A few lines: the rest scrolls."""

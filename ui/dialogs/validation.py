@@ -8,7 +8,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ui.dialogs.failure import attempt
-from ui.dialogs.screen_fit import FittingDialog, room_on_screen
+from ui.dialogs.screen_fit import FittingDialog, make_room
 
 Check = Callable[[], str]
 
@@ -120,23 +120,8 @@ class Validator:
             if problem:
                 problems.append(problem)
         self.ok.setEnabled(not problems)
-        self._make_room()
+        make_room(self.ok.window())
         return problems
-
-    def _make_room(self) -> None:
-        # A dialog does not grow by itself when a wrapped error line appears (Qt's top-level
-        # windows ignore height-for-width), so the line would overlap the next row or be clipped.
-        # It grows no further than the screen: past that, its fields scroll (ScrollingBody).
-        dialog = self.ok.window()
-        layout = dialog.layout()
-        if layout is None:
-            return
-        layout.activate()
-        width = dialog.width()
-        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
-        needed = min(needed, room_on_screen(dialog).height())
-        if needed > dialog.height():
-            dialog.resize(width, needed)
 
 
 class ValidatedDialog(FittingDialog):
