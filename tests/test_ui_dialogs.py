@@ -382,3 +382,27 @@ def test_the_add_dialog_opens_at_the_width_its_fields_ask_for(qtbot: QtBot) -> N
     assert form.width() >= 560
     assert not form.body.horizontalScrollBar().isVisible()
     assert form.terms.width() >= 400
+
+
+@pytest.mark.parametrize(
+    ("letter", "field"),
+    [
+        (Qt.Key.Key_G, lambda form: form.region),
+        (Qt.Key.Key_A, lambda form: form.amount),
+        (Qt.Key.Key_V, lambda form: form.received.line),
+        (Qt.Key.Key_X, lambda form: form.has_expiry),
+        (Qt.Key.Key_L, lambda form: form.claim_code),
+        (Qt.Key.Key_E, lambda form: form.terms),
+        (Qt.Key.Key_N, lambda form: form.notes),
+    ],
+)
+def test_each_label_of_the_add_dialog_takes_the_keyboard_to_its_field(
+    qtbot: QtBot, letter: Qt.Key, field: Callable[[CreditDialog], QWidget]
+) -> None:
+    form = CreditDialog(None, TODAY)
+    qtbot.addWidget(form)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    qtbot.keyClick(form, letter, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is field(form)

@@ -26,7 +26,7 @@ from ledger.validation import MAX_NAME, NewCredit, region, regions_like
 from ui.dialogs.date_field import DateField
 from ui.dialogs.screen_fit import ScrollingBody
 from ui.dialogs.terms_uses import TermsUsesBox
-from ui.dialogs.validation import FieldError, ValidatedDialog, Validator, sentence, with_error
+from ui.dialogs.validation import FieldError, ValidatedDialog, Validator, pass_focus_to, sentence, with_error
 from ui.labels import SOURCE_LABELS
 
 
@@ -92,16 +92,16 @@ class CreditDialog(ValidatedDialog):
             self.source.addItem(label, source)
         self.source.setAccessibleName("Source")
         # Straight in the form, so its label labels it (a screen reader on Linux names a list box by its label).
-        form.addRow("Source", self.source)
+        form.addRow("&Source", self.source)
         self.title = self._line("Title", "e.g. Refund for order 113-…, or Birthday gift card")
-        self._row(form, "Title", "title", self.title, lambda: self._length(self.title, "The title"), self.title)
+        self._row(form, "&Title", "title", self.title, lambda: self._length(self.title, "The title"), self.title)
         self.merchant = self._line("Merchant", "")
         self.merchant.setText("Amazon")
-        self._row(form, "Merchant", "merchant", self.merchant, self._merchant_problem, self.merchant)
+        self._row(form, "&Merchant", "merchant", self.merchant, self._merchant_problem, self.merchant)
         self.region = self._line("Region", "Two-letter country code: US, GB (or UK), DE…")
         self.region.setText("US")
         self.region.setMaxLength(2)
-        self._row(form, "Region", "region", self.region, self._region_problem, self.region)
+        self._row(form, "Re&gion", "region", self.region, self._region_problem, self.region)
 
         money = QHBoxLayout()
         self.amount = self._line("Amount", "e.g. 25.00")
@@ -118,11 +118,12 @@ class CreditDialog(ValidatedDialog):
         money_box.setLayout(money)
         money.setContentsMargins(0, 0, 0, 0)
         # One line says what is wrong with the amount or its currency: a second would be one more to jump.
-        self._row(form, "Amount", "amount", money_box, self._money_problem, self.amount, self.currency)
+        pass_focus_to(money_box, self.amount)
+        self._row(form, "&Amount", "amount", money_box, self._money_problem, self.amount, self.currency)
         self.errors["currency"] = self.errors["amount"]
 
         self.received = DateField(today, "Date received")
-        self._row(form, "Received on", "received", self.received, self._received_problem, self.received)
+        self._row(form, "Recei&ved on", "received", self.received, self._received_problem, self.received)
         expiry = QHBoxLayout()
         expiry.setContentsMargins(0, 0, 0, 0)
         self.has_expiry = QCheckBox("Expires on")
@@ -134,18 +135,19 @@ class CreditDialog(ValidatedDialog):
         expiry.addWidget(self.expires, 1)
         expiry_box = QWidget()
         expiry_box.setLayout(expiry)
+        pass_focus_to(expiry_box, self.has_expiry)
         self._row(
-            form, "Expiry", "expires", expiry_box, self._expiry_problem, self.has_expiry, self.expires, self.received
+            form, "E&xpiry", "expires", expiry_box, self._expiry_problem, self.has_expiry, self.expires, self.received
         )
 
         self.reference = self._line("Reference", "Order number, gift card ending, offer name")
         self._row(
-            form, "Reference", "reference", self.reference, lambda: self._length(self.reference, "The reference"),
+            form, "&Reference", "reference", self.reference, lambda: self._length(self.reference, "The reference"),
             self.reference,
         )
         self.categories = self._line("Eligible categories", "Promotional credits: e.g. Books, Kindle eBooks")
         self._row(
-            form, "Categories", "categories", self.categories, lambda: categories_problem(self.categories.text()),
+            form, "Categor&ies", "categories", self.categories, lambda: categories_problem(self.categories.text()),
             self.categories,
         )
         self.claim_code = self._line("Claim code", "Kept encrypted; shown masked")
@@ -165,8 +167,9 @@ class CreditDialog(ValidatedDialog):
         code_row.addWidget(self.remove_code)
         code_box = QWidget()
         code_box.setLayout(code_row)
+        pass_focus_to(code_box, self.claim_code)
         self._row(
-            form, "Claim code", "claim_code", code_box, lambda: self._length(self.claim_code, "The code"),
+            form, "C&laim code", "claim_code", code_box, lambda: self._length(self.claim_code, "The code"),
             self.claim_code,
         )
         self.terms = QPlainTextEdit()
@@ -175,7 +178,7 @@ class CreditDialog(ValidatedDialog):
         self.terms.setFixedHeight(60)
         # Tab moves on to the next field, as in every other field; pasted terms keep their own tabs.
         self.terms.setTabChangesFocus(True)
-        form.addRow("Terms", self.terms)
+        form.addRow("T&erms", self.terms)
         # What the terms say about each use decides above the general rules; the text only suggests it.
         self.terms_uses = TermsUsesBox()
         self.terms.textChanged.connect(lambda: self.terms_uses.suggest_from(self.terms.toPlainText()))
@@ -186,7 +189,7 @@ class CreditDialog(ValidatedDialog):
         self.notes.setAccessibleName("Notes")
         self.notes.setFixedHeight(48)
         self.notes.setTabChangesFocus(True)
-        form.addRow("Notes", self.notes)
+        form.addRow("&Notes", self.notes)
         layout.addWidget(self.buttons)
 
         if existing is not None:
@@ -215,7 +218,7 @@ class CreditDialog(ValidatedDialog):
         return line
 
     def _row(self, form: QFormLayout, label: str, key: str, field: QWidget, check: Any, *touched_by: QWidget) -> None:
-        error = FieldError(label)
+        error = FieldError(label.replace("&", ""))
         self.errors[key] = error
         form.addRow(label, with_error(field, error))
         if check is not None:

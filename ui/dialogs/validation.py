@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ui.dialogs.failure import attempt
@@ -63,14 +63,21 @@ class FieldError(QLabel):
 
 
 def with_error(field: QWidget, error: FieldError) -> QWidget:
-    """A field with its error line beneath it, for a form row."""
+    """A field with its error line beneath it, for a form row; the row's label (Alt+its letter) reaches the field."""
     box = QWidget()
+    pass_focus_to(box, field)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(2)
     layout.addWidget(field)
     layout.addWidget(error)
     return box
+
+
+def pass_focus_to(box: QWidget, field: QWidget) -> None:
+    """Give a field the focus its box is given: a label's buddy must take focus (not by Tab, the field has it)."""
+    box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+    box.setFocusProxy(field)
 
 
 class Validator:
