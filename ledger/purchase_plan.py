@@ -120,7 +120,8 @@ def why_not(candidate: Candidate, purchase: Purchase, today: date) -> str | None
         if purchase.allow_check_terms:
             return None
         return f"its terms need a look first ({candidate.reason})"
-    return f"it cannot pay for this ({candidate.verdict.value}: {candidate.reason})"
+    # The reason says its verdict in words ("No: ..."); the verdict's code would only repeat it as jargon.
+    return f"it cannot pay for this ({candidate.reason})"
 
 
 def plan_purchase(

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from babel.core import get_global
 
 from ledger.errors import LedgerError
 from ledger.money import check_currency, format_money, from_minor, parse_amount, to_minor
-from ledger.vocab import Outcome, Source, TermsSay, Use, plain_upper
+from ledger.vocab import Outcome, Source, TermsSay, Use, plain_lower, plain_upper
 
 MAX_TEXT = 10_000
 MAX_NAME = 200
@@ -46,6 +46,30 @@ MAX_FILE_ID = 2**53 - 1
 MAX_MOVED_MINOR = 10**18
 # Codes CLDR lists beside the countries that are not a place a store sells in.
 _NOT_REGIONS = frozenset({"ZZ", "EU", "EZ", "UN", "QO"})
+# Everyday names for a country that are not its ISO 3166 code: "UK" is GB (Amazon.co.uk, a UK gift card).
+REGION_ALIASES = {"UK": "GB"}
+# The codes a refusal offers as examples.
+COMMON_REGIONS = "US, GB (or UK), CA, DE, FR, IT, ES, JP, AU or IN"
+# Everyday words for the sources, beside the vocabulary itself written as words ("gift card").
+_SOURCE_WORDS = {member.value.replace("_", " "): member.value for member in Source} | {
+    "giftcard": Source.GIFT_CARD.value,
+    "gift": Source.GIFT_CARD.value,
+    "gift card balance": Source.GIFT_CARD.value,
+    "promo": Source.PROMOTIONAL.value,
+    "promotion": Source.PROMOTIONAL.value,
+    "promo credit": Source.PROMOTIONAL.value,
+    "promotional credit": Source.PROMOTIONAL.value,
+    "refund credit": Source.REFUND.value,
+    "return": Source.RETURN_CREDIT.value,
+    "returns": Source.RETURN_CREDIT.value,
+    "reward": Source.REWARDS.value,
+    "rewards credit": Source.REWARDS.value,
+    "points": Source.REWARDS.value,
+    "survey": Source.REWARDS.value,
+}
+SOURCE_EXAMPLES = "Gift card, Refund, Return credit, Promotional (or promo), Rewards, Other"
+# Countries whose English name takes "the" in a sentence ("in the United States").
+_NAMES_WITH_THE = frozenset({"US", "GB", "NL", "AE", "PH", "DO", "BS", "GM", "CF", "MV", "MH", "SB", "KM", "VA", "CZ"})
 # Invisible characters that reorder or hide text: in a name they can make it read as something else.
 _BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069\u200e\u200f"
 # Lone UTF-16 surrogates are not characters: no UTF-8 file or database can hold them, yet a JSON
@@ -57,6 +81,8 @@ _FORBIDDEN_IN_TEXT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_SURROGATES}]")
 _SURROGATE = re.compile(f"[{_SURROGATES}]")
 _ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DIGITS = re.compile("[0-9]+")
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -91,6 +117,22 @@ def choice(value: str, vocabulary: type[Source] | type[Use] | type[Outcome], wha
     return value
 
 
+def source_in_words(value: str) -> str:
+    """The source a person's words name ("Gift card", "promo", "Return credit"), as its vocabulary value; words
+    it does not know come back as typed, for `choice` to refuse with the list of what is allowed.
+
+    Case, spaces, hyphens and underscores do not matter; only plain ASCII letters are read (see `plain_lower`).
+    """
+    words = " ".join(plain_lower(value).replace("_", " ").replace("-", " ").split())
+    return _SOURCE_WORDS.get(words, value.strip())
+
+
+def source_refusal(value: str) -> str:
+    """Why a source written in words is refused: the vocabulary, and the everyday words taken for it."""
+    allowed = ", ".join(member.value for member in Source)
+    return f"unknown source {value.strip()!r:.40}: expected one of {allowed}, or words such as {SOURCE_EXAMPLES}"
+
+
 def text(value: str, what: str, limit: int = MAX_NAME, required: bool = False, multiline: bool = False) -> str:
     """Trimmed text within `limit` characters; names are one line, free of control and reordering characters.
 
@@ -122,11 +164,75 @@ def known_regions() -> frozenset[str]:
 
 
 def region(value: str) -> str:
-    """An upper-case ISO 3166 country code such as US or GB."""
+    """An upper-case ISO 3166 country code such as US or GB; UK, the everyday name for GB, is stored as GB."""
     normal = plain_upper(value.strip())
+    normal = REGION_ALIASES.get(normal, normal)
     if normal not in known_regions():
-        raise LedgerError(f"region {value!r} is not a two-letter country code such as US or GB")
+        raise LedgerError(region_refusal(value))
     return normal
+
+
+def region_refusal(value: str) -> str:
+    """Why a region is refused, naming the codes that are known: the code for a country typed by name,
+    else a few common ones and the known codes that begin with the same letter."""
+    typed = value.strip()
+    named = _regions_by_name().get(typed.casefold())
+    if named is not None:
+        return f"region {typed!r:.40} is not a two-letter country code: write {named} for {region_name(named)}"
+    alike = regions_like(typed)
+    also = f"; the known codes beginning with {typed[0].upper()} are {', '.join(alike)}" if alike else ""
+    return (
+        f"region {typed!r:.40} is not a two-letter country code the ledger knows: use an ISO 3166 code such as "
+        f"{COMMON_REGIONS}{also}"
+    )
+
+
+def regions_like(typed: str) -> list[str]:
+    """The known codes (and aliases such as UK) that begin with the same letter as a two-letter code typed."""
+    typed = typed.strip()
+    first = plain_upper(typed[:1])
+    if len(typed) != 2 or not (first.isascii() and first.isalpha()):
+        return []
+    return sorted(code for code in _named_regions() | REGION_ALIASES.keys() if code.startswith(first))
+
+
+def region_name(code: str) -> str:
+    """A region in words, as a sentence names it: "the United States", "Germany" (the code itself if it has no name)."""
+    name = _region_names().get(code)
+    if name is None:
+        return code
+    return f"the {name}" if code in _NAMES_WITH_THE else name
+
+
+@cache
+def _region_names() -> dict[str, str]:
+    from babel import Locale
+
+    return dict(Locale("en").territories)
+
+
+@cache
+def _named_regions() -> frozenset[str]:
+    """The known codes that name a country today (CLDR keeps some old ones, such as SU, for old data)."""
+    return frozenset(code for code in known_regions() if code in _region_names())
+
+
+@cache
+def _regions_by_name() -> dict[str, str]:
+    """Country names in English, case-folded, to their codes ("germany": DE), plus the aliases ("uk": GB)."""
+    names = {_region_names()[code].casefold(): code for code in _named_regions()}
+    names.update({alias.casefold(): code for alias, code in REGION_ALIASES.items()})
+    return names
+
+
+def region_in_words(text: str) -> str | None:
+    """The region a word or name means ("uk", "de", "Germany"), or None when it names none."""
+    word = text.strip()
+    if len(word) == 2:
+        normal = plain_upper(word)
+        normal = REGION_ALIASES.get(normal, normal)
+        return normal if normal in _named_regions() else None
+    return _regions_by_name().get(word.casefold())
 
 
 def categories(values: Sequence[str]) -> list[str]:
@@ -234,6 +340,47 @@ class CreditFieldError(LedgerError):
         self.field = field
 
 
+class CreditFieldErrors(CreditFieldError):
+    """A credit refused for several fields at once: it reads as the first, and `problems` lists them all."""
+
+    def __init__(self, problems: list[CreditFieldError]) -> None:
+        super().__init__(problems[0].field, str(problems[0]))
+        self.problems = problems
+
+
+class FieldProblems:
+    """Where the checks of one credit's fields report. By default the first problem is raised at once; with
+    `every`, each field's first problem is kept and checking goes on, so an import's preview can show them all."""
+
+    def __init__(self, every: bool = False) -> None:
+        self.every = every
+        self.found: list[CreditFieldError] = []
+
+    def check(self, field: str, fallback: T, check: Callable[..., T], *args: Any) -> T:
+        """`check(*args)`, or `fallback` once its problem is kept (raised at once unless collecting)."""
+        try:
+            return check(*args)
+        except LedgerError as error:
+            self.report(error if isinstance(error, CreditFieldError) else CreditFieldError(field, str(error)))
+            return fallback
+
+    def report(self, problem: CreditFieldError) -> None:
+        """Raise the problem, or keep it when collecting (a field's later problems only repeat its first)."""
+        if not self.every:
+            raise problem
+        if not self.failed(problem.field):
+            self.found.append(problem)
+
+    def failed(self, *fields: str) -> bool:
+        """Whether a problem was kept for any of these fields."""
+        return any(problem.field in fields for problem in self.found)
+
+    def raise_found(self) -> None:
+        """Raise CreditFieldErrors listing every problem kept, if there is any."""
+        if self.found:
+            raise CreditFieldErrors(self.found)
+
+
 @dataclass(slots=True)
 class CheckedCredit:
     """A credit that passed every check `Ledger.add_credit` makes, normalised and ready to store."""
@@ -301,50 +448,40 @@ def check_credit_fields(
     today: date,
     checks: FieldChecks = PLAIN_CHECKS,
     terms_by_use: Mapping[str, str] | None = None,
+    problems: FieldProblems | None = None,
 ) -> CheckedCredit:
     """A new or edited credit's fields, checked and normalised; raises CreditFieldError naming the first bad field.
 
-    The fields come one by one, not as a NewCredit, so big imports need not build one per row.
+    The fields come one by one, not as a NewCredit, so big imports need not build one per row. Given
+    `problems` that collect (`FieldProblems(every=True)`), every field is checked and each problem kept
+    there; the result then means something only if none was found (the caller calls `raise_found`).
     """
-    # A running field name instead of one try block per field: this runs for every row of a big import.
-    field = "currency"
-    try:
-        currency = checks.currency(currency)
-        field = "amount"
-        amount_minor = checks.amount_minor(amount, currency)
-        field = "source"
-        source = checks.choice(source, Source, "source")
-        field = "merchant"
-        merchant = checks.text(merchant, "merchant", MAX_NAME, True)
-        field = "region"
-        region = checks.region(region)
-        field = "title"
-        title = checks.text(title, "title")
-        field = "received_on"
-        if received_on is not None:
-            check_day(received_on, "date received")
-        field = "expires_on"
-        if expires_on is not None:
-            check_day(expires_on, "expiry date")
+    found = problems if problems is not None else FieldProblems()
+    check = found.check
+    currency = check("currency", "", checks.currency, currency)
+    # An amount's decimals depend on its currency: with no currency, there is nothing to check it against.
+    amount_minor = check("amount", 0, checks.amount_minor, amount, currency) if currency else 0
+    source = check("source", "", checks.choice, source, Source, "source")
+    merchant = check("merchant", "", checks.text, merchant, "merchant", MAX_NAME, True)
+    region = check("region", "", checks.region, region)
+    title = check("title", "", checks.text, title, "title")
+    if received_on is not None:
+        received_on = check("received_on", None, check_day, received_on, "date received")
+    if expires_on is not None:
+        expires_on = check("expires_on", None, check_day, expires_on, "expiry date")
+    received = today
+    if not found.failed("received_on", "expires_on"):
         # `dates` refuses a receipt in the future, else an expiry before the receipt.
         field = "received_on" if received_on is not None and received_on > today else "expires_on"
-        received_on = dates(received_on, expires_on, today)
-        field = "reference"
-        reference = checks.text(reference, "reference")
-        field = "categories"
-        categories = checks.categories(categories)
-        field = "terms"
-        terms = checks.text(terms, "terms", MAX_TEXT, multiline=True)
-        field = "terms_url"
-        terms_url = checks.text(terms_url, "terms URL", MAX_TEXT)
-        field = "claim_code"
-        claim_code = checks.text(claim_code, "claim code")
-        field = "notes"
-        notes = checks.text(notes, "notes", MAX_TEXT, multiline=True)
-        field = "terms_by_use"
-        said = check_terms_by_use(terms_by_use or {})
-    except LedgerError as error:
-        raise CreditFieldError(field, str(error)) from None
+        received = check(field, today, dates, received_on, expires_on, today)
+    reference = check("reference", "", checks.text, reference, "reference")
+    categories = check("categories", (), checks.categories, categories)
+    terms = check("terms", "", checks.text, terms, "terms", MAX_TEXT, False, True)
+    terms_url = check("terms_url", "", checks.text, terms_url, "terms URL", MAX_TEXT)
+    claim_code = check("claim_code", "", checks.text, claim_code, "claim code")
+    notes = check("notes", "", checks.text, notes, "notes", MAX_TEXT, False, True)
+    no_uses: dict[str, str] = {}
+    said = check("terms_by_use", no_uses, check_terms_by_use, terms_by_use or {})
     return CheckedCredit(
         source=source,
         currency=currency,
@@ -352,7 +489,7 @@ def check_credit_fields(
         merchant=merchant,
         region=region,
         title=title,
-        received_on=received_on,
+        received_on=received,
         expires_on=expires_on,
         reference=reference,
         categories=categories,

@@ -24,6 +24,13 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+import ledger.shipped  # noqa: E402
+
+# An editable install maps `ledger.resources` to the checkout it was made from; tests read the rules, style and
+# icons of the checkout they run in (another git worktree has its own). Installed, `shipped` finds them as always.
+if (REPO / "resources" / "__init__.py").is_file():
+    ledger.shipped.resources_dir = lambda: REPO / "resources"  # type: ignore[assignment]
+
 import main as entry  # noqa: E402
 from ledger.storage.store import Ledger  # noqa: E402
 

@@ -76,7 +76,7 @@ def test_a_plan_never_mixes_currencies_and_skips_what_may_not_pay_with_the_reaso
     )
     assert [p.candidate.credit_id for p in plan.payments] == [5]
     assert {s.candidate.credit_id: s.why for s in plan.skipped} == {
-        2: "it cannot pay for this (no: because)",
+        2: "it cannot pay for this (because)",
         3: "its terms need a look first (because)",
         4: "it expired on 2026-02-28",
     }

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from ledger.storage.models import Credit
+from ledger.storage.store import NewCredit
 from ledger.vocab import Use
-from tests.ui_helpers import OFFSCREEN_NOISE, TODAY
+from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
 from ui.dialogs.credit_dialog import CreditDialog
 from ui.dialogs.movement_dialog import MovementDialog
+from ui.style import STYLE_SHEET
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -245,3 +248,161 @@ def test_the_edit_dialog_shows_what_was_recorded_from_the_terms(qtbot: QtBot) ->
     assert box.choices[Use.AMAZON_GIFT_CARDS].currentData() == "forbid"
     assert box.suggested[Use.TRANSFER].text() == "suggested: Forbid"
     assert form.value().terms_by_use == {"amazon_gift_cards": "forbid"}
+
+
+# --- words and input (issue 12) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def app_style(qapp: QApplication) -> Iterator[None]:
+    """The app's own style sheet, as the window sets it, for tests of how things look."""
+    qapp.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
+    yield
+    qapp.setStyleSheet("")
+
+
+def darkest(widget: QWidget) -> float:
+    """The lightness of the darkest pixel a widget draws (0 black, 1 white): its text, for a label."""
+    image = widget.grab().toImage()
+    return min(
+        image.pixelColor(x, y).lightnessF() for x in range(image.width()) for y in range(image.height())
+    )
+
+
+def test_uk_in_the_region_field_is_saved_as_gb(dialog: CreditDialog) -> None:
+    dialog.region.setText("uk")
+    assert ok_enabled(dialog)
+    assert dialog.value().region == "GB"
+
+
+def test_an_unknown_region_names_the_codes_that_are_near_it(dialog: CreditDialog) -> None:
+    dialog.region.setText("ZZ")
+    assert not ok_enabled(dialog)
+    assert "(with Z: ZA, ZM, ZW)" in dialog.errors["region"].text()
+
+
+@pytest.mark.parametrize("amount", ["1.005", "0.001"])
+def test_an_amount_problem_names_the_currency_in_capitals(dialog: CreditDialog, qtbot: QtBot, amount: str) -> None:
+    dialog.amount.setText(amount)
+    assert "USD has 2 decimal places" in dialog.errors["amount"].text()
+    spend = MovementDialog(None, kind="spend", currency="USD", limit=Decimal(50), received_on=TODAY, today=TODAY,
+                           title="Card")
+    qtbot.addWidget(spend)
+    spend.amount.setText(amount)
+    assert "USD has 2 decimal places" in spend.amount_error.text()
+
+
+def test_the_greyed_out_expiry_date_reads_grey_too(qtbot: QtBot, app_style: None) -> None:
+    form = CreditDialog(None, TODAY)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    said = form.expires.understood
+    assert not form.has_expiry.isChecked() and not said.isEnabled() and said.text()
+    greyed = darkest(said)
+    form.has_expiry.setChecked(True)
+    QApplication.processEvents()
+    assert said.isEnabled()
+    assert greyed > darkest(said) + 0.15
+
+
+def field_tops(form: CreditDialog) -> dict[str, int]:
+    fields = {
+        "title": form.title, "merchant": form.merchant, "region": form.region, "amount": form.amount,
+        "received": form.received, "expires": form.expires, "reference": form.reference,
+        "categories": form.categories, "claim code": form.claim_code, "terms": form.terms, "notes": form.notes,
+        "OK": form.buttons,
+    }
+    return {name: field.mapTo(form, QPoint(0, 0)).y() for name, field in fields.items()}
+
+
+def test_the_add_dialog_does_not_jump_as_problems_come_and_go(qtbot: QtBot) -> None:
+    form = CreditDialog(None, TODAY)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    before, size = field_tops(form), form.size()
+    for change, field in (
+        (lambda: qtbot.keyClicks(form.amount, "abc"), "amount"),
+        (lambda: form.currency.setText("ABC"), "amount"),
+        (lambda: form.received.line.setText("2999-01-01"), "received"),
+        (form.merchant.clear, "merchant"),
+    ):
+        change()
+        QApplication.processEvents()
+        assert form.errors[field].isVisible()
+        assert (field_tops(form), form.size()) == (before, size)
+    form.amount.setText("12")
+    form.currency.setText("USD")
+    form.received.line.setText(TODAY.isoformat())
+    form.merchant.setText("Amazon")
+    QApplication.processEvents()
+    assert ok_enabled(form)
+    assert (field_tops(form), form.size()) == (before, size)
+
+
+def test_tab_moves_on_from_the_terms_and_the_notes(qtbot: QtBot) -> None:
+    form = CreditDialog(None, TODAY)
+    qtbot.addWidget(form)
+    form.show()
+    with qtbot.waitActive(form):
+        form.activateWindow()
+    for field in (form.terms, form.notes):
+        field.setFocus()
+        assert field.hasFocus()
+        qtbot.keyClicks(field, "Books only")
+        qtbot.keyClick(field, Qt.Key.Key_Tab)
+        assert not field.hasFocus()
+        assert field.toPlainText() == "Books only"
+    form.terms.setFocus()
+    qtbot.keyClick(form.terms, Qt.Key.Key_Tab)
+    assert form.terms_uses.toggle.hasFocus()
+    qtbot.keyClick(form.terms_uses.toggle, Qt.Key.Key_Backtab)
+    assert form.terms.hasFocus()
+
+
+def test_the_delete_question_answers_to_the_d_key(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> None:
+    seed(ledger_path, NewCredit(source="gift_card", currency="USD", amount="30", title="Doomed"))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(1)
+    window.credit_actions["delete"].trigger()
+    box = window.actions_.confirmation
+    assert isinstance(box, QMessageBox)
+    assert "&Delete" in [button.text() for button in box.buttons()]
+    qtbot.keyClick(box, Qt.Key.Key_D)
+    qtbot.waitUntil(lambda: window.model.total_count() == 0)
+    window.close_ledger()
+
+
+def test_the_add_dialog_opens_at_the_width_its_fields_ask_for(qtbot: QtBot) -> None:
+    form = CreditDialog(None, TODAY)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    assert form.width() >= 560
+    assert not form.body.horizontalScrollBar().isVisible()
+    assert form.terms.width() >= 400
+
+
+@pytest.mark.parametrize(
+    ("letter", "field"),
+    [
+        (Qt.Key.Key_G, lambda form: form.region),
+        (Qt.Key.Key_A, lambda form: form.amount),
+        (Qt.Key.Key_V, lambda form: form.received.line),
+        (Qt.Key.Key_X, lambda form: form.has_expiry),
+        (Qt.Key.Key_L, lambda form: form.claim_code),
+        (Qt.Key.Key_E, lambda form: form.terms),
+        (Qt.Key.Key_N, lambda form: form.notes),
+    ],
+)
+def test_each_label_of_the_add_dialog_takes_the_keyboard_to_its_field(
+    qtbot: QtBot, letter: Qt.Key, field: Callable[[CreditDialog], QWidget]
+) -> None:
+    form = CreditDialog(None, TODAY)
+    qtbot.addWidget(form)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    qtbot.keyClick(form, letter, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is field(form)

@@ -64,7 +64,7 @@ def test_delete_names_the_balance_lost_and_ctrl_z_undoes_it_without_a_click(qtbo
     box = window.actions_.confirmation
     assert isinstance(box, QMessageBox)
     assert "$12.50" in box.text() and "Ctrl+Z" in box.text()
-    delete = next(button for button in box.buttons() if button.text() == "Delete")
+    delete = next(button for button in box.buttons() if button.text() == "&Delete")
     qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
     assert window.model.row_of(2) < 0
     assert window.detail.credit_id == 3

@@ -21,7 +21,7 @@ from tests.test_backup_damage import damage, fill
 from tests.test_csv_io import ledger_rows
 from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
 from ui.backup_dialog import BackupDialog, offer_restore
-from ui.import_dialog import ImportDialog, PreviewModel
+from ui.import_dialog import BAD_ROW, PREVIEW_COLUMNS, ImportDialog, PreviewModel
 from ui.main_window import MainWindow
 from ui.transfer_actions import TransferActions, install_transfer_actions
 
@@ -127,7 +127,8 @@ def test_a_whole_ledger_into_one_with_credits_asks_to_merge(qtbot: QtBot, ledger
 
 def test_the_preview_model_is_a_well_behaved_model(qtmodeltester: ModelTester) -> None:
     model = PreviewModel()
-    model.set_rows([("2", "gift_card", "USD", "25.00", "25.00", "2025-01-01", "", "Card")])
+    model.set_rows([("2", "gift_card", "USD", "25.00", "25.00", "2025-01-01", "", "Card", ""),
+                    ("3", "voucher", "USD", "5", "", "", "", "Bad", "source: unknown source 'voucher'")])
     qtmodeltester.check(model)
 
 
@@ -179,7 +180,7 @@ def test_back_up_now_then_restore_it_from_the_list(
     assert dialog.table.item(0, 1).text() == "by hand"
     question = dialog.restore_selected()
     assert question is not None
-    restore = next(button for button in question.buttons() if button.text() == "Restore")
+    restore = next(button for button in question.buttons() if button.text() == "&Restore")
     with qtbot.waitSignal(window.ledger_changed):
         qtbot.mouseClick(restore, Qt.MouseButton.LeftButton)
     assert window.model.total_count() == 1
@@ -211,7 +212,7 @@ def test_a_damaged_ledger_at_start_up_is_restored_from_its_newest_backup(
         window.open_ledger()
     box = offer_restore(window, caught.value, now=lambda: NOW)
     assert "is damaged" in box.text()
-    restore = next(button for button in box.buttons() if button.text() == "Restore newest good backup")
+    restore = next(button for button in box.buttons() if button.text() == "&Restore newest good backup")
     qtbot.mouseClick(restore, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.total_count() == 200, timeout=10_000)
     assert any(".damaged-" in path.name for path in ledger_path.parent.iterdir())
@@ -253,3 +254,53 @@ def test_a_damaged_ledger_clears_the_opening_status_and_the_restore_question_say
     assert "damaged" in question.text() and "set aside" in question.text()
     assert "backed up first" not in question.text()
     question.button(QMessageBox.StandardButton.Cancel).click()
+
+
+# --- a spreadsheet's own CSV (issue 12) ----------------------------------------------------------
+
+
+def test_a_spreadsheets_semicolon_file_with_symbols_and_everyday_sources_imports(
+    qtbot: QtBot, window: MainWindow, transfer: TransferActions, tmp_path: Path
+) -> None:
+    path = tmp_path / "export from a spreadsheet.csv"
+    path.write_text("Source;Currency;Amount;Region;Title\nGift card;USD;$25.00;UK;Birthday\npromo;EUR;€5;DE;Offer\n",
+                    encoding="utf-8")
+    dialog = transfer.start_import(path)
+    assert dialog is not None
+    wait_for_preview(qtbot, dialog)
+    assert "2 credits ready to import" in dialog.summary.text()
+    assert [dialog.model.index(row, 1).data() for row in range(2)] == ["gift_card", "promotional"]
+    with qtbot.waitSignal(window.ledger_changed, timeout=10_000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert window.model.total_count() == 2
+
+
+def test_the_preview_highlights_refused_rows_and_lists_every_problem_of_each(
+    qtbot: QtBot, transfer: TransferActions, tmp_path: Path
+) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_text("source,currency,amount,region,title\n"
+                    "gift_card,USD,25,US,Good one\n"
+                    "voucher,USD,€5,XX,Bad one\n"
+                    "refund,GBP,£3,GB,Good two\n", encoding="utf-8")  # fmt: skip
+    dialog = transfer.start_import(path)
+    assert dialog is not None
+    wait_for_preview(qtbot, dialog)
+    model = dialog.model
+    assert [model.index(row, 0).data() for row in range(model.rowCount())] == ["2", "3", "4"]
+    problems_column = PREVIEW_COLUMNS.index("Problems")
+    said = model.index(1, problems_column).data()
+    assert said.startswith("source: unknown source 'voucher'")
+    assert "amount: '€5' is written in EUR (€), but this row's currency is USD" in said
+    assert "region: region 'XX' is not a two-letter country code" in said
+    assert model.index(1, 7).data() == "Bad one"  # the row as written
+    assert model.index(1, 3).data(Qt.ItemDataRole.BackgroundRole) == BAD_ROW
+    assert model.index(0, 3).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert model.index(0, problems_column).data() == ""
+    listed = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+    assert [text.split(":")[0] for text in listed] == [
+        "line 3, column source", "line 3, column amount", "line 3, column region",
+    ]
+    assert "3 problems" in dialog.summary.text() and not dialog.import_button.isEnabled()
+    dialog.problems.setCurrentRow(2)
+    assert [index.row() for index in dialog.table.selectionModel().selectedRows()] == [1]

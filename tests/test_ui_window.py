@@ -168,7 +168,7 @@ def test_delete_asks_first_and_undo_restores_the_history(
     window.credit_actions["delete"].trigger()
     box = window.actions_.confirmation
     assert isinstance(box, QMessageBox) and box.isVisible()
-    delete_button = next(b for b in box.buttons() if b.text() == "Delete")
+    delete_button = next(b for b in box.buttons() if b.text() == "&Delete")
     qtbot.mouseClick(delete_button, Qt.MouseButton.LeftButton)
     assert shown_titles(window) == []
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -183,7 +183,7 @@ def delete_selected(qtbot: QtBot, window: MainWindow) -> None:
     window.credit_actions["delete"].trigger()
     box = window.actions_.confirmation
     assert isinstance(box, QMessageBox)
-    qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "Delete"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "&Delete"), Qt.MouseButton.LeftButton)
 
 
 def add_through_the_dialog(qtbot: QtBot, window: MainWindow, title: str, amount: str) -> None:

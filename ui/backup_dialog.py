@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHeaderView,
@@ -33,6 +32,7 @@ from ledger.storage.inspection import DamagedLedgerError, LedgerFileError
 from ledger.storage.restore import RestoreReport, restore_backup
 from ledger.storage.settings import Settings, load_settings
 from ui.dialogs.confirm import confirm
+from ui.dialogs.screen_fit import FittingDialog
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -97,7 +97,7 @@ def _restored_text(report: RestoreReport) -> str:
     return " ".join(lines)
 
 
-class BackupDialog(QDialog):
+class BackupDialog(FittingDialog):
     """The ledger's backups, newest first, with Back up now and Restore."""
 
     def __init__(self, window: MainWindow, now: Callable[[], datetime] = clock.now) -> None:
@@ -115,6 +115,9 @@ class BackupDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = QTableWidget(0, len(BACKUP_COLUMNS))
+        self.table.setAccessibleName("Backups")
+        # Tab moves on to the buttons; the arrow keys choose a backup.
+        self.table.setTabKeyNavigation(False)
         self.table.setHorizontalHeaderLabels(BACKUP_COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -127,9 +130,9 @@ class BackupDialog(QDialog):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.backup_button: QPushButton = buttons.addButton("Back up now", QDialogButtonBox.ButtonRole.ActionRole)
-        self.restore_button: QPushButton = buttons.addButton("Restore…", QDialogButtonBox.ButtonRole.ActionRole)
-        self.file_button: QPushButton = buttons.addButton("Restore from file…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.backup_button: QPushButton = buttons.addButton("&Back up now", QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button: QPushButton = buttons.addButton("&Restore…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.file_button: QPushButton = buttons.addButton("Restore from &file…", QDialogButtonBox.ButtonRole.ActionRole)
         self.backup_button.clicked.connect(self.back_up)
         self.restore_button.clicked.connect(self.restore_selected)
         self.file_button.clicked.connect(self._choose_file)
@@ -223,11 +226,11 @@ def offer_restore(
         box.setInformativeText(
             f"The newest good backup is {error.backup.name}. Restoring it keeps the damaged file aside, next to it."
         )
-        restore = box.addButton("Restore newest good backup", QMessageBox.ButtonRole.AcceptRole)
+        restore = box.addButton("&Restore newest good backup", QMessageBox.ButtonRole.AcceptRole)
     else:
         box.setInformativeText("No good backup was found. You can choose a backup file yourself, or quit.")
-    choose = box.addButton("Choose a backup…", QMessageBox.ButtonRole.ActionRole)
-    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    choose = box.addButton("&Choose a backup…", QMessageBox.ButtonRole.ActionRole)
+    box.addButton("&Quit", QMessageBox.ButtonRole.RejectRole)
 
     def answered(_result: int) -> None:
         clicked = box.clickedButton()

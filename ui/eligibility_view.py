@@ -169,7 +169,7 @@ class EligibilityView(QFrame):
             row = self.rows.get(str(answer.use))
             if row is not None:
                 row.show_verdict(str(answer.verdict), answer.reason, answer.rule)
-        self.rule_set_label.setText(breakable(f"Based on: {evaluation.rule_set}"))
+        self.rule_set_label.setText(breakable(evaluation.basis))
         changed = rules_changed_text(evaluation)
         self.rules_changed_label.setText(breakable(changed))
         self.rules_changed_label.setVisible(bool(changed))

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ledger.files.bulk import ImportReport, read_import_file
-from ledger.files.csv_io import CsvImportError, CsvPlan, read_csv, write_plan
+from ledger.files.csv_io import BadRow, CsvImportError, CsvPlan, read_csv, write_plan
 from ledger.files.formats import import_format
 from ledger.files.json_checks import JsonImportError, read_document
 from ledger.files.json_codes import ImportCodes
@@ -39,12 +40,17 @@ from ledger.validation import PLAIN_CHECKS, CheckedCredit
 from ledger.vault.sealing import ExportSeal, export_key
 from ui.background import Progress, run_in_background
 from ui.dialogs.passphrase_dialog import PassphraseDialog
+from ui.dialogs.screen_fit import FittingDialog
 
 if TYPE_CHECKING:
     from ledger.vault.ledger_key import VaultKey
     from ui.vault_session import VaultSession
 
-PREVIEW_COLUMNS = ("Line", "Source", "Currency", "Amount", "Balance", "Received", "Expires", "Title")
+PREVIEW_COLUMNS = ("Line", "Source", "Currency", "Amount", "Balance", "Received", "Expires", "Title", "Problems")
+# The columns of a refused row, shown as written in the file.
+_WRITTEN = ("source", "currency", "amount", "balance", "received_on", "expires_on", "title")
+# A refused row's background: a light red, always with its problems in words beside it.
+BAD_ROW = QColor("#fbe3e1")
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -56,6 +62,8 @@ class ImportPreview:
     data: bytes
     rows: list[tuple[str, ...]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # The line of the file each problem is on, as the preview's first column shows it ("" when not known).
+    problem_lines: list[str] = field(default_factory=list)
     plan: CsvPlan | None = None
     # A JSON file's claim codes: how its sealed ones were sealed (None: none sealed), and whether it has any.
     code_seal: ExportSeal | None = None
@@ -72,7 +80,16 @@ def _row(line: str, credit: CheckedCredit, balance_minor: int) -> tuple[str, ...
         credit.received_on.isoformat(),
         credit.expires_on.isoformat() if credit.expires_on else "",
         credit.title,
+        "",
     )
+
+
+def _bad_row(bad: BadRow) -> tuple[str, ...]:
+    """A refused row as written, with every problem found in it."""
+    problems = "; ".join(
+        f"{problem.column}: {problem.message}" if problem.column else problem.message for problem in bad.problems
+    )
+    return (str(bad.line), *(bad.cells.get(name, "") for name in _WRITTEN), problems)
 
 
 def read_preview(path: Path, today: date, progress: Progress) -> ImportPreview:
@@ -85,9 +102,12 @@ def read_preview(path: Path, today: date, progress: Progress) -> ImportPreview:
             plan = read_csv(data, today, all_problems=True, progress=progress)
             preview.plan = plan
             preview.problems = [str(problem) for problem in plan.problems]
-            preview.rows = [
-                _row(str(row.line), row.credit, row.credit.amount_minor - row.spent_minor) for row in plan.rows
-            ]
+            preview.problem_lines = [str(problem.line) for problem in plan.problems]
+            shown = [(row.line, _row(str(row.line), row.credit, row.credit.amount_minor - row.spent_minor))
+                     for row in plan.rows]  # fmt: skip
+            shown += [(bad.line, _bad_row(bad)) for bad in plan.bad_rows]
+            # In the file's order, the refused rows among the good ones.
+            preview.rows = [row for _, row in sorted(shown, key=lambda item: item[0])]
         else:
             document = read_document(data, PLAIN_CHECKS.remembering(), today)
             preview.code_seal = document.code_seal
@@ -102,17 +122,25 @@ def read_preview(path: Path, today: date, progress: Progress) -> ImportPreview:
 
 
 class PreviewModel(QAbstractTableModel):
-    """The rows of a file being imported, read-only."""
+    """The rows of a file being imported, read-only; a refused row is tinted and says its problems."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[tuple[str, ...]] = []
 
     def set_rows(self, rows: list[tuple[str, ...]]) -> None:
-        """Show these rows instead."""
+        """Show these rows instead (the last cell of each: its problems, empty for a good row)."""
         self.beginResetModel()
         self._rows = rows
         self.endResetModel()
+
+    def is_refused(self, row: int) -> bool:
+        """Whether the row has problems."""
+        return bool(self._rows[row][-1])
+
+    def row_of_line(self, line: str) -> int:
+        """The row showing a line of the file, or -1."""
+        return next((row for row, cells in enumerate(self._rows) if cells[0] == line), -1)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt's names)
         return 0 if parent.isValid() else len(self._rows)
@@ -121,9 +149,15 @@ class PreviewModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(PREVIEW_COLUMNS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if not index.isValid():
             return None
-        return self._rows[index.row()][index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole and self.is_refused(index.row()):
+            return BAD_ROW
+        if role == Qt.ItemDataRole.ForegroundRole and self.is_refused(index.row()):
+            return QColor("#1f2933")  # dark on the tint, whatever the theme's text colour
+        return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
@@ -131,7 +165,7 @@ class PreviewModel(QAbstractTableModel):
         return None
 
 
-class ImportDialog(QDialog):
+class ImportDialog(FittingDialog):
     """Preview a .csv or .json file, then import it all at once; `report` holds what was done."""
 
     def __init__(
@@ -170,6 +204,10 @@ class ImportDialog(QDialog):
         layout.addWidget(self.progress)
         self.model = PreviewModel(self)
         self.table = QTableView()
+        self.table.setAccessibleName("The file's rows")
+        # Tab moves on to the problems and the buttons; the arrow keys move between the cells.
+        self.table.setTabKeyNavigation(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -177,6 +215,10 @@ class ImportDialog(QDialog):
         layout.addWidget(self.table, 3)
         self.problems = QListWidget()
         self.problems.setObjectName("importProblems")
+        self.problems.setAccessibleName("Problems in the file")
+        self.problems.setWordWrap(True)  # each problem whole, without scrolling sideways
+        self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.problems.currentRowChanged.connect(self._show_problem_row)
         self.problems.hide()
         layout.addWidget(self.problems, 1)
         self.merge = QCheckBox(
@@ -186,7 +228,7 @@ class ImportDialog(QDialog):
         self.merge.toggled.connect(self._update_button)
         layout.addWidget(self.merge)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button: QPushButton = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button: QPushButton = self.buttons.addButton("&Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setEnabled(False)
         self.buttons.accepted.connect(self._start_writing)
         self.buttons.rejected.connect(self.reject)
@@ -225,6 +267,14 @@ class ImportDialog(QDialog):
             self.summary.setText(f"{what} ready to import from {self.path.name} ({preview.fmt.upper()}).")
         self.merge.setVisible(preview.fmt == "json" and self.held_credits > 0 and not preview.problems)
         self._update_button()
+
+    def _show_problem_row(self, index: int) -> None:
+        """Show the row a chosen problem is on."""
+        lines = self.preview.problem_lines if self.preview is not None else []
+        row = self.model.row_of_line(lines[index]) if 0 <= index < len(lines) else -1
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
 
     def _refused(self, message: str) -> None:
         self.progress.setRange(0, 1)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHeaderView,
@@ -32,6 +31,8 @@ from ledger.money import check_currency, format_money, from_minor, parse_amount,
 from ledger.purchase_plan import Purchase, PurchasePlan, expiry_order
 from ledger.vocab import Use
 from ui.dialogs.failure import attempt
+from ui.dialogs.screen_fit import FittingDialog
+from ui.dialogs.validation import sentence
 from ui.labels import VERDICT_LOOKS
 
 PURCHASE_KINDS = (
@@ -44,7 +45,7 @@ PLAN_COLUMNS = ("Credit", "Pays", "Expires", "Why")
 Planner = Callable[[Purchase], PurchasePlan]
 
 
-class PlanDialog(QDialog):
+class PlanDialog(FittingDialog):
     """The purchase, the plan for it, and the button that records it; `plan_for` asks the ledger."""
 
     def __init__(
@@ -98,6 +99,8 @@ class PlanDialog(QDialog):
         layout.addWidget(self.problem)
         self.table = QTableWidget(0, len(PLAN_COLUMNS))
         self.table.setAccessibleName("The plan")
+        # Tab moves on to the next control; the arrow keys move between the cells.
+        self.table.setTabKeyNavigation(False)
         self.table.setHorizontalHeaderLabels(PLAN_COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -146,7 +149,7 @@ class PlanDialog(QDialog):
             purchase = self.purchase()
         except LedgerError as error:
             self.plan = None
-            self.problem.setText(f"⚠ {error}" if self.amount.text().strip() else "")
+            self.problem.setText(f"⚠ {sentence(error)}" if self.amount.text().strip() else "")
             self.problem.setVisible(bool(self.amount.text().strip()))
             self._show(None)
             return

@@ -175,7 +175,8 @@ def cmd_show(args: argparse.Namespace, context: Context) -> int:
         row = entry_json(entry, credit.currency)
         print(f"    {row['on']}  {row['kind']:<8} {row['amount']:>12}  {row['note']}", file=out)
     evaluation = context.evaluate(detail)
-    print(f"  What it can be used for ({evaluation.rule_set}):", file=out)
+    print("  What it can be used for:", file=out)
+    print(f"  {evaluation.basis}", file=out)
     changed = rules_changed_text(evaluation)
     if changed:
         print(f"  {changed}", file=out)
@@ -298,7 +299,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     add.add_argument("--amount", required=True, help="the amount received, e.g. 25.00")
     add.add_argument("--currency", required=True, help="ISO 4217 code, e.g. USD")
     add.add_argument("--merchant", default="Amazon")
-    add.add_argument("--region", default="US", help="two-letter country code of the store")
+    add.add_argument("--region", default="US", help="two-letter country code of the store (UK is taken as GB)")
     add.add_argument("--title", default="")
     add.add_argument("--received", type=iso_date, default=None, metavar="DATE")
     add.add_argument("--expires", type=iso_date, default=None, metavar="DATE")

@@ -92,4 +92,6 @@ def detail_json(detail: CreditDetail, evaluation: Evaluation) -> dict[str, Any]:
         "forfeited": None if evaluation.forfeited is None else str(evaluation.forfeited),
         # The user's own rule files that changed these answers (file names; empty when none did).
         "rules_changed_by": list(evaluation.changed_by),
+        # What the answers rest on, in words: whose rules for which country, or that none are known.
+        "rules_basis": evaluation.basis,
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,10 +27,20 @@ from ledger.files.bulk import (
     next_credit_id,
     timestamp_text,
 )
-from ledger.money import from_minor, plain_decimal, to_minor
+from ledger.money import from_minor, known_currencies, plain_decimal, to_minor
 from ledger.storage.store import Ledger
-from ledger.validation import PLAIN_CHECKS, CheckedCredit, CreditFieldError, check_credit_fields, parse_day
-from ledger.vocab import EntryKind, plain_lower
+from ledger.validation import (
+    PLAIN_CHECKS,
+    CheckedCredit,
+    CreditFieldError,
+    CreditFieldErrors,
+    FieldProblems,
+    check_credit_fields,
+    parse_day,
+    source_in_words,
+    source_refusal,
+)
+from ledger.vocab import EntryKind, Source, plain_lower, plain_upper
 
 CSV_COLUMNS = (
     "merchant",
@@ -50,6 +61,10 @@ MAX_ROWS = 250_000  # below 1,000,000: rows get creation moments a microsecond a
 CATEGORY_SEPARATOR = ";"
 # What makes a spreadsheet read a cell as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What separates the cells: spreadsheets set to a language that writes 1,50 save with semicolons.
+DELIMITERS = ",;\t"
+# An amount with a currency's mark before or after it: "$25.00", "25.00 €", "USD 5" (the number is checked later).
+_MARKED_AMOUNT = re.compile(r"(?P<before>[^0-9]*?)\s*(?P<number>[+-]?[0-9.]+)\s*(?P<after>[^0-9]*)")
 BALANCE_NOTE = "balance at import"
 ISSUE = EntryKind.ISSUE.value
 SPEND = EntryKind.SPEND.value
@@ -86,12 +101,22 @@ class CsvRow(NamedTuple):
     spent_minor: int
 
 
+@dataclass(frozen=True)
+class BadRow:
+    """A row refused, as written (its cells by column name), with every problem found in it."""
+
+    line: int
+    cells: dict[str, str]
+    problems: list[CsvProblem]
+
+
 @dataclass
 class CsvPlan:
-    """A read file: the good rows and, when reading on past errors, every problem found."""
+    """A read file: the good rows and, when reading on past errors, the bad rows and every problem found."""
 
     rows: list[CsvRow] = field(default_factory=list)
     problems: list[CsvProblem] = field(default_factory=list)
+    bad_rows: list[BadRow] = field(default_factory=list)
 
 
 def _refuse(line: int, message: str, column: str | None = None) -> CsvImportError:
@@ -122,12 +147,25 @@ def _looks_like_utf16(data: bytes) -> bool:
     return len(sample) >= 4 and (sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4)
 
 
-def _records(text: str, header: list[str]) -> Iterator[tuple[int, list[str]]]:
+def delimiter(text: str) -> str:
+    """What separates the cells (comma, semicolon or tab), found in the header row.
+
+    Only the header is sniffed: its cells are column names, while a row's text may hold any of the three
+    (categories are separated by semicolons). A header with none of them is read as comma-separated.
+    """
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(header, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _records(text: str, header: list[str], separator: str) -> Iterator[tuple[int, list[str]]]:
     """Each CSV record with the line it starts on (a quoted field may span lines).
 
     `header` is filled in by the caller once the first record is read, to name a column in errors.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     start = 1
     try:
         for record in reader:
@@ -136,7 +174,7 @@ def _records(text: str, header: list[str]) -> Iterator[tuple[int, list[str]]]:
     except csv.Error as error:
         if "field larger than field limit" in str(error):
             limit = csv.field_size_limit()
-            index = _long_cell(text, start, limit)
+            index = _long_cell(text, start, limit, separator)
             column = None
             if index is not None:
                 column = header[index].strip() if index < len(header) and header[index].strip() else str(index + 1)
@@ -146,7 +184,7 @@ def _records(text: str, header: list[str]) -> Iterator[tuple[int, list[str]]]:
         raise _refuse(reader.line_num, f"the file is not valid CSV ({error})") from None
 
 
-def _long_cell(text: str, line: int, limit: int) -> int | None:
+def _long_cell(text: str, line: int, limit: int, separator: str = ",") -> int | None:
     """The index of the first cell longer than `limit` in the record starting on `line` (None if not found)."""
     lines = io.StringIO(text, newline="")
     for _ in range(line - 1):
@@ -167,7 +205,7 @@ def _long_cell(text: str, line: int, limit: int) -> int | None:
                 length += 1
         elif char == '"':
             quoted = True
-        elif char == ",":
+        elif char == separator:
             column, length = column + 1, 0
         elif char in "\r\n":
             return None
@@ -214,11 +252,69 @@ def _restore_neutralised(text: str) -> str:
     return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_STARTS and text[1:2] != "" else text
 
 
+@cache
+def currency_marks(currency: str) -> frozenset[str]:
+    """How amounts in a currency may be marked: its code and its symbols, in English and in the languages of
+    the countries that pay with it ("$", "CA$" and "CAD" for Canadian dollars; "¥" and "￥" for yen)."""
+    from babel.core import Locale, UnknownLocaleError, get_global
+    from babel.numbers import get_currency_symbol
+
+    marks = {currency, get_currency_symbol(currency, "en")}
+    languages = get_global("territory_languages")
+    for territory, history in get_global("territory_currencies").items():
+        if not any(code == currency and tender and end is None for code, _start, end, tender in history):
+            continue
+        for language, about in languages.get(territory, {}).items():
+            if about.get("official_status") in ("official", "de_facto_official"):
+                try:
+                    marks.add(get_currency_symbol(currency, Locale.parse(f"{language}_{territory}")))
+                except (UnknownLocaleError, ValueError):
+                    continue  # a language CLDR has no number data for in that country
+    return frozenset(marks)
+
+
+@cache
+def _mark_owners() -> dict[str, str]:
+    """The currency each code and English symbol stands for ("$" is USD, "€" EUR), to say what a mark is."""
+    from babel.numbers import get_currency_symbol
+
+    owners = {code: code for code in known_currencies()}
+    for code in sorted(known_currencies()):
+        owners.setdefault(get_currency_symbol(code, "en"), code)
+    return owners
+
+
+def _amount_text(text: str, currency: str, column: str) -> str:
+    """The number of an amount cell that carries its currency's mark ("$25.00", "25.00 €", "USD 5"); any other
+    cell comes back as it is, for the amount check to judge. A mark of another currency is refused."""
+    if not text or (text[0] in "0123456789." and text[-1] in "0123456789."):
+        return text
+    found = _MARKED_AMOUNT.fullmatch(text)
+    code = plain_upper(currency.strip())
+    if found is None or code not in known_currencies():
+        return text  # not a marked number, or a currency that is itself refused
+    before, after = found["before"].strip(), found["after"].strip()
+    if bool(before) == bool(after):
+        return text  # a plain signed number ("-5"), or marks on both sides
+    mark = before or after
+    if mark in currency_marks(code) or plain_upper(mark) == code:
+        return found["number"]
+    owner = _mark_owners().get(mark) or _mark_owners().get(plain_upper(mark))
+    if owner is None:
+        return text
+    shown = owner if owner == plain_upper(mark) else f"{owner} ({mark})"
+    raise CreditFieldError(
+        column,
+        f"{text!r:.40} is written in {shown}, but this row's currency is {code}: "
+        f"write the amount in {code}, or change the row's currency",
+    )
+
+
 def _spent(text: str, amount_minor: int, currency: str) -> int:
     """Minor units already spent, from the `balance` column (empty: nothing spent)."""
     if not text:
         return 0
-    balance = plain_decimal(text)
+    balance = plain_decimal(_amount_text(text, currency, "balance"))
     if balance is None:
         raise CreditFieldError("balance", f"{text!r} is not an amount: write it like 12.50")
     if balance < 0:
@@ -234,6 +330,17 @@ def _spent(text: str, amount_minor: int, currency: str) -> int:
     return amount_minor - balance_minor
 
 
+def _source(text: str) -> str:
+    """The source a cell names in the vocabulary or in everyday words ("Gift card", "promo")."""
+    source = source_in_words(text)
+    if source not in _SOURCES:
+        raise CreditFieldError("source", source_refusal(text))
+    return source
+
+
+_SOURCES = frozenset(member.value for member in Source)
+
+
 class _RowReader:
     """Turns a row's cells into a checked credit; remembers checks of repeated values across rows."""
 
@@ -242,27 +349,39 @@ class _RowReader:
         self.checks = PLAIN_CHECKS.remembering()
         self.date = cache(_date)
         self.spent = cache(_spent)
+        self.amount = cache(_amount_text)
+        self.source = cache(_source)
+        self.columns = columns
         # Where each CSV_COLUMNS cell is in a row; an absent optional column points at an empty cell.
         self.where = [columns.get(name, -1) for name in CSV_COLUMNS]
 
-    def credit(self, values: list[str]) -> tuple[CheckedCredit, int]:
-        values.append("")  # index -1: the cell of every absent column
-        cells = [values[index].strip() for index in self.where]
+    def cells(self, values: list[str]) -> list[str]:
+        """The row's cells in CSV_COLUMNS order, trimmed, with an export's formula guard taken off."""
+        values = [*values, ""]  # index -1: the cell of every absent column
+        cells = [values[index].strip() if index < len(values) else "" for index in self.where]
         if "'" in "".join(cells) and any(cell[:1] == "'" for cell in cells):
             cells = [_restore_neutralised(cell) for cell in cells]
-        merchant, region, source, title, currency, amount, balance, received, expires, reference, cats, terms = cells
+        return cells
+
+    def credit(self, values: list[str], every: bool = False) -> tuple[CheckedCredit, int]:
+        """The row's credit and what was spent of it. Raises CreditFieldError for the first problem, or with
+        `every` CreditFieldErrors for all of them, in the file's column order."""
+        merchant, region, source, title, currency, amount, balance, received, expires, reference, cats, terms = (
+            self.cells(values)
+        )
+        found = FieldProblems(every)
         for required, cell in (("source", source), ("currency", currency), ("amount", amount)):
             if not cell:
-                raise CreditFieldError(required, f"the {required} is required")
+                found.report(CreditFieldError(required, f"the {required} is required"))
         credit = check_credit_fields(
-            source=plain_lower(source).replace(" ", "_").replace("-", "_"),
+            source=found.check("source", source, self.source, source) if source else source,
             currency=currency,
-            amount=amount,
+            amount=found.check("amount", amount, self.amount, amount, currency, "amount"),
             merchant=merchant or "Amazon",
             region=region or "US",
             title=title,
-            received_on=self.date(received, "received_on"),
-            expires_on=self.date(expires, "expires_on"),
+            received_on=found.check("received_on", None, self.date, received, "received_on"),
+            expires_on=found.check("expires_on", None, self.date, expires, "expires_on"),
             reference=reference,
             categories=tuple(cats.split(CATEGORY_SEPARATOR)),
             terms=terms,
@@ -271,8 +390,20 @@ class _RowReader:
             notes="",
             today=self.today,
             checks=self.checks,
+            problems=found,
         )
-        return credit, self.spent(balance, credit.amount_minor, credit.currency)
+        spent = 0
+        if not found.failed("currency", "amount"):
+            spent = found.check("balance", 0, self.spent, balance, credit.amount_minor, credit.currency)
+        if found.found:
+            order = {name: self.columns.get(name, len(CSV_COLUMNS)) for name in CSV_COLUMNS}
+            found.found.sort(key=lambda problem: order.get(problem.field, len(CSV_COLUMNS)))
+            found.raise_found()
+        return credit, spent
+
+    def cells_by_name(self, values: list[str]) -> dict[str, str]:
+        """The row as written, by column name (for showing a refused row)."""
+        return dict(zip(CSV_COLUMNS, self.cells(values), strict=True))
 
 
 def read_csv(data: bytes, today: date, *, all_problems: bool = False, progress: Progress | None = None) -> CsvPlan:
@@ -281,7 +412,8 @@ def read_csv(data: bytes, today: date, *, all_problems: bool = False, progress: 
     Problems with the file as a whole (encoding, header, size) are always raised.
     """
     header: list[str] = []
-    records = _records(decode_csv(data), header)
+    text = decode_csv(data)
+    records = _records(text, header, delimiter(text))
     first = next(records, None)
     if first is None:
         raise _refuse(1, "the file is empty: a CSV file needs a header row and one row per credit")
@@ -302,10 +434,11 @@ def read_csv(data: bytes, today: date, *, all_problems: bool = False, progress: 
                 raise LedgerError(f"{len(values)} values, but the header has {width} columns")
             credit, spent = reader.credit(values)
         except LedgerError as error:
-            problem = CsvProblem(line, getattr(error, "field", None), str(error))
             if not all_problems:
-                raise CsvImportError(problem) from None
-            plan.problems.append(problem)
+                raise CsvImportError(CsvProblem(line, getattr(error, "field", None), str(error))) from None
+            problems = _every_problem(reader, values, error, line)
+            plan.problems.extend(problems)
+            plan.bad_rows.append(BadRow(line, reader.cells_by_name(values), problems))
             continue
         plan.rows.append(CsvRow(line, credit, spent))
     if not plan.rows and not plan.problems:
@@ -313,6 +446,19 @@ def read_csv(data: bytes, today: date, *, all_problems: bool = False, progress: 
     if progress is not None:
         progress(total, total)
     return plan
+
+
+def _every_problem(reader: _RowReader, values: list[str], first: LedgerError, line: int) -> list[CsvProblem]:
+    """Every problem of a refused row, read again cell by cell (only refused rows pay for this)."""
+    if not isinstance(first, CreditFieldError):
+        return [CsvProblem(line, None, str(first))]  # the row as a whole is wrong: its cells are not where they seem
+    try:
+        reader.credit(values, every=True)
+    except CreditFieldErrors as errors:
+        return [CsvProblem(line, problem.field, str(problem)) for problem in errors.problems]
+    except CreditFieldError as error:
+        return [CsvProblem(line, error.field, str(error))]
+    return [CsvProblem(line, first.field, str(first))]
 
 
 def _spend_day(credit: CheckedCredit, today: date) -> date:

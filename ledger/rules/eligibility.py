@@ -9,6 +9,7 @@ to `check_terms`. Pure: no Qt, no database; evaluation never raises, whatever th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -22,7 +23,8 @@ from ledger.rules.rulebook import Condition, DefaultRule, Rule, RuleBook, RuleSe
 from ledger.rules.ruleset import Stage, fill_placeholders, name_key
 from ledger.rules.terms_reading import quote_for
 from ledger.storage.models import Credit
-from ledger.vocab import CHECKOUT_USES, Outcome, Source, TermsSay, Use, Verdict
+from ledger.validation import REGION_ALIASES, region_in_words, region_name
+from ledger.vocab import CHECKOUT_USES, Outcome, Source, TermsSay, Use, Verdict, plain_upper
 
 _REFUSING = (Outcome.NOT_OFFERED, Outcome.GRAYED_OUT)
 _Holds = Callable[[Rule], bool]
@@ -31,6 +33,11 @@ _TRY_AT_CHECKOUT = {
     Use.GENERAL_PURCHASES: "an everyday purchase",
     Use.AMAZON_GIFT_CARDS: "an Amazon gift card",
     Use.THIRD_PARTY_GIFT_CARDS: "another brand's gift card",
+}
+# The cautious default's answer, when no rules are known for the merchant: the reason is said once (`basis`).
+_CAUTIOUS_IN_SHORT = {
+    Verdict.CHECK_TERMS: "Check its own terms first.",
+    Verdict.NO: "Assume no until its own terms say otherwise.",
 }
 # What a permissive verdict would have been at home, in words, for the region's reason.
 _AT_HOME = {Verdict.YES: "it would be allowed", Verdict.LIKELY: "it would likely be allowed"}
@@ -62,6 +69,9 @@ class Evaluation:
     rule_set: str
     # The user's rule files that defined or changed the rule set used: the app must say so.
     changed_by: tuple[str, ...] = ()
+    # What the answers rest on, in plain words and said once: the rules of a merchant and country, or
+    # that none are known for this merchant (and which merchant and region have some).
+    basis: str = ""
 
     def verdict_for(self, use: Use) -> UseVerdict:
         """The answer for one use."""
@@ -135,6 +145,8 @@ def evaluate(
     values = _placeholders(facts, rule_set)
     label = rule_set.label if rule_set else f"cautious default (no rule set for {facts.merchant or 'this merchant'})"
     changed_by = rule_set.user_files if rule_set else ()
+    # What every answer shares: the rule set's name, the user's files that changed it, what the answers rest on.
+    about = Evaluation([], [], None, label, changed_by, _basis(book, rule_set, facts))
 
     def holds(rule: Rule, verdict_facts: Mapping[Condition, bool] | None = None) -> bool:
         return rule.covers(facts.source) and all(
@@ -142,10 +154,10 @@ def evaluate(
         )
 
     if facts.expired:
-        return _everything_no(Stage.EXPIRED, facts, rules, holds, values, label=label, changed_by=changed_by)
+        return _everything_no(Stage.EXPIRED, facts, rules, holds, values, about=about)
     if facts.balance <= 0:
         # Nothing is left to spend or to protect: no advice, every piece would be about a balance that is gone.
-        return _everything_no(Stage.SPENT, facts, rules, holds, values, label=label, changed_by=changed_by)
+        return _everything_no(Stage.SPENT, facts, rules, holds, values, about=about)
 
     default = book.default_for(rule_set)
     # A rule naming the source beats one for every source; file order breaks ties.
@@ -171,6 +183,9 @@ def evaluate(
         from_terms = answer.rule in by_id and by_id[answer.rule].stage is Stage.TERMS
         if other_region and not from_terms and answer.verdict in (Verdict.YES, Verdict.LIKELY):
             answer = _soften_for_region(answer, rules, holds, values)
+        if rule_set is None and answer.rule == default.id and answer.verdict in _CAUTIOUS_IN_SHORT:
+            # Why is said once (`basis`): no rules are known for this merchant.
+            answer = replace(answer, reason=_CAUTIOUS_IN_SHORT[answer.verdict])
         deciding_rule = by_id.get(answer.rule)
         if deciding_rule is not None and (
             Condition.HAS_CATEGORIES in deciding_rule.conditions or deciding_rule.stage is Stage.NARROWING
@@ -203,7 +218,7 @@ def evaluate(
     if default.id in deciding and default.advice.strip() and not facts.has_terms:
         # The default's advice is to find and record the terms: pointless once they are recorded.
         pieces.insert(0, Piece(default.tier, default.id, fill_placeholders(default.advice, values)))
-    return Evaluation(answers, arrange(pieces), None, label, changed_by)
+    return replace(about, verdicts=answers, advice=arrange(pieces))
 
 
 def eligibility_json(ev: Evaluation) -> list[dict[str, str]]:
@@ -236,14 +251,13 @@ def _everything_no(
     holds: _Holds,
     values: dict[str, str],
     *,
-    label: str,
-    changed_by: tuple[str, ...],
+    about: Evaluation,
 ) -> Evaluation:
     """Expired or spent in full: every use is `no`, whatever the rule file says, and nothing else is asked."""
     rule = next(rule for rule in rules if rule.uses and rule.stage is stage and holds(rule))
     answers = [UseVerdict(use, Verdict.NO, rule.id, fill_placeholders(rule.reason, values)) for use in Use]
     if stage is not Stage.EXPIRED:
-        return Evaluation(answers, [], None, label, changed_by)
+        return replace(about, verdicts=answers)
     # Once expired, only advice about the expired state still helps, and only if something was lost.
     forfeited = max(facts.balance, Decimal(0))
     pieces = [
@@ -251,7 +265,7 @@ def _everything_no(
         for item in rules
         if forfeited > 0 and item.advice.strip() and item.stage is Stage.EXPIRED and holds(item)
     ]
-    return Evaluation(answers, arrange(pieces), forfeited, label, changed_by)
+    return replace(about, verdicts=answers, advice=arrange(pieces), forfeited=forfeited)
 
 
 def _from_source_rules(use: Use, source_rules: list[Rule], default: DefaultRule, values: dict[str, str]) -> UseVerdict:
@@ -329,6 +343,59 @@ def _soften_for_region(
     at_home = _AT_HOME.get(answer.verdict, "the answer could differ")
     reason = f"{fill_placeholders(rule.reason, values).rstrip('.')} (in {values['rule_region']} {at_home})."
     return UseVerdict(answer.use, rule.verdict, rule.id, reason)
+
+
+def _basis(book: RuleBook, rule_set: RuleSet | None, facts: _Facts) -> str:
+    """What the answers rest on, in plain words: whose rules, for which country; or that none are known."""
+    if rule_set is not None:
+        home = region_name(_region_code(rule_set.region))
+        said = f"These answers follow the rules for {rule_set.merchant} in {home}"
+        if facts.region and name_key(facts.region) != name_key(rule_set.region):
+            return f"{said}, taken with care for a credit from {_region_words(facts.region)}."
+        return f"{said}."
+    merchant = facts.merchant or "this merchant"
+    said = (
+        f"No rules are known for “{merchant}”, so each answer here is the cautious one until you record what "
+        "its own terms say."
+    )
+    return f"{said} {_suggestion(book, facts)}".strip()
+
+
+def _suggestion(book: RuleBook, facts: _Facts) -> str:
+    """Which merchant and region have rules, when the merchant's name seems to mean one ("Amazon UK" is Amazon,
+    region GB); else which merchants have rules at all."""
+    words = _words(facts.merchant)
+    for rule_set in book.rule_sets:
+        known = _words(rule_set.merchant)
+        if not known or words[: len(known)] != known:
+            continue
+        rest = words[len(known) :]
+        # "Amazon UK", "Amazon Germany", "Amazon United Kingdom", "Amazon.co.uk": the country is what follows.
+        meant = (region_in_words(" ".join(rest)) or region_in_words(rest[-1])) if rest else None
+        change = f" and the region to {meant}" if meant and meant != _region_code(facts.region) else ""
+        home = region_name(_region_code(rule_set.region))
+        return (
+            f"Rules are known for “{rule_set.merchant}” in {home}: to use them, set the merchant to "
+            f"“{rule_set.merchant}”{change}."
+        )
+    merchants = sorted({rule_set.merchant for rule_set in book.rule_sets})
+    return f"The app has rules for {', '.join(merchants)} only." if merchants else ""
+
+
+def _words(name: str) -> list[str]:
+    """A merchant's name as the words it is made of, ignoring case and punctuation ("Amazon.co.uk": amazon co uk)."""
+    return re.findall(r"[^\W_]+", name.casefold())
+
+
+def _region_code(region: str) -> str:
+    """A region as written in a credit or rule file, as the code it stands for ("uk" is GB)."""
+    code = plain_upper(region.strip())
+    return REGION_ALIASES.get(code, code)
+
+
+def _region_words(region: str) -> str:
+    """A region in a sentence: "the United Kingdom", or the code as written when it names no country."""
+    return region_name(_region_code(region)) if region.strip() else "an unknown region"
 
 
 def _rank(verdict: Verdict) -> int:
@@ -459,8 +526,8 @@ def _placeholders(facts: _Facts, rule_set: RuleSet | None) -> dict[str, str]:
         time_left = f"{days} day{'s' if days != 1 else ''} left"
     return {
         "merchant": facts.merchant or "the merchant",
-        "region": facts.region or "unknown",
-        "rule_region": rule_set.region if rule_set else "its own region",
+        "region": _region_words(facts.region),
+        "rule_region": region_name(_region_code(rule_set.region)) if rule_set else "its own region",
         "source": facts.source.value.replace("_", " "),
         "categories": ", ".join(facts.categories) or "its eligible categories",
         "expires_on": facts.expires_on.isoformat() if facts.expires_on else "no date",

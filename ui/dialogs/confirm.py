@@ -10,10 +10,18 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
+def with_mnemonic(text: str) -> str:
+    """A button's text with a keyboard mnemonic (its first letter, underlined) unless it names one with `&`."""
+    return text if "&" in text else f"&{text}"
+
+
 def confirm(parent: QWidget, title: str, text: str, yes_text: str, on_yes: Callable[[], None]) -> QMessageBox:
-    """Ask a yes/no question; `on_yes` runs only if the user agrees. Returns the open box."""
+    """Ask a yes/no question; `on_yes` runs only if the user agrees. Returns the open box.
+
+    The agreeing button answers to its letter (D or Alt+D for Delete); Escape cancels.
+    """
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, parent)
-    yes = box.addButton(yes_text, QMessageBox.ButtonRole.DestructiveRole)
+    yes = box.addButton(with_mnemonic(yes_text), QMessageBox.ButtonRole.DestructiveRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     box.setObjectName("confirmBox")

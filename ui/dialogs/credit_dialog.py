@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 
 from ledger.errors import LedgerError
 from ledger.money import check_currency, known_currencies, parse_amount
-from ledger.validation import MAX_NAME, NewCredit, region
+from ledger.validation import MAX_NAME, NewCredit, region, regions_like
 from ui.dialogs.date_field import DateField
+from ui.dialogs.screen_fit import ScrollingBody
 from ui.dialogs.terms_uses import TermsUsesBox
-from ui.dialogs.validation import FieldError, ValidatedDialog, Validator, with_error
+from ui.dialogs.validation import FieldError, ValidatedDialog, Validator, pass_focus_to, sentence, with_error
 from ui.labels import SOURCE_LABELS
 
 
@@ -73,11 +74,13 @@ class CreditDialog(ValidatedDialog):
         self.spent = spent or Decimal(0)
         self.setWindowTitle("Edit credit" if existing is not None else "Add a credit")
         self.setObjectName("creditDialog")
-        self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
-        form = QFormLayout()
+        body = QWidget()
+        form = QFormLayout(body)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        layout.addLayout(form)
+        # The form scrolls only where the screen is too small for it (a large scale on a laptop).
+        self.body = ScrollingBody(body)
+        layout.addWidget(self.body, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._accept_if_valid)
         self.buttons.rejected.connect(self.reject)
@@ -87,16 +90,18 @@ class CreditDialog(ValidatedDialog):
         self.source = QComboBox()
         for source, label in SOURCE_LABELS.items():
             self.source.addItem(label, source)
-        self._row(form, "Source", "source", self.source, None)
+        self.source.setAccessibleName("Source")
+        # Straight in the form, so its label labels it (a screen reader on Linux names a list box by its label).
+        form.addRow("&Source", self.source)
         self.title = self._line("Title", "e.g. Refund for order 113-…, or Birthday gift card")
-        self._row(form, "Title", "title", self.title, lambda: self._length(self.title, "The title"), self.title)
+        self._row(form, "&Title", "title", self.title, lambda: self._length(self.title, "The title"), self.title)
         self.merchant = self._line("Merchant", "")
         self.merchant.setText("Amazon")
-        self._row(form, "Merchant", "merchant", self.merchant, self._merchant_problem, self.merchant)
-        self.region = self._line("Region", "Two-letter country code: US, GB, DE…")
+        self._row(form, "&Merchant", "merchant", self.merchant, self._merchant_problem, self.merchant)
+        self.region = self._line("Region", "Two-letter country code: US, GB (or UK), DE…")
         self.region.setText("US")
         self.region.setMaxLength(2)
-        self._row(form, "Region", "region", self.region, self._region_problem, self.region)
+        self._row(form, "Re&gion", "region", self.region, self._region_problem, self.region)
 
         money = QHBoxLayout()
         self.amount = self._line("Amount", "e.g. 25.00")
@@ -112,13 +117,13 @@ class CreditDialog(ValidatedDialog):
         money_box = QWidget()
         money_box.setLayout(money)
         money.setContentsMargins(0, 0, 0, 0)
-        self._row(form, "Amount", "amount", money_box, self._amount_problem, self.amount, self.currency)
-        self.errors["currency"] = FieldError("Currency")
-        form.addRow("", self.errors["currency"])
-        self.validator.add(self.errors["currency"], self._currency_problem, self.currency)
+        # One line says what is wrong with the amount or its currency: a second would be one more to jump.
+        pass_focus_to(money_box, self.amount)
+        self._row(form, "&Amount", "amount", money_box, self._money_problem, self.amount, self.currency)
+        self.errors["currency"] = self.errors["amount"]
 
         self.received = DateField(today, "Date received")
-        self._row(form, "Received on", "received", self.received, self._received_problem, self.received)
+        self._row(form, "Recei&ved on", "received", self.received, self._received_problem, self.received)
         expiry = QHBoxLayout()
         expiry.setContentsMargins(0, 0, 0, 0)
         self.has_expiry = QCheckBox("Expires on")
@@ -130,18 +135,19 @@ class CreditDialog(ValidatedDialog):
         expiry.addWidget(self.expires, 1)
         expiry_box = QWidget()
         expiry_box.setLayout(expiry)
+        pass_focus_to(expiry_box, self.has_expiry)
         self._row(
-            form, "Expiry", "expires", expiry_box, self._expiry_problem, self.has_expiry, self.expires, self.received
+            form, "E&xpiry", "expires", expiry_box, self._expiry_problem, self.has_expiry, self.expires, self.received
         )
 
         self.reference = self._line("Reference", "Order number, gift card ending, offer name")
         self._row(
-            form, "Reference", "reference", self.reference, lambda: self._length(self.reference, "The reference"),
+            form, "&Reference", "reference", self.reference, lambda: self._length(self.reference, "The reference"),
             self.reference,
         )
         self.categories = self._line("Eligible categories", "Promotional credits: e.g. Books, Kindle eBooks")
         self._row(
-            form, "Categories", "categories", self.categories, lambda: categories_problem(self.categories.text()),
+            form, "Categor&ies", "categories", self.categories, lambda: categories_problem(self.categories.text()),
             self.categories,
         )
         self.claim_code = self._line("Claim code", "Kept encrypted; shown masked")
@@ -161,15 +167,18 @@ class CreditDialog(ValidatedDialog):
         code_row.addWidget(self.remove_code)
         code_box = QWidget()
         code_box.setLayout(code_row)
+        pass_focus_to(code_box, self.claim_code)
         self._row(
-            form, "Claim code", "claim_code", code_box, lambda: self._length(self.claim_code, "The code"),
+            form, "C&laim code", "claim_code", code_box, lambda: self._length(self.claim_code, "The code"),
             self.claim_code,
         )
         self.terms = QPlainTextEdit()
         self.terms.setAccessibleName("Terms")
         self.terms.setPlaceholderText("The fine print, if the credit came with any")
         self.terms.setFixedHeight(60)
-        form.addRow("Terms", self.terms)
+        # Tab moves on to the next field, as in every other field; pasted terms keep their own tabs.
+        self.terms.setTabChangesFocus(True)
+        form.addRow("T&erms", self.terms)
         # What the terms say about each use decides above the general rules; the text only suggests it.
         self.terms_uses = TermsUsesBox()
         self.terms.textChanged.connect(lambda: self.terms_uses.suggest_from(self.terms.toPlainText()))
@@ -179,7 +188,8 @@ class CreditDialog(ValidatedDialog):
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Notes")
         self.notes.setFixedHeight(48)
-        form.addRow("Notes", self.notes)
+        self.notes.setTabChangesFocus(True)
+        form.addRow("&Notes", self.notes)
         layout.addWidget(self.buttons)
 
         if existing is not None:
@@ -194,6 +204,11 @@ class CreditDialog(ValidatedDialog):
             signal.connect(self.validate)
         self.validate()
 
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """Wide enough for most problems to stay on their one line."""
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), 560), hint.height())
+
     # --- building ---------------------------------------------------------------------------
 
     def _line(self, name: str, placeholder: str) -> QLineEdit:
@@ -203,7 +218,7 @@ class CreditDialog(ValidatedDialog):
         return line
 
     def _row(self, form: QFormLayout, label: str, key: str, field: QWidget, check: Any, *touched_by: QWidget) -> None:
-        error = FieldError(label)
+        error = FieldError(label.replace("&", ""))
         self.errors[key] = error
         form.addRow(label, with_error(field, error))
         if check is not None:
@@ -246,8 +261,17 @@ class CreditDialog(ValidatedDialog):
         try:
             region(self.region.text())
         except LedgerError:
-            return "Use a two-letter country code such as US or GB."
+            # Shorter than the ledger's refusal, to stay on the field's one line: the codes that are near.
+            typed = self.region.text().strip()
+            alike = regions_like(typed)
+            if alike:
+                near = f"with {typed[0].upper()}: {', '.join(alike)}"
+                return f"“{typed}” is not a two-letter country code the ledger knows ({near})."
+            return "Use a two-letter country code such as US, GB (or UK), DE or FR."
         return ""
+
+    def _money_problem(self) -> str:
+        return self._currency_problem() or self._amount_problem()
 
     def _currency_problem(self) -> str:
         try:
@@ -262,11 +286,11 @@ class CreditDialog(ValidatedDialog):
         try:
             currency = check_currency(self.currency.text())
         except LedgerError:
-            return ""  # the currency line already says what is wrong
+            return ""  # the currency's problem is said instead
         try:
             value = parse_amount(self.amount.text(), currency)
         except LedgerError as error:
-            return str(error).capitalize() + "."
+            return sentence(error)
         if value < self.spent:
             return f"{self.spent} has already been spent from this credit; the amount cannot be less."
         return ""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QHBoxLayout,
@@ -80,6 +80,9 @@ class DateField(QWidget):
         self.understood = QLabel()
         self.understood.setObjectName("hint")
         self.understood.setAccessibleName(f"{accessible_name} as understood")
+        # A label for the field (its buddy) reaches the typed date; Tab goes to the line itself.
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setFocusProxy(self.line)
         layout.addWidget(self.line)
         layout.addWidget(self.pick)
         layout.addWidget(self.understood, 1)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, 
 from ledger.errors import LedgerError
 from ledger.money import format_money, parse_amount
 from ui.dialogs.date_field import DateField
-from ui.dialogs.validation import FieldError, ValidatedDialog, Validator, with_error
+from ui.dialogs.validation import FieldError, ValidatedDialog, Validator, sentence, with_error
 from ui.text_fit import breakable
 
 
@@ -60,16 +60,16 @@ class MovementDialog(ValidatedDialog):
         self.amount.setAccessibleName("Amount")
         self.amount.setPlaceholderText("e.g. 12.50")
         self.amount_error = FieldError("Amount")
-        form.addRow(f"Amount ({currency})", with_error(self.amount, self.amount_error))
+        form.addRow(f"&Amount ({currency})", with_error(self.amount, self.amount_error))
         self.validator.add(self.amount_error, self._amount_problem, self.amount)
         self.on = DateField(today, "Date")
         self.on_error = FieldError("Date")
-        form.addRow("On", with_error(self.on, self.on_error))
+        form.addRow("&On", with_error(self.on, self.on_error))
         self.validator.add(self.on_error, self._date_problem, self.on)
         self.note = QLineEdit()
         self.note.setAccessibleName("Note")
         self.note.setPlaceholderText("What it was for (optional)")
-        form.addRow("Note", self.note)
+        form.addRow("&Note", self.note)
         layout.addWidget(self.buttons)
         self.amount.textChanged.connect(self.validate)
         self.on.dateChanged.connect(self.validate)
@@ -81,7 +81,7 @@ class MovementDialog(ValidatedDialog):
         try:
             value = parse_amount(self.amount.text(), self.currency)
         except LedgerError as error:
-            return str(error).capitalize() + "."
+            return sentence(error)
         if value > self.limit:
             limit = format_money(self.limit, self.currency)
             if self.kind == "spend":

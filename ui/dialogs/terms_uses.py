@@ -77,6 +77,7 @@ class TermsUsesBox(QWidget):
             hint.setObjectName("hint")
             self.choices[use] = combo
             self.suggested[use] = hint
+            name.setBuddy(combo)  # the use's name labels its choice, for screen readers too
             grid.addWidget(name, row, 0)
             grid.addWidget(combo, row, 1)
             grid.addWidget(hint, row, 2)

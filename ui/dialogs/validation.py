@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ui.dialogs.failure import attempt
+from ui.dialogs.screen_fit import FittingDialog, make_room
 
 Check = Callable[[], str]
 
@@ -15,15 +17,44 @@ Check = Callable[[], str]
 STAY_OPEN = object()
 
 
+def sentence(problem: Exception | str) -> str:
+    """A refusal from the ledger as a sentence: its first letter made upper-case, nothing else changed
+    (`str.capitalize` would lower the rest, turning USD into Usd), and a full stop at the end."""
+    text = str(problem).strip()
+    if not text:
+        return ""
+    return text[0].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
+
+
 class FieldError(QLabel):
-    """The line under a field that says why its input is refused; hidden while the input is fine."""
+    """The line under a field that says why its input is refused; hidden while the input is fine.
+
+    Hidden, it keeps its line's room, so the fields below do not jump as problems come and go.
+    """
 
     def __init__(self, field_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("fieldError")
         self.setWordWrap(True)
         self.setAccessibleName(f"{field_name} problem")
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
         self.hide()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """At least one line high, with or without a problem to say."""
+        hint = super().minimumSizeHint()
+        return QSize(hint.width(), max(hint.height(), self.fontMetrics().lineSpacing()))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """At least one line high, with or without a problem to say."""
+        hint = super().sizeHint()
+        return QSize(hint.width(), max(hint.height(), self.fontMetrics().lineSpacing()))
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
+        """The wrapped problem's height, and at least one line."""
+        return max(super().heightForWidth(width), self.fontMetrics().lineSpacing())
 
     def show_problem(self, problem: str) -> None:
         """Show the problem, or hide the line when there is none."""
@@ -32,14 +63,21 @@ class FieldError(QLabel):
 
 
 def with_error(field: QWidget, error: FieldError) -> QWidget:
-    """A field with its error line beneath it, for a form row."""
+    """A field with its error line beneath it, for a form row; the row's label (Alt+its letter) reaches the field."""
     box = QWidget()
+    pass_focus_to(box, field)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(2)
     layout.addWidget(field)
     layout.addWidget(error)
     return box
+
+
+def pass_focus_to(box: QWidget, field: QWidget) -> None:
+    """Give a field the focus its box is given: a label's buddy must take focus (not by Tab, the field has it)."""
+    box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+    box.setFocusProxy(field)
 
 
 class Validator:
@@ -89,24 +127,11 @@ class Validator:
             if problem:
                 problems.append(problem)
         self.ok.setEnabled(not problems)
-        self._make_room()
+        make_room(self.ok.window())
         return problems
 
-    def _make_room(self) -> None:
-        # A dialog does not grow by itself when a wrapped error line appears (Qt's top-level
-        # windows ignore height-for-width), so the line would overlap the next row or be clipped.
-        dialog = self.ok.window()
-        layout = dialog.layout()
-        if layout is None:
-            return
-        layout.activate()
-        width = dialog.width()
-        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
-        if needed > dialog.height():
-            dialog.resize(width, needed)
 
-
-class ValidatedDialog(QDialog):
+class ValidatedDialog(FittingDialog):
     """A dialog whose fields are checked by `self.validator`; OK accepts only when every check passes.
 
     With `save` set, OK also saves before closing: a save that fails is shown over the dialog,
