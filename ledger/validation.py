@@ -342,9 +342,9 @@ def check_credit_fields(
     )
 
 
-def credit_fields(new: NewCredit, today: date) -> dict[str, Any]:
-    """Every column of a new or edited credit, checked and normalised; raises CreditFieldError on the first problem."""
-    checked = check_credit_fields(
+def checked_credit(new: NewCredit, today: date) -> CheckedCredit:
+    """A new or edited credit, checked and normalised; raises CreditFieldError on the first problem."""
+    return check_credit_fields(
         source=new.source,
         currency=new.currency,
         amount=new.amount,
@@ -361,6 +361,11 @@ def credit_fields(new: NewCredit, today: date) -> dict[str, Any]:
         notes=new.notes,
         today=today,
     )
+
+
+def credit_fields(new: NewCredit, today: date) -> dict[str, Any]:
+    """Every column of a new or edited credit, checked and normalised; raises CreditFieldError on the first problem."""
+    checked = checked_credit(new, today)
     columns = {column.name: getattr(checked, column.name) for column in fields(checked)}
     columns["categories"] = list(checked.categories)  # the model's column holds a list
     return columns

@@ -34,8 +34,8 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "JsonImportError", "export_json", "import
 
 
 def _rows(ledger: Ledger, sql: str) -> list[tuple[Any, ...]]:
-    with ledger.engine.connect() as connection:
-        return list(connection.exec_driver_sql(sql).fetchall())
+    with ledger.query() as connection:
+        return list(connection.execute(sql).fetchall())
 
 
 def ledger_document(ledger: Ledger) -> dict[str, Any]:
@@ -124,8 +124,8 @@ def import_json(
     """Import a JSON export all or nothing; into a ledger with credits only with `merge`, never duplicating one."""
     with collector_paused():
         document = read_document(data, PLAIN_CHECKS.remembering(), now.date())
-        with ledger.reading() as session:
-            held = credit_count(session)
+        with ledger.query() as connection:
+            held = credit_count(connection)
         if held and not merge:
             raise LedgerError(
                 f"the ledger already holds {held} credit{'s' if held != 1 else ''}; import with --merge to add "
@@ -151,8 +151,8 @@ def _write(ledger: Ledger, fresh: list[IncomingCredit], *, keep_ids: bool) -> No
     entries: list[tuple[Any, ...]] = []
     checks: list[tuple[Any, ...]] = []
     reminders: list[tuple[Any, ...]] = []
-    with ledger.writing() as session:
-        next_id = next_credit_id(session)
+    with ledger.transaction() as connection:
+        next_id = next_credit_id(connection)
         for offset, incoming in enumerate(fresh):
             credit_id = incoming.id if keep_ids else next_id + offset
             credits.append(
@@ -170,4 +170,4 @@ def _write(ledger: Ledger, fresh: list[IncomingCredit], *, keep_ids: bool) -> No
             entries.extend((credit_id, *entry) for entry in incoming.entries)
             checks.extend((credit_id, *check) for check in incoming.checks)
             reminders.extend((credit_id, *reminder) for reminder in incoming.reminders)
-        insert_rows(session, credits=credits, entries=entries, checks=checks, reminders=reminders)
+        insert_rows(connection, credits=credits, entries=entries, checks=checks, reminders=reminders)

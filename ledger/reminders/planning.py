@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
-from ledger.errors import CreditNotFound
-from ledger.storage.models import Credit, utc_now
-from ledger.storage.settings import Settings
-from ledger.storage.store import Ledger
+if TYPE_CHECKING:
+    from ledger.storage.settings import Settings
+    from ledger.storage.store import Ledger
 
 
 @dataclass(frozen=True)
@@ -210,21 +210,9 @@ def snooze(ledger: Ledger, credit_id: int, until: date | None) -> None:
     A snooze never swallows the final reminder: planning ends it on the day of the final lead
     time at the latest (`latest_snooze_end`), and the app's Snooze dialog offers nothing longer.
     """
-    with ledger.writing() as session:
-        credit = _credit(session.get(Credit, credit_id), credit_id)
-        credit.snoozed_until = until
-        credit.updated_at = utc_now()
+    ledger.change_credit(credit_id, snoozed_until=None if until is None else until.isoformat())
 
 
 def mute(ledger: Ledger, credit_id: int, muted: bool = True) -> None:
     """Silence (or bring back) every reminder of one credit."""
-    with ledger.writing() as session:
-        credit = _credit(session.get(Credit, credit_id), credit_id)
-        credit.reminders_muted = muted
-        credit.updated_at = utc_now()
-
-
-def _credit(credit: Credit | None, credit_id: int) -> Credit:
-    if credit is None:
-        raise CreditNotFound(credit_id)
-    return credit
+    ledger.change_credit(credit_id, reminders_muted=int(muted))

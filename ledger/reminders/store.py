@@ -10,13 +10,12 @@ remind of one credit the same day.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
-
-from sqlalchemy import Connection
 
 from ledger.reminders.planning import (
     DueReminder,
@@ -26,6 +25,7 @@ from ledger.reminders.planning import (
     first_reminder_at,
     plan_reminders,
 )
+from ledger.storage.rows import timestamp_text
 from ledger.storage.store import Ledger
 
 # A day of slack on the window, so a time-zone edge never leaves a due credit outside it.
@@ -81,8 +81,8 @@ def window_end(policy: ReminderPolicy, today: date) -> date:
 
 def load_candidates(ledger: Ledger, policy: ReminderPolicy, today: date) -> list[ReminderCandidate]:
     """Credits that may be reminded of: money left, expiring from today to the window's end, not archived or muted."""
-    with ledger.engine.connect() as connection:
-        rows = connection.exec_driver_sql(
+    with ledger.query() as connection:
+        rows = connection.execute(
             f"SELECT {_CANDIDATE_COLUMNS}, {_SENT_LEADS}, {_LAST_REMINDED} FROM credit c"
             f" WHERE c.expires_on BETWEEN ? AND ? AND {_REMINDABLE} AND {_BALANCE} > 0",
             (today.isoformat(), window_end(policy, today).isoformat()),
@@ -91,7 +91,7 @@ def load_candidates(ledger: Ledger, policy: ReminderPolicy, today: date) -> list
 
 
 def _sent_history(
-    connection: Connection, rows: Sequence[Sequence[Any]]
+    connection: sqlite3.Connection, rows: Sequence[Sequence[Any]]
 ) -> dict[int, tuple[frozenset[int], str | None]]:
     """For each credit: the leads sent for its current expiry date, and when it was last reminded of it."""
     expiry_of = {int(row[0]): str(row[1]) for row in rows}
@@ -100,7 +100,7 @@ def _sent_history(
     found: dict[int, set[int]] = defaultdict(set)
     last: dict[int, str] = {}
     marks = ",".join("?" * len(expiry_of))
-    for credit_id, lead, expires_on, sent_at, channel in connection.exec_driver_sql(
+    for credit_id, lead, expires_on, sent_at, channel in connection.execute(
         f"SELECT credit_id, lead_days, expires_on, sent_at, channel FROM reminder_sent WHERE credit_id IN ({marks})",
         tuple(expiry_of),
     ):
@@ -125,9 +125,9 @@ def next_beyond_window(
         return before
     best = before
     after = (window_end(policy, policy.local_today(now)).isoformat(), 2**62)
-    with ledger.engine.connect() as connection:
+    with ledger.query() as connection:
         while True:
-            rows = connection.exec_driver_sql(
+            rows = connection.execute(
                 f"SELECT {_CANDIDATE_COLUMNS} FROM credit c"
                 f" WHERE (c.expires_on, c.id) > (?, ?) AND {_REMINDABLE}"
                 " ORDER BY c.expires_on, c.id LIMIT ?",
@@ -149,13 +149,13 @@ def next_beyond_window(
 
 def most_urgent_candidate(ledger: Ledger, today: date) -> ReminderCandidate | None:
     """The remindable credit that expires soonest from today on (money left, not archived or muted), if any."""
-    with ledger.engine.connect() as connection:
-        row = connection.exec_driver_sql(
+    with ledger.query() as connection:
+        row = connection.execute(
             f"SELECT {_CANDIDATE_COLUMNS} FROM credit c"
             f" WHERE c.expires_on >= ? AND {_REMINDABLE} AND {_BALANCE} > 0"
             " ORDER BY c.expires_on, c.id LIMIT 1",
             (today.isoformat(),),
-        ).first()
+        ).fetchone()
     return None if row is None else _candidate(row, frozenset())
 
 
@@ -167,11 +167,6 @@ def plan_due(ledger: Ledger, policy: ReminderPolicy, now: datetime) -> ReminderP
 
 
 # --- claims ----------------------------------------------------------------------------
-
-
-def _timestamp(moment: datetime) -> str:
-    # The same text `models.UTCDateTime` writes, so the ORM reads these rows back unchanged.
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 _REMINDABLE_CREDIT = (
@@ -196,7 +191,7 @@ def _start_of_day(reminder: DueReminder, now: datetime) -> str:
     """When the local day of `now` began, as stored text; the day is the one the reminder was planned in."""
     zone = reminder.due_at.tzinfo or now.tzinfo
     day = now.astimezone(zone).date()
-    return _timestamp(datetime.combine(day, time(0, 0), tzinfo=zone))
+    return timestamp_text(datetime.combine(day, time(0, 0), tzinfo=zone))
 
 
 def claim(ledger: Ledger, due: Sequence[DueReminder], now: datetime) -> list[Claim]:
@@ -207,13 +202,12 @@ def claim(ledger: Ledger, due: Sequence[DueReminder], now: datetime) -> list[Cla
     whose credit changed since planning (spent, archived, muted, new expiry), is left out.
     """
     claims: list[Claim] = []
-    stamp = _timestamp(now)
-    with ledger.writing() as session:
-        connection = session.connection()
+    stamp = timestamp_text(now)
+    with ledger.transaction() as connection:
         for reminder in due:
             credit_id, lead, expires_on = reminder.key
             expiry = expires_on.isoformat()
-            won = connection.exec_driver_sql(
+            won = connection.execute(
                 _INSERT_IF_NOT_REMINDED_TODAY,
                 (credit_id, lead, expiry, stamp, CLAIMED, credit_id, expiry, _start_of_day(reminder, now)),
             )
@@ -222,7 +216,7 @@ def claim(ledger: Ledger, due: Sequence[DueReminder], now: datetime) -> list[Cla
             row_ids = [int(won.lastrowid)]
             for older in reminder.superseded_leads:
                 # The less urgent reminders this one replaces count as sent, never shown later.
-                skipped = connection.exec_driver_sql(
+                skipped = connection.execute(
                     _INSERT_IF_REMINDABLE, (credit_id, older, expiry, stamp, SUPERSEDED, credit_id, expiry)
                 )
                 if skipped.rowcount == 1 and skipped.lastrowid is not None:
@@ -230,7 +224,7 @@ def claim(ledger: Ledger, due: Sequence[DueReminder], now: datetime) -> list[Cla
             ended = reminder.credit.snoozed_until
             if ended is not None:
                 # The snooze has run its course; clearing it keeps it from re-arming after an expiry edit.
-                cleared = connection.exec_driver_sql(
+                cleared = connection.execute(
                     "UPDATE credit SET snoozed_until = NULL WHERE id = ? AND snoozed_until = ?",
                     (credit_id, ended.isoformat()),
                 )
@@ -244,10 +238,10 @@ def mark_delivered(ledger: Ledger, claims: Sequence[Claim], channel: str, now: d
     if not claims:
         return
     primary = tuple(claimed.row_ids[0] for claimed in claims)
-    with ledger.writing() as session:
-        session.connection().exec_driver_sql(
+    with ledger.transaction() as connection:
+        connection.execute(
             f"UPDATE reminder_sent SET channel = ?, sent_at = ? WHERE id IN ({','.join('?' * len(primary))})",
-            (channel, _timestamp(now), *primary),
+            (channel, timestamp_text(now), *primary),
         )
 
 
@@ -256,12 +250,11 @@ def release(ledger: Ledger, claims: Sequence[Claim]) -> None:
     if not claims:
         return
     row_ids = tuple(row_id for claimed in claims for row_id in claimed.row_ids)
-    with ledger.writing() as session:
-        connection = session.connection()
-        connection.exec_driver_sql(f"DELETE FROM reminder_sent WHERE id IN ({','.join('?' * len(row_ids))})", row_ids)
+    with ledger.transaction() as connection:
+        connection.execute(f"DELETE FROM reminder_sent WHERE id IN ({','.join('?' * len(row_ids))})", row_ids)
         for claimed in claims:
             if claimed.ended_snooze is not None:
-                connection.exec_driver_sql(
+                connection.execute(
                     "UPDATE credit SET snoozed_until = ? WHERE id = ? AND snoozed_until IS NULL",
                     (claimed.ended_snooze.isoformat(), claimed.reminder.credit.credit_id),
                 )
@@ -269,10 +262,10 @@ def release(ledger: Ledger, claims: Sequence[Claim]) -> None:
 
 def count_expiring(ledger: Ledger, today: date, within_days: int) -> int:
     """How many credits with money left expire between today and `within_days` from now (for the tray)."""
-    with ledger.engine.connect() as connection:
-        row = connection.exec_driver_sql(
+    with ledger.query() as connection:
+        row = connection.execute(
             "SELECT COUNT(*) FROM credit c WHERE c.expires_on BETWEEN ? AND ? AND c.archived = 0"
             " AND (SELECT COALESCE(SUM(e.amount_minor), 0) FROM entry e WHERE e.credit_id = c.id) > 0",
             (today.isoformat(), (today + timedelta(days=within_days)).isoformat()),
-        ).one()
+        ).fetchone()
     return int(row[0])

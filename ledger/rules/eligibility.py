@@ -12,15 +12,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ledger.money import format_money, from_minor, known_currencies
 from ledger.rules.advice import Advice, Piece, arrange
 from ledger.rules.advice import advice_json as _advice_lines
 from ledger.rules.rulebook import Condition, DefaultRule, Rule, RuleBook, RuleSet, builtin_rulebook
 from ledger.rules.ruleset import fill_placeholders, name_key
-from ledger.storage.models import Credit
 from ledger.vocab import Outcome, Source, Use, Verdict
+
+if TYPE_CHECKING:
+    # Types only: loading the ORM's models would cost a command most of its run (`ledger.storage.rows`).
+    from ledger.storage.models import Credit
+    from ledger.storage.rows import CreditRecord
 
 _REFUSING = (Outcome.NOT_OFFERED, Outcome.GRAYED_OUT)
 _Holds = Callable[[Rule], bool]
@@ -91,7 +95,7 @@ class _Facts:
 
 
 def evaluate(
-    credit: Credit,
+    credit: CreditRecord | Credit,
     today: date,
     *,
     balance: Decimal | None = None,

@@ -6,19 +6,20 @@ promise that the balance is the sum of the entries and never below zero.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
-
 from ledger.errors import CreditNotFound, LedgerError
 from ledger.money import from_minor
-from ledger.storage.models import CheckoutCheck, Credit, Entry, ReminderSent, utc_now
-from ledger.storage.store import Ledger, moved_minor
-from ledger.validation import NewCredit, check_money_moved, credit_fields
+from ledger.storage.rows import categories_text, day_text, timestamp_text, utc_now
+from ledger.storage.store import Ledger, moved_minor, read_credit, read_entries
+from ledger.validation import NewCredit, check_money_moved, checked_credit
 from ledger.vocab import EntryKind
+
+# A credit's own rows, in the order they are put back (children after their credit).
+_HISTORY_TABLES = ("entry", "checkout_check", "reminder_sent")
 
 
 def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date) -> None:
@@ -29,13 +30,11 @@ def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date) -
     date would fall after a recorded movement, or when more money would move through the
     credit than the ledger can add up (MAX_MOVED_MINOR).
     """
-    fields = credit_fields(new, today)
-    currency, amount_minor, received_on = fields["currency"], fields["amount_minor"], fields["received_on"]
-    with ledger.writing() as session:
-        credit = session.get(Credit, credit_id)
-        if credit is None:
-            raise CreditNotFound(credit_id)
-        entries = list(session.exec(select(Entry).where(Entry.credit_id == credit_id)).all())
+    checked = checked_credit(new, today)
+    currency, amount_minor, received_on = checked.currency, checked.amount_minor, checked.received_on
+    with ledger.transaction() as connection:
+        credit = read_credit(connection, credit_id)
+        entries = read_entries(connection, credit_id)
         issue = next((entry for entry in entries if entry.kind == EntryKind.ISSUE), None)
         movements = [entry for entry in entries if entry is not issue]
         if currency != credit.currency and movements:
@@ -48,17 +47,39 @@ def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date) -
             spent = from_minor(-others, currency)
             raise LedgerError(f"the amount cannot be less than what has already been spent ({spent} {currency})")
         check_money_moved(moved_minor(movements) + amount_minor, currency)
-        for name, value in fields.items():
-            setattr(credit, name, value)
-        credit.updated_at = utc_now()
+        connection.execute(
+            "UPDATE credit SET source = ?, currency = ?, amount_minor = ?, merchant = ?, region = ?, title = ?,"
+            " received_on = ?, expires_on = ?, reference = ?, categories = ?, terms = ?, terms_url = ?,"
+            " claim_code = ?, notes = ?, updated_at = ? WHERE id = ?",
+            (
+                checked.source,
+                currency,
+                amount_minor,
+                checked.merchant,
+                checked.region,
+                checked.title,
+                day_text(received_on),
+                None if checked.expires_on is None else day_text(checked.expires_on),
+                checked.reference,
+                categories_text(checked.categories),
+                checked.terms,
+                checked.terms_url,
+                checked.claim_code,
+                checked.notes,
+                timestamp_text(utc_now()),
+                credit_id,
+            ),
+        )
         if issue is not None:
-            issue.amount_minor = amount_minor
-            issue.occurred_on = received_on
+            connection.execute(
+                "UPDATE entry SET amount_minor = ?, occurred_on = ? WHERE id = ?",
+                (amount_minor, day_text(received_on), issue.id),
+            )
 
 
 @dataclass(frozen=True)
 class CreditSnapshot:
-    """Everything stored about one credit, enough to put it back exactly as it was."""
+    """Everything stored about one credit, enough to put it back exactly as it was (columns as stored)."""
 
     credit: dict[str, Any]
     entries: list[dict[str, Any]]
@@ -66,23 +87,23 @@ class CreditSnapshot:
     reminders: list[dict[str, Any]]
 
 
+def _stored_rows(connection: sqlite3.Connection, sql: str, parameters: tuple[Any, ...]) -> list[dict[str, Any]]:
+    cursor = connection.execute(sql, parameters)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
 def snapshot_credit(ledger: Ledger, credit_id: int) -> CreditSnapshot:
     """A copy of the credit and its rows, taken before a delete so the delete can be undone."""
-    with ledger.reading() as session:
-        credit = session.get(Credit, credit_id)
-        if credit is None:
+    with ledger.query() as connection:
+        found = _stored_rows(connection, "SELECT * FROM credit WHERE id = ?", (credit_id,))
+        if not found:
             raise CreditNotFound(credit_id)
-
-        def rows(model: Any) -> list[dict[str, Any]]:
-            found = session.exec(select(model).where(model.credit_id == credit_id).order_by(col(model.id))).all()
-            return [row.model_dump() for row in found]
-
-        return CreditSnapshot(
-            credit=credit.model_dump(),
-            entries=rows(Entry),
-            checks=rows(CheckoutCheck),
-            reminders=rows(ReminderSent),
+        entries, checks, reminders = (
+            _stored_rows(connection, f"SELECT * FROM {table} WHERE credit_id = ? ORDER BY id", (credit_id,))
+            for table in _HISTORY_TABLES
         )
+    return CreditSnapshot(credit=found[0], entries=entries, checks=checks, reminders=reminders)
 
 
 @dataclass(frozen=True)
@@ -100,11 +121,21 @@ class RestoredCredit:
 
 def credit_id_of(ledger: Ledger, uid: str) -> int:
     """The id the credit with this uid has now (ids can change when a delete is undone); LedgerError if gone."""
-    with ledger.reading() as session:
-        found = session.exec(select(Credit.id).where(Credit.uid == uid)).first()
+    with ledger.query() as connection:
+        found = connection.execute("SELECT id FROM credit WHERE uid = ?", (uid,)).fetchone()
     if found is None:
         raise LedgerError("that credit is no longer in the ledger (deleted since, perhaps from the command line)")
-    return found
+    return int(found[0])
+
+
+def _insert(connection: sqlite3.Connection, table: str, row: dict[str, Any]) -> int:
+    columns = list(row)
+    cursor = connection.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        tuple(row.values()),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
 
 
 def restore_credit(ledger: Ledger, snapshot: CreditSnapshot) -> RestoredCredit:
@@ -116,30 +147,23 @@ def restore_credit(ledger: Ledger, snapshot: CreditSnapshot) -> RestoredCredit:
     written) when the same credit (its uid) is in the ledger again.
     """
     old_id = snapshot.credit.get("id")
-    with ledger.writing() as session:
+    with ledger.transaction() as connection:
         uid = snapshot.credit["uid"]
-        back = session.exec(select(Credit.id).where(Credit.uid == uid)).first()
+        back = connection.execute("SELECT id FROM credit WHERE uid = ?", (uid,)).fetchone()
         if back is not None:
-            raise LedgerError(f"the deleted credit is already back in the ledger, as credit {back}")
+            raise LedgerError(f"the deleted credit is already back in the ledger, as credit {back[0]}")
         fields = dict(snapshot.credit)
-        if old_id is not None and session.get(Credit, old_id) is not None:
+        taken = old_id is not None and connection.execute("SELECT 1 FROM credit WHERE id = ?", (old_id,)).fetchone()
+        if taken:
             fields["id"] = None  # taken by a credit added since; SQLite picks a new one
         try:
-            credit = Credit.model_validate(fields)
-            session.add(credit)
-            session.flush()
-            assert credit.id is not None
-            tables: tuple[tuple[Any, list[dict[str, Any]]], ...] = (
-                (Entry, snapshot.entries),
-                (CheckoutCheck, snapshot.checks),
-                # The reminder log comes back too, so an undone delete never repeats a reminder.
-                (ReminderSent, snapshot.reminders),
-            )
-            for model, rows in tables:
+            credit_id = _insert(connection, "credit", fields)
+            # The reminder log comes back too, so an undone delete never repeats a reminder.
+            history = (snapshot.entries, snapshot.checks, snapshot.reminders)
+            for table, rows in zip(_HISTORY_TABLES, history, strict=True):
                 for row in rows:
-                    session.add(model.model_validate({**row, "id": None, "credit_id": credit.id}))
-            session.flush()
-        except IntegrityError as error:
+                    _insert(connection, table, {**row, "id": None, "credit_id": credit_id})
+        except sqlite3.IntegrityError as error:
             # Nothing is written (the transaction rolls back); say why instead of failing obscurely.
-            raise LedgerError(f"the credit cannot be put back as it was: {error.orig}") from None
-        return RestoredCredit(credit_id=credit.id, old_id=old_id)
+            raise LedgerError(f"the credit cannot be put back as it was: {error}") from None
+        return RestoredCredit(credit_id=credit_id, old_id=old_id)
