@@ -12,11 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
-from babel.core import get_global
-
+from ledger.cldr import REGIONS
 from ledger.errors import LedgerError
 from ledger.money import check_currency, format_money, from_minor, parse_amount, to_minor
 from ledger.vocab import Outcome, Source, Use, plain_upper
@@ -44,8 +43,6 @@ MAX_FILE_ID = 2**53 - 1
 # no partial sum can get there. A single amount is below 1e15 minor units (`money.parse_amount`),
 # so a credit still has room for a thousand movements of the largest amount.
 MAX_MOVED_MINOR = 10**18
-# Codes CLDR lists beside the countries that are not a place a store sells in.
-_NOT_REGIONS = frozenset({"ZZ", "EU", "EZ", "UN", "QO"})
 # Invisible characters that reorder or hide text: in a name they can make it read as something else.
 _BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069\u200e\u200f"
 # Lone UTF-16 surrogates are not characters: no UTF-8 file or database can hold them, yet a JSON
@@ -111,10 +108,9 @@ def text(value: str, what: str, limit: int = MAX_NAME, required: bool = False, m
     raise LedgerError(f"the {what} contains invisible characters that reorder text")
 
 
-@lru_cache(maxsize=1)
 def known_regions() -> frozenset[str]:
     """Two-letter country codes (ISO 3166) from CLDR, without the non-places."""
-    return frozenset(get_global("territory_currencies")) - _NOT_REGIONS
+    return REGIONS
 
 
 def region(value: str) -> str:
