@@ -1,0 +1,91 @@
+"""Starting fast: a command loads only the libraries it uses, and nothing heavy runs before it is needed.
+
+Import time is most of a command's run, so these tests check what was imported (in a fresh
+interpreter each), never how long anything took: `bench/` measures the time.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from ledger.storage.store import Ledger, NewCredit
+
+REPO = Path(__file__).resolve().parent.parent
+# What the ORM, the migrations, the calendar export and CLDR's data bring in: each costs a command
+# more than its own work.
+HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "mako", "pygments", "icalendar", "babel", "asyncio")
+
+RUN_AND_LIST_MODULES = """
+import contextlib, io, json, sys
+from ui.entry import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    try:
+        code = main(sys.argv[1:])
+    except SystemExit as done:
+        code = done.code
+print(json.dumps({"code": code, "out": out.getvalue(), "modules": sorted(sys.modules)}))
+"""
+
+
+def run_in_fresh_python(*args: str) -> tuple[int, str, set[str]]:
+    """Run `credit-ledger ARGS` in a new interpreter; its exit code, output, and the top-level packages it imported."""
+    result = subprocess.run(
+        [sys.executable, "-c", RUN_AND_LIST_MODULES, *args], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    report = json.loads(result.stdout.splitlines()[-1])
+    return report["code"], report["out"], {name.split(".")[0] for name in report["modules"]}
+
+
+def heavy(modules: set[str]) -> list[str]:
+    return sorted(name for name in HEAVY if name in modules)
+
+
+def test_help_loads_no_library_at_all(tmp_path: Path) -> None:
+    code, out, modules = run_in_fresh_python("--help")
+    assert code == 0 and "show" in out and "--db" in out
+    assert heavy(modules) == []
+    assert "sqlite3" not in modules
+
+
+def test_everyday_commands_on_a_ledger_at_the_newest_schema_load_no_orm_migrations_or_cldr(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    with_credit = Ledger.open(path)
+    with_credit.add_credit(NewCredit(source="gift_card", currency="USD", amount="25"), date(2026, 1, 1))
+    with_credit.close()
+    for command in (
+        ("add", "--source", "refund", "--amount", "12.50", "--currency", "EUR", "--json"),
+        ("show", "1", "--json"),
+        ("show", "1"),
+        ("spend", "1", "2.50"),
+        ("list", "--json"),
+        ("list",),
+        ("archive", "2"),
+    ):
+        code, out, modules = run_in_fresh_python("--db", str(path), *command)
+        assert code == 0, (command, out)
+        assert heavy(modules) == [], command
+
+
+def test_only_the_calendar_export_loads_the_calendar_library(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    Ledger.open(path).close()
+    for fmt, wanted in (("csv", False), ("json", False), ("ics", True)):
+        code, _, modules = run_in_fresh_python("--db", str(path), "export", "--format", fmt)
+        assert code == 0 and ("icalendar" in modules) == wanted, fmt
+
+
+def test_json_is_one_line_unless_pretty_is_asked_for(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    Ledger.open(path).close()
+    code, out, _ = run_in_fresh_python(
+        "--db", str(path), "add", "--source", "refund", "--amount", "5", "--currency", "USD", "--json"
+    )
+    assert code == 0 and out.count("\n") == 1
+    shown = json.loads(out)
+    code, pretty, _ = run_in_fresh_python("--db", str(path), "show", "1", "--pretty")
+    assert code == 0 and pretty.startswith('{\n  "id": 1,') and json.loads(pretty) == shown
