@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from ledger.storage.listing import CURRENCY, SOURCE, STATUS
 from ledger.storage.store import Ledger, NewCredit
 from tests.conftest import CliRunner, ledger_rows
 from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
@@ -361,9 +362,9 @@ def test_demo_ledger_holds_every_source(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.addWidget(window)
     window.open_ledger()
     rows = window.model.all_rows()
-    assert {row[3] for row in rows} == {"gift_card", "refund", "return_credit", "promotional", "rewards", "other"}
-    assert {row[14] for row in rows} == {"active", "expiring", "expired", "used", "archived"}
-    assert "GBP" in {row[5] for row in rows}
+    assert {row[SOURCE] for row in rows} == {"gift_card", "refund", "return_credit", "promotional", "rewards", "other"}
+    assert {row[STATUS] for row in rows} == {"active", "expiring", "expired", "used", "archived"}
+    assert "GBP" in {row[CURRENCY] for row in rows}
     window.close_ledger()
 
 

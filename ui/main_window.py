@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from ledger import clock
 from ledger.status import EXPIRING_WITHIN_DAYS
 from ui.column_fit import ColumnFit, FittedTableView
-from ui.credit_table import COL_TITLE, CreditProxy, CreditTableModel
+from ui.credit_table import COL_TITLE, CreditTableModel
 from ui.detail_panel import DetailPanel
 from ui.empty_state import EmptyState
 from ui.filter_feedback import FilterFeedback
@@ -103,7 +103,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.resize(1280, 760)
         self.model = CreditTableModel(self)
-        self.proxy = CreditProxy(self.model, self)
+        # The view's model: the table model sorts and filters itself (see ui/credit_table.py).
+        self.proxy = self.model
         self._overview: OverviewPanel | None = None
         self._build()
         self.actions_: CreditActions | None = None
@@ -149,7 +150,7 @@ class MainWindow(QMainWindow):
         self.table = FittedTableView()
         self.table.setObjectName("creditTable")
         self.table.setAccessibleName("Credits")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -313,7 +314,9 @@ class MainWindow(QMainWindow):
             self.select_credit(min(urgent, key=lambda row: row[DAYS_LEFT])[ID])
 
     def _after_filter(self) -> None:
-        if self.detail.credit_id is not None and self.select_credit(self.detail.credit_id):
+        # The shown credit is still there: select its row again; its details have not changed.
+        if self.detail.credit_id is not None and self._select_row(self.detail.credit_id):
+            self._update_actions()
             return
         self.detail.clear()
         self._update_actions()
@@ -329,15 +332,20 @@ class MainWindow(QMainWindow):
 
     def select_credit(self, credit_id: int) -> bool:
         """Select a credit's row (if it is shown) and show its details; False when it is filtered out."""
+        if not self._select_row(credit_id):
+            return False
+        self.show_detail(credit_id)
+        return True
+
+    def _select_row(self, credit_id: int) -> bool:
         row = self.model.row_of(credit_id)
         if row < 0:
             return False
-        index = self.proxy.index(row, COL_TITLE)
+        index = self.model.index(row, COL_TITLE)
         self.table.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         )
         self.table.scrollTo(index)
-        self.show_detail(credit_id)
         return True
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

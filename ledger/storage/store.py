@@ -31,7 +31,7 @@ from ledger.storage.db import (
     prepare_ledger,
     storage_errors,
 )
-from ledger.storage.listing import LISTING_SQL, ListedCredit, listing_parameters
+from ledger.storage.listing import SUMMARY_SQL, listing_parameters
 from ledger.storage.rows import (
     CHECK_COLUMNS,
     CHECK_SELECT,
@@ -335,36 +335,37 @@ class Ledger:
         """Every credit with its balance, optionally only one status or those expiring within N days."""
         with self.query() as connection:
             rows = connection.execute(
-                LISTING_SQL + " ORDER BY c.id", listing_parameters(today, expiring_threshold)
+                SUMMARY_SQL + " ORDER BY c.id", listing_parameters(today, expiring_threshold)
             ).fetchall()
         result: list[CreditSummary] = []
         for row in rows:
-            listed = ListedCredit(*row)
-            if status is not None and listed.status != status:
+            (credit_id, merchant, region, source, title, currency, amount, balance, received, expires) = row[:10]
+            reference, notes, archived, left, listed_status = row[10:]
+            if status is not None and listed_status != status:
                 continue
             if expiring_within is not None and not (
-                listed.days_left is not None
-                and 0 <= listed.days_left <= expiring_within
-                and listed.status in (Status.ACTIVE, Status.EXPIRING)
+                left is not None
+                and 0 <= left <= expiring_within
+                and listed_status in (Status.ACTIVE, Status.EXPIRING)
             ):
                 continue
             result.append(
                 CreditSummary(
-                    id=listed.id,
-                    merchant=listed.merchant,
-                    region=listed.region,
-                    source=listed.source,
-                    title=listed.title,
-                    currency=listed.currency,
-                    amount=from_minor(listed.amount_minor, listed.currency),
-                    balance=from_minor(listed.balance_minor, listed.currency),
-                    received_on=date.fromisoformat(listed.received_on),
-                    expires_on=date.fromisoformat(listed.expires_on) if listed.expires_on else None,
-                    reference=listed.reference,
-                    notes=listed.notes,
-                    archived=bool(listed.archived),
-                    status=Status(listed.status),
-                    days_left=listed.days_left,
+                    id=credit_id,
+                    merchant=merchant,
+                    region=region,
+                    source=source,
+                    title=title,
+                    currency=currency,
+                    amount=from_minor(amount, currency),
+                    balance=from_minor(balance, currency),
+                    received_on=date.fromisoformat(received),
+                    expires_on=date.fromisoformat(expires) if expires else None,
+                    reference=reference,
+                    notes=notes,
+                    archived=bool(archived),
+                    status=Status(listed_status),
+                    days_left=left,
                 )
             )
         return result
