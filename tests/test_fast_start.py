@@ -7,6 +7,7 @@ interpreter each), never how long anything took: `bench/` measures the time.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import date
@@ -89,3 +90,53 @@ def test_json_is_one_line_unless_pretty_is_asked_for(tmp_path: Path) -> None:
     shown = json.loads(out)
     code, pretty, _ = run_in_fresh_python("--db", str(path), "show", "1", "--pretty")
     assert code == 0 and pretty.startswith('{\n  "id": 1,') and json.loads(pretty) == shown
+
+
+FIRST_FRAME_PROBE = """
+import json, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+app = QApplication(sys.argv[:1])  # the app's own make_app() takes this one over
+report = {}
+
+class Probe(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow) and "first_frame" not in report:
+            report["first_frame"] = sorted(sys.modules)
+            report["open_at_first_frame"] = watched.ledger is not None
+            if watched.ledger is not None:
+                finish(watched)
+            else:
+                watched.ledger_opened.connect(lambda: finish(watched))
+        return False
+
+def finish(window):
+    report["opened"] = sorted(sys.modules)
+    report["credits"] = window.model.total_count()
+    QTimer.singleShot(0, app.quit)
+
+probe = Probe()
+app.installEventFilter(probe)
+from ui.entry import main
+main(sys.argv[1:])
+print(json.dumps(report))
+"""
+
+
+def test_the_window_is_painted_before_the_ledger_opens_and_its_libraries_load(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    with_credit = Ledger.open(path)
+    with_credit.add_credit(NewCredit(source="gift_card", currency="USD", amount="25"), date(2026, 1, 1))
+    with_credit.close()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME_PROBE, "--db", str(path)],
+        cwd=REPO, capture_output=True, text=True, check=True, env=env, timeout=60,
+    )
+    report = json.loads(result.stdout.splitlines()[-1])
+    first = {name.split(".")[0] for name in report["first_frame"]}
+    assert report["open_at_first_frame"] is False
+    # Not even SQLite before the first frame: the file is opened after it, the scheduler after the table is full.
+    assert [name for name in (*HEAVY, "sqlite3", "apscheduler", "platformdirs") if name in first] == []
+    assert report["credits"] == 1 and "apscheduler" in {name.split(".")[0] for name in report["opened"]}

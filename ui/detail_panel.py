@@ -19,9 +19,17 @@ from PySide6.QtWidgets import (
 )
 
 from ledger.money import format_money, from_minor
-from ui.eligibility_view import EligibilityView
 from ui.labels import ENTRY_LABELS, SOURCE_LABELS, STATUS_LABELS, days_left_color, days_left_text
 from ui.text_fit import ElidedLabel, breakable
+
+# What the details page holds (see `DetailPanel.__getattr__`).
+_PAGE_PARTS = frozenset(
+    {
+        "page", "title_label", "subtitle_label", "balance_label", "amount_label", "expiry_label", "status_label",
+        "reference_label", "categories_label", "notes_label", "reminder_label", "spend_button", "refund_button",
+        "edit_button", "archive_button", "eligibility", "history",
+    }
+)
 
 
 class DetailPanel(QScrollArea):
@@ -46,14 +54,29 @@ class DetailPanel(QScrollArea):
         # Two pages shown one at a time; not a QStackedWidget, which would hide the
         # height-for-width of the wrapped labels and clip the reasons.
         host = QWidget()
-        host_layout = QVBoxLayout(host)
-        host_layout.setContentsMargins(0, 0, 0, 0)
+        self._host_layout = QVBoxLayout(host)
+        self._host_layout.setContentsMargins(0, 0, 0, 0)
         self.placeholder = self._placeholder()
-        self.page = self._details()
-        host_layout.addWidget(self.placeholder)
-        host_layout.addWidget(self.page)
-        self.page.hide()
+        self._host_layout.addWidget(self.placeholder)
+        self._built = False
         self.setWidget(host)
+
+    def __getattr__(self, name: str) -> Any:
+        # The details page is built the first time one of its parts is wanted: it is hidden until a
+        # credit is shown, and building it before the window's first frame would delay that frame.
+        if name in _PAGE_PARTS and not self.__dict__.get("_built", True):
+            self.build_page()
+            return getattr(self, name)
+        raise AttributeError(name)
+
+    def build_page(self) -> None:
+        """Build the (hidden) details page now, if it is not built yet."""
+        if self._built:
+            return
+        self._built = True
+        self.page = self._details()
+        self.page.hide()
+        self._host_layout.addWidget(self.page)
 
     def _placeholder(self) -> QWidget:
         label = QLabel("Select a credit to see its balance, its history and what it can be used for.")
@@ -123,6 +146,8 @@ class DetailPanel(QScrollArea):
             buttons.addWidget(button)
         layout.addLayout(buttons)
 
+        from ui.eligibility_view import EligibilityView  # with the page, after the window's first frame
+
         self.eligibility = EligibilityView()
         self.eligibility.check_recorded.connect(self.check_recorded.emit)
         layout.addWidget(self.eligibility)
@@ -152,7 +177,8 @@ class DetailPanel(QScrollArea):
     def clear(self) -> None:
         """Show the 'select a credit' hint."""
         self.credit_id = None
-        self.page.hide()
+        if self._built:
+            self.page.hide()
         self.placeholder.show()
 
     def show_credit(self, detail: Any, evaluation: Any | None) -> None:

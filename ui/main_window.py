@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ledger import clock
 from ledger.status import EXPIRING_WITHIN_DAYS
 from ui.column_fit import ColumnFit, FittedTableView
 from ui.credit_table import COL_TITLE, CreditTableModel
@@ -50,6 +49,13 @@ if TYPE_CHECKING:
     from ui.overview import OverviewPanel
 
 PAGE_EMPTY, PAGE_CREDITS = 0, 1
+
+
+def _today() -> date:
+    # The clock (and the validation it loads) is imported on first use, after the first frame.
+    from ledger import clock
+
+    return clock.today()
 
 
 class LedgerChange:
@@ -88,13 +94,13 @@ class MainWindow(QMainWindow):
         path: Path,
         *,
         demo: bool = False,
-        today: Callable[[], date] = clock.today,
+        today: Callable[[], date] | None = None,
         settings: QSettings | None = None,
     ) -> None:
         super().__init__()
         self.path = Path(path)
         self.demo = demo
-        self.today = today
+        self.today = today or _today
         self.settings = settings or QSettings()
         self.ledger: Ledger | None = None
         self.rulebook: Any = None
@@ -134,6 +140,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.overview_host, "Overview")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.pages.addWidget(self.tabs)
+        # While the ledger opens the (empty) table shows, not the first-run page: it may hold credits.
+        self.pages.setCurrentIndex(PAGE_CREDITS)
         outer.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         # The app's style sheet goes on now the central widgets exist, so each is styled once
@@ -248,9 +256,17 @@ class MainWindow(QMainWindow):
     # --- loading ----------------------------------------------------------------------------
 
     def open_ledger(self) -> None:
-        """Open the ledger file and fill the table; called right after the window is shown."""
+        """Open the ledger file, fill the table and connect the actions, all at once.
+
+        The app does the same in stages, painting in between (ui/startup.py).
+        """
+        self.open_file()
+        self.reload()
+        self.finish_opening()
+
+    def open_file(self) -> None:
+        """Open (and if need be create or upgrade) the ledger file; the table is filled by `fill`."""
         from ledger.storage.store import Ledger
-        from ui.credit_actions import CreditActions
 
         self.ledger = Ledger.open(self.path)
         self.watch_ledger(self.ledger)
@@ -258,8 +274,13 @@ class MainWindow(QMainWindow):
             from ledger.demo import open_demo
 
             open_demo(self.ledger, self.today())
-        self.actions_ = CreditActions(self)
-        self.reload()
+
+    def finish_opening(self) -> None:
+        """Connect the credit actions and tell the rest of the app the ledger is open (`ledger_opened`)."""
+        from ui.credit_actions import CreditActions
+
+        if self.actions_ is None:
+            self.actions_ = CreditActions(self)
         self.ledger_opened.emit()
 
     def watch_ledger(self, ledger: Ledger) -> None:
@@ -275,6 +296,11 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         """Read every credit again (after an import or a restore, or when the day changes)."""
+        self.fill()
+        self.restore_selection()
+
+    def fill(self) -> None:
+        """Read every credit and show them: the table, the summary and the balance column's width."""
         from ledger.storage.listing import list_credits
 
         if self.ledger is not None:
@@ -286,6 +312,9 @@ class MainWindow(QMainWindow):
         self.model.set_rows([])
         self.model.set_rows(list_credits(self.path, self.today(), self.expiring_within))
         self._after_change()
+
+    def restore_selection(self) -> None:
+        """Keep the shown credit selected if it is still listed, else select the most urgent one."""
         if self.detail.credit_id is None or not self.select_credit(self.detail.credit_id):
             self._select_most_urgent()
 

@@ -9,7 +9,6 @@ test keeps the two in step).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -141,11 +140,15 @@ def _read(path: Path, sql: str, parameters: dict[str, Any]) -> list[tuple[Any, .
         connection.close()
 
 
-@dataclass(frozen=True)
 class Haystack:
-    """The case-folded text a search looks through: title, merchant, reference and notes of each row."""
+    """The case-folded text a search looks through: title, merchant, reference and notes of each row.
 
-    texts: list[str]
+    A plain class, not a dataclass: this module is loaded before the window's first frame, and
+    `dataclasses` would bring `inspect` with it.
+    """
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
 
     @classmethod
     def of(cls, rows: list[tuple[Any, ...]]) -> Haystack:
