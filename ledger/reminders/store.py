@@ -10,11 +10,13 @@ remind of one credit the same day.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from ledger.reminders.planning import (
@@ -38,12 +40,10 @@ SUPERSEDED = "superseded"
 
 _BALANCE = "COALESCE((SELECT SUM(e.amount_minor) FROM entry e WHERE e.credit_id = c.id), 0)"
 _FOR_CURRENT_EXPIRY = "FROM reminder_sent r WHERE r.credit_id = c.id AND r.expires_on = c.expires_on"
-# The leads already sent for the credit's current expiry date ride along, as "30,7", and so does
-# when it was last reminded (superseded rows are covered leads, not notifications shown).
-_SENT_LEADS = f"(SELECT group_concat(r.lead_days) {_FOR_CURRENT_EXPIRY})"
-_LAST_REMINDED = f"(SELECT max(r.sent_at) {_FOR_CURRENT_EXPIRY} AND r.channel != '{SUPERSEDED}')"
 _CANDIDATE_COLUMNS = f"c.id, c.expires_on, {_BALANCE}, c.currency, c.merchant, c.source, c.title, c.snoozed_until"
 _REMINDABLE = "c.archived = 0 AND c.reminders_muted = 0"
+_IN_WINDOW = f"c.expires_on BETWEEN ? AND ? AND {_REMINDABLE}"
+_HISTORY_COLUMNS = "r.credit_id, r.lead_days, r.expires_on, r.sent_at, r.channel"
 
 
 @dataclass(frozen=True)
@@ -58,20 +58,22 @@ class Claim:
 def _candidate(row: Sequence[Any], sent: frozenset[int], last_reminded: str | None = None) -> ReminderCandidate:
     return ReminderCandidate(
         credit_id=int(row[0]),
-        expires_on=date.fromisoformat(row[1]),
+        expires_on=_day(row[1]),
         balance_minor=int(row[2]),
         currency=str(row[3]),
         merchant=str(row[4]),
         source=str(row[5]),
         title=str(row[6]),
-        snoozed_until=date.fromisoformat(row[7]) if row[7] else None,
+        snoozed_until=_day(row[7]) if row[7] else None,
         sent_leads=sent,
         last_reminded_at=datetime.fromisoformat(last_reminded) if last_reminded else None,
     )
 
 
-def _leads(text: str | None) -> frozenset[int]:
-    return frozenset(int(part) for part in text.split(",")) if text else frozenset()
+@lru_cache(maxsize=4096)
+def _day(text: str) -> date:
+    # Thousands of candidates share a few dozen expiry dates.
+    return date.fromisoformat(text)
 
 
 def window_end(policy: ReminderPolicy, today: date) -> date:
@@ -81,35 +83,36 @@ def window_end(policy: ReminderPolicy, today: date) -> date:
 
 def load_candidates(ledger: Ledger, policy: ReminderPolicy, today: date) -> list[ReminderCandidate]:
     """Credits that may be reminded of: money left, expiring from today to the window's end, not archived or muted."""
+    bounds = (today.isoformat(), window_end(policy, today).isoformat())
     with ledger.query() as connection:
-        rows = connection.execute(
-            f"SELECT {_CANDIDATE_COLUMNS}, {_SENT_LEADS}, {_LAST_REMINDED} FROM credit c"
-            f" WHERE c.expires_on BETWEEN ? AND ? AND {_REMINDABLE} AND {_BALANCE} > 0",
-            (today.isoformat(), window_end(policy, today).isoformat()),
-        ).fetchall()
-    return [_candidate(row, _leads(row[8]), row[9]) for row in rows]
+        found = connection.execute(f"SELECT {_CANDIDATE_COLUMNS} FROM credit c WHERE {_IN_WINDOW}", bounds)
+        rows = [row for row in found if row[2] > 0]
+        history = _sent_history(connection, rows)
+    return [_candidate(row, *history.get(int(row[0]), (frozenset(), None))) for row in rows]
 
 
 def _sent_history(
     connection: sqlite3.Connection, rows: Sequence[Sequence[Any]]
 ) -> dict[int, tuple[frozenset[int], str | None]]:
-    """For each credit: the leads sent for its current expiry date, and when it was last reminded of it."""
+    """For each credit of `rows`: the leads sent for its current expiry date, and when it was last reminded of it."""
     expiry_of = {int(row[0]): str(row[1]) for row in rows}
     if not expiry_of:
         return {}
     found: dict[int, set[int]] = defaultdict(set)
     last: dict[int, str] = {}
-    marks = ",".join("?" * len(expiry_of))
-    for credit_id, lead, expires_on, sent_at, channel in connection.execute(
-        f"SELECT credit_id, lead_days, expires_on, sent_at, channel FROM reminder_sent WHERE credit_id IN ({marks})",
-        tuple(expiry_of),
-    ):
+    # The ids go in as one JSON array: one parameter however many credits, one index lookup for each.
+    sent = connection.execute(
+        f"SELECT {_HISTORY_COLUMNS} FROM reminder_sent r WHERE r.credit_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(expiry_of)),),
+    )
+    for credit_id, lead, expires_on, sent_at, channel in sent:
         # Rows for an earlier expiry date are history: a changed date re-arms every reminder.
-        if expiry_of.get(int(credit_id)) != expires_on:
+        if expiry_of.get(credit_id) != expires_on:
             continue
-        found[int(credit_id)].add(int(lead))
-        if channel != SUPERSEDED and sent_at > last.get(int(credit_id), ""):
-            last[int(credit_id)] = str(sent_at)
+        found[credit_id].add(int(lead))
+        # Superseded rows are covered leads, not notifications shown.
+        if channel != SUPERSEDED and sent_at > last.get(credit_id, ""):
+            last[credit_id] = str(sent_at)
     return {key: (frozenset(value), last.get(key)) for key, value in found.items()}
 
 
@@ -161,9 +164,10 @@ def most_urgent_candidate(ledger: Ledger, today: date) -> ReminderCandidate | No
 
 def plan_due(ledger: Ledger, policy: ReminderPolicy, now: datetime) -> ReminderPlan:
     """Plan from the database: the reminders due at `now` and the exact time of the next one."""
-    candidates = load_candidates(ledger, policy, policy.local_today(now))
-    plan = plan_reminders(candidates, policy, now)
-    return ReminderPlan(due=plan.due, next_due_at=next_beyond_window(ledger, policy, now, plan.next_due_at))
+    with ledger.query():  # one read of the ledger for both steps
+        candidates = load_candidates(ledger, policy, policy.local_today(now))
+        plan = plan_reminders(candidates, policy, now)
+        return ReminderPlan(due=plan.due, next_due_at=next_beyond_window(ledger, policy, now, plan.next_due_at))
 
 
 # --- claims ----------------------------------------------------------------------------
