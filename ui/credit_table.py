@@ -361,8 +361,8 @@ class CreditTableModel(QAbstractTableModel):
         groups = self._groups.get(field)
         if groups is None:
             found: defaultdict[Any, list[int]] = defaultdict(list)
-            for i, row in zip(self._positions, self._rows, strict=True):
-                found[row[field]].append(i)
+            for i, value in zip(self._positions, self._column(field), strict=True):
+                found[value].append(i)
             groups = self._groups[field] = dict(found)
         return groups
 
