@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -406,4 +407,26 @@ def test_the_detail_panel_says_which_rule_files_changed_the_answers(
     assert panel.verdict_of("transfer") == "unlikely"
     window.select_credit(2)
     assert panel.rules_changed_label.isHidden()
+    window.close_ledger()
+
+
+def test_rows_read_before_the_ledger_was_restored_are_read_again(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    from ledger.storage.listing import read_listing
+
+    seed(ledger_path, NewCredit(source="refund", currency="USD", amount="5", title="Before"))
+    listing = read_listing(ledger_path, TODAY)
+    seed(ledger_path, NewCredit(source="refund", currency="USD", amount="6", title="After"))
+    con = sqlite3.connect(ledger_path)
+    con.execute("PRAGMA user_version = 7")  # what a restore does to the generation
+    con.close()
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ledger_path, today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(window)
+    window.open_file()
+    window.fill(listing)
+    assert shown_titles(window) == ["Before", "After"]
+    window.fill(read_listing(ledger_path, TODAY))  # read as the ledger is now: shown as read
+    assert shown_titles(window) == ["Before", "After"]
     window.close_ledger()

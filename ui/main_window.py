@@ -264,11 +264,14 @@ class MainWindow(QMainWindow):
         self.reload()
         self.finish_opening()
 
-    def open_file(self) -> None:
-        """Open (and if need be create or upgrade) the ledger file; the table is filled by `fill`."""
+    def open_file(self, *, checked: bool = False) -> None:
+        """Open (and if need be create or upgrade) the ledger file; the table is filled by `fill`.
+
+        `checked`: the file's integrity check has just passed (see ui/startup.py) and is not run again.
+        """
         from ledger.storage.store import Ledger
 
-        self.ledger = Ledger.open(self.path)
+        self.ledger = Ledger.open(self.path, checked=checked)
         self.watch_ledger(self.ledger)
         if self.demo:
             from ledger.demo import open_demo
@@ -299,18 +302,25 @@ class MainWindow(QMainWindow):
         self.fill()
         self.restore_selection()
 
-    def fill(self) -> None:
-        """Read every credit and show them: the table, the summary and the balance column's width."""
+    def fill(self, listing: tuple[int, list[tuple[Any, ...]]] | None = None) -> None:
+        """Read every credit and show them: the table, the summary and the balance column's width.
+
+        `listing`: the generation and rows already read (`listing.read_listing`), shown if the ledger
+        has not been restored since; otherwise they are read again.
+        """
         from ledger.storage.listing import list_credits
 
-        if self.ledger is not None:
-            # What follows reads the ledger as it is now, so writes decided from it are safe again.
-            self.ledger.acknowledge_changes()
-
-        # Let go of the old rows before reading the new ones: at 100,000 credits two copies
-        # at once would double the window's peak memory.
-        self.model.set_rows([])
-        self.model.set_rows(list_credits(self.path, self.today(), self.expiring_within))
+        if listing is not None and self.ledger is not None and listing[0] == self.ledger.generation:
+            rows = listing[1]
+        else:
+            if self.ledger is not None:
+                # What follows reads the ledger as it is now, so writes decided from it are safe again.
+                self.ledger.acknowledge_changes()
+            # Let go of the old rows before reading the new ones: at 100,000 credits two copies
+            # at once would double the window's peak memory.
+            self.model.set_rows([])
+            rows = list_credits(self.path, self.today(), self.expiring_within)
+        self.model.set_rows(rows)
         self._after_change()
 
     def restore_selection(self) -> None:

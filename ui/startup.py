@@ -1,7 +1,8 @@
 """Starting the window in stages, each after the previous one is on screen.
 
 1. The window is shown empty ("Opening the ledger…") with only what its first frame needs imported.
-2. After that first frame: the ledger file is checked and opened, and the table filled.
+2. After that first frame: the ledger's credits are read while SQLite checks the file (on another
+   thread), then the file is opened and the table filled.
 3. After the filled table is painted: the most urgent credit is selected, and the credit actions,
    the File menu's import/export, reminders (the scheduler, notifications) and the daily backup
    are attached. Each waits for the previous stage's paint, so the user sees the credits at once
@@ -14,7 +15,7 @@ short wait instead.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -61,11 +62,12 @@ def after_paint(widget: QWidget, callback: Callable[[], None]) -> None:
 
 def start_window(window: MainWindow, background: bool) -> None:
     """Stage 2: open the ledger and fill the table; stage 3 follows the filled table's paint."""
-    if not _open_or_explain(window):
+    opened, listing = _open_or_explain(window)
+    if not opened:
         # A restore offered for a damaged file opens the ledger later: the File menu and reminders wait for it.
         _attach_services(window, background)
         return
-    window.fill()
+    window.fill(listing)
     after_paint(window.table.viewport(), lambda: _attach_the_rest(window, background))
 
 
@@ -95,22 +97,30 @@ def _attach_the_rest(window: MainWindow, background: bool) -> None:
         window.statusBar().showMessage(f"The daily backup failed: {error}", 15_000)
 
 
-def _open_or_explain(window: MainWindow) -> bool:
-    """Open the ledger file; a damaged or unusable file is explained (and a restore offered) instead."""
+def _open_or_explain(window: MainWindow) -> tuple[bool, tuple[int, list[tuple[Any, ...]]] | None]:
+    """Open the ledger file, reading its credits while SQLite checks the file; a damaged or unusable file
+    is explained (and a restore offered) instead. Whether it opened, and what was read (None: read later)."""
     from PySide6.QtWidgets import QMessageBox
 
+    from ledger.storage.db import read_while_checking
     from ledger.storage.inspection import DamagedLedgerError, LedgerFileError
+    from ledger.storage.listing import read_listing
 
     try:
-        window.open_file()
+        listing = None
+        if not window.demo:  # the demo ledger is filled as it opens: read it after
+            listing = read_while_checking(
+                window.path, lambda: read_listing(window.path, window.today(), window.expiring_within)
+            )
+        window.open_file(checked=listing is not None)
     except DamagedLedgerError as error:
         from ui.backup_dialog import offer_restore
 
         offer_restore(window, error)
-        return False
+        return False, None
     except LedgerFileError as error:
         box = QMessageBox(QMessageBox.Icon.Critical, "Credit Ledger", str(error), parent=window)
         box.finished.connect(lambda _result: QApplication.exit(2))
         box.open()
-        return False
-    return window.ledger is not None
+        return False, None
+    return window.ledger is not None, listing

@@ -83,6 +83,15 @@ def list_credits(path: Path, today: date, expiring_within: int = EXPIRING_WITHIN
 
     A plain sqlite3 connection (not the ORM) because per-row object building is what
     makes a 100,000-row list slow.
+    """
+    return read_listing(path, today, expiring_within)[1]
+
+
+def read_listing(
+    path: Path, today: date, expiring_within: int = EXPIRING_WITHIN_DAYS
+) -> tuple[int, list[tuple[Any, ...]]]:
+    """The ledger's generation (`PRAGMA user_version`, raised by every restore) and every credit's row, read
+    together in one transaction, so a caller can tell whether the rows are still the ledger as it is.
 
     Past SHARED_AFTER rows, equal merchants, sources, currencies, dates and statuses share one
     string object: SQLite gives each value its own, about 300 bytes a row, which at 500,000
@@ -91,6 +100,8 @@ def list_credits(path: Path, today: date, expiring_within: int = EXPIRING_WITHIN
     """
     connection = connect_readonly(path)
     try:
+        connection.execute("BEGIN")
+        generation = int(connection.execute("PRAGMA user_version").fetchone()[0])
         cursor = connection.execute(LISTING_SQL + " ORDER BY c.id", listing_parameters(today, expiring_within))
         rows: list[tuple[Any, ...]] = []
         shared: dict[Any, Any] = {}
@@ -117,7 +128,7 @@ def list_credits(path: Path, today: date, expiring_within: int = EXPIRING_WITHIN
                     strict=True,
                 )
             )
-        return rows
+        return generation, rows
     finally:
         connection.close()
 

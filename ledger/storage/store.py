@@ -152,9 +152,12 @@ class Ledger:
         self.on_replaced: Callable[[], None] | None = None
 
     @classmethod
-    def open(cls, path: Path) -> Ledger:
-        """Open (creating or migrating as needed) the ledger at `path`."""
-        return cls(prepare_ledger(path))
+    def open(cls, path: Path, *, checked: bool = False) -> Ledger:
+        """Open (creating or migrating as needed) the ledger at `path`.
+
+        `checked`: its integrity check has just passed (`db.read_while_checking`) and is not run again.
+        """
+        return cls(prepare_ledger(path, checked=checked))
 
     def close(self) -> None:
         """Release the file."""
