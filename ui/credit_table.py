@@ -5,24 +5,14 @@ comparison (data() under lessThan); at 100,000 credits that is ~40 ms per keystr
 ~8 s per header click. And even as a pass-through, a proxy doubles the Python calls of
 every painted cell. So the view talks to this model directly; it sorts (`sort`, called
 by the view's header) and filters (`set_search`, `set_status`, `set_source`) a whole
-column at a time.
-
-And why it keeps indexes: a header click or a keystroke must not cost a pass of Python
-over every row once the data is known. The model remembers, until the rows change, the
-order of the whole ledger by each column sorted so far, which rows hold each status and
-each source, and the last searches; a filter then walks the smallest of those lists, and
-a sorted view keeps the ledger's order of the rows that pass (as Qt's own proxy does,
-equal keys stay in ledger order).
+column at a time, with the indexes `ui.table_rows` keeps.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
-from itertools import islice
-from operator import itemgetter, lt
+from operator import itemgetter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -39,58 +29,45 @@ from ledger.storage.listing import (
     SOURCE,
     STATUS,
     TITLE,
-    Haystack,
     ListedCredit,
 )
 from ui.labels import MUTED, SOURCE_SHORT_LABELS, STATUS_LABELS, days_left_color, days_left_text
+from ui.table_rows import (
+    COL_BALANCE,
+    COL_CURRENCY,
+    COL_DAYS_LEFT,
+    COL_EXPIRES,
+    COL_MERCHANT,
+    COL_SOURCE,
+    COL_STATUS,
+    COL_TITLE,
+    COLUMNS,
+    TableRows,
+    key_function,
+)
 
-COLUMNS = ("Merchant", "Title", "Source", "Balance", "Currency", "Expires", "Days left", "Status")
-(COL_MERCHANT, COL_TITLE, COL_SOURCE, COL_BALANCE, COL_CURRENCY, COL_EXPIRES, COL_DAYS_LEFT, COL_STATUS) = range(8)
-
-# How many searches the model remembers (deleting letters finds the shorter searches' results there),
-# and how many rows their results may hold in all: each row is a pointer (8 bytes) in a result.
-SEARCHES_KEPT = 12
-SEARCH_ROWS_KEPT = 1_000_000
+__all__ = [
+    "COLUMNS",
+    "COL_BALANCE",
+    "COL_CURRENCY",
+    "COL_DAYS_LEFT",
+    "COL_EXPIRES",
+    "COL_MERCHANT",
+    "COL_SOURCE",
+    "COL_STATUS",
+    "COL_TITLE",
+    "ID_ROLE",
+    "RECORD_ROLE",
+    "SORT_ROLE",
+    "CreditTableModel",
+]
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 ID_ROLE = Qt.ItemDataRole.UserRole + 3
 
-_FIELD_OF_COLUMN = (MERCHANT, TITLE, SOURCE, BALANCE, CURRENCY, EXPIRES, DAYS_LEFT, STATUS)
 _MUTED_STATUSES = frozenset({"expired", "used", "archived"})
-# Balances of different currencies are compared at a common scale (4 decimals covers ISO 4217).
-_SCALE = 4
-_NO_EXPIRY = "9999-12-31"
 _MUTED_FONT_STATUSES = frozenset({"expired"})
-
-
-# Orders kept per model (the last columns sorted by): each is as long as the ledger (4 MB at 500,000 credits).
-ORDERS_KEPT = 3
-
-
-def _remember(kept: dict[tuple[int, bool], list[int]], key: tuple[int, bool], order: list[int]) -> None:
-    kept[key] = order
-    while len(kept) > ORDERS_KEPT:
-        del kept[next(iter(kept))]
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _folded(text: str) -> str:
-    return text.casefold()
-
-
-# How a column's values sort, where that is not the value itself (balances also need the currency).
-_VALUE_KEYS: dict[int, Callable[[Any], Any]] = {
-    COL_MERCHANT: _folded,
-    COL_TITLE: _folded,
-    COL_EXPIRES: lambda value: value or _NO_EXPIRY,
-    COL_DAYS_LEFT: lambda value: 10**9 if value is None else value,
-}
-# Columns with few distinct values, ordered by laying out the rows of each value (no sort of every row).
-_GROUPED_COLUMNS = frozenset({COL_MERCHANT, COL_SOURCE, COL_CURRENCY, COL_EXPIRES, COL_DAYS_LEFT, COL_STATUS})
 AnyIndex = QModelIndex | QPersistentModelIndex
 # Looked up once: data() runs for every visible cell and role at each paint, and enum lookups add up.
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -110,23 +87,13 @@ class CreditTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[tuple[Any, ...]] = []
+        self._table = TableRows()
+        self._rows = self._table.rows
         self._shown: list[int] = []
-        # Every row's position as one shared set of int objects: the many lists of positions below
-        # (filters, orders, searches) then cost a pointer per row each, not a new int per row.
-        self._positions: list[int] = []
-        self._haystack: Haystack | None = None
         self._search = ""
-        self._search_hits: dict[str, list[int]] = {}
         self._status: str | None = None
         self._source: str | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
-        # Worked out on first use and kept until the rows change (`_forget`).
-        self._orders: dict[tuple[int, bool], list[int]] = {}
-        self._groups: dict[int, dict[Any, list[int]]] = {}
-        self._unarchived: list[int] | None = None
-        self._sorted_unarchived: dict[tuple[int, bool], list[int]] = {}
-        self._columns: dict[int, list[Any]] = {}
         self._money_cache: dict[tuple[int, str], str] = {}
         self._muted_font = QFont()
         self._muted_font.setItalic(True)
@@ -168,7 +135,7 @@ class CreditTableModel(QAbstractTableModel):
             what = row[TITLE] or SOURCE_SHORT_LABELS.get(row[SOURCE], "")
             return f"{STATUS_LABELS.get(row[STATUS], row[STATUS])}: {what}"
         if role == SORT_ROLE:
-            return self._key_function(column)(row)
+            return key_function(column)(row)
         if role == RECORD_ROLE:
             return ListedCredit(*row)
         if role == ID_ROLE:
@@ -194,42 +161,16 @@ class CreditTableModel(QAbstractTableModel):
     def set_rows(self, rows: list[tuple[Any, ...]]) -> None:
         """Replace every row (tuples in `ListedCredit` field order, kept in ledger order: by id)."""
         self.beginResetModel()
-        ids = list(map(itemgetter(ID), rows))
-        if not all(map(lt, ids, islice(ids, 1, None))):
-            rows = sorted(rows, key=itemgetter(ID))
-        self._rows = rows
-        self._haystack = None
-        self._forget()
+        self._table.replace(rows)
+        self._rows = self._table.rows
         self._shown = self._selected()
         self.endResetModel()
 
     def put_row(self, row: ListedCredit | None, credit_id: int) -> None:
         """Add, replace or (with `row` None) drop one credit's row, then refilter."""
-        position = self._position_of(credit_id)
-        if row is None and position is None:
-            return
-        if row is None:
-            assert position is not None
-            del self._rows[position]
-            if self._haystack is not None:
-                del self._haystack.texts[position]
-        elif position is None:
-            # Into its place in ledger (id) order, so the rows stay sorted by id.
-            at = bisect_left(self._rows, credit_id, key=itemgetter(ID))
-            self._rows.insert(at, tuple(row))
-            if self._haystack is not None:
-                self._haystack.texts.insert(at, Haystack.of([tuple(row)]).texts[0])
-        else:
-            self._rows[position] = tuple(row)
-            if self._haystack is not None:
-                self._haystack.texts[position] = Haystack.of([tuple(row)]).texts[0]
-        self._forget()
-        self._refilter()
-
-    def _position_of(self, credit_id: int) -> int | None:
-        """Where a credit's row is in `_rows` (sorted by id, so found by bisection: no map of every id)."""
-        at = bisect_left(self._rows, credit_id, key=itemgetter(ID))
-        return at if at < len(self._rows) and self._rows[at][ID] == credit_id else None
+        if self._table.put(row, credit_id):
+            self._rows = self._table.rows
+            self._refilter()
 
     def all_rows(self) -> list[tuple[Any, ...]]:
         """Every loaded row, filtered or not (for the overview)."""
@@ -257,7 +198,7 @@ class CreditTableModel(QAbstractTableModel):
 
     def row_of(self, credit_id: int) -> int:
         """The shown row of a credit, or -1 when it is filtered out or unknown."""
-        position = self._position_of(credit_id)
+        position = self._table.position_of(credit_id)
         if position is None:
             return -1
         try:
@@ -306,163 +247,9 @@ class CreditTableModel(QAbstractTableModel):
         self._shown = self._selected()
         self.endResetModel()
 
-    def _forget(self) -> None:
-        """The rows changed: every remembered order, group and search result is stale."""
-        self._positions = list(range(len(self._rows)))
-        self._search_hits.clear()
-        self._orders.clear()
-        self._groups.clear()
-        self._unarchived = None
-        self._sorted_unarchived.clear()
-        self._columns.clear()
-
     def _selected(self) -> list[int]:
-        rows = self._rows
-        status, source = self._status, self._source
-        statuses = self._column(STATUS)
-        # "All" leaves archived credits out: they are put away on purpose.
-        passed = self._unarchived_rows() if status is None else self._group(STATUS).get(status, [])
-        if source is not None:
-            with_source = self._group(SOURCE).get(source, [])
-            if len(with_source) >= len(passed):
-                sources = self._column(SOURCE)
-                passed = [i for i in passed if sources[i] == source]
-            elif status is None:
-                passed = [i for i in with_source if statuses[i] != "archived"]
-            else:
-                passed = [i for i in with_source if statuses[i] == status]
-        if self._search:
-            folded = self._search.casefold()
-            if len(passed) * 4 < len(rows):
-                # Few rows pass the other filters: look through those only.
-                passed = self._haystack_of_rows().matching(folded, passed)
-            else:
-                # Walk the search's hits (narrowed as the user types) and keep those the other filters pass.
-                hits = self._search_matches(folded)
-                if status is None:
-                    hits = [i for i in hits if statuses[i] != "archived"]
-                else:
-                    hits = [i for i in hits if statuses[i] == status]
-                if source is not None:
-                    sources = self._column(SOURCE)
-                    hits = [i for i in hits if sources[i] == source]
-                passed = hits
-        return self._sorted(passed)
-
-    def _column(self, field: int) -> list[Any]:
-        """One field of every row, as a list (cheaper to test in a loop than a field of a row)."""
-        column = self._columns.get(field)
-        if column is None:
-            column = self._columns[field] = [row[field] for row in self._rows]
-        return column
-
-    def _group(self, field: int) -> dict[Any, list[int]]:
-        """The rows holding each value of a field, in ledger order."""
-        groups = self._groups.get(field)
-        if groups is None:
-            found: defaultdict[Any, list[int]] = defaultdict(list)
-            for i, value in zip(self._positions, self._column(field), strict=True):
-                found[value].append(i)
-            groups = self._groups[field] = dict(found)
-        return groups
-
-    def _unarchived_rows(self) -> list[int]:
-        if self._unarchived is None:
-            statuses = self._column(STATUS)
-            self._unarchived = [i for i in self._positions if statuses[i] != "archived"]
-        return self._unarchived
-
-    def _haystack_of_rows(self) -> Haystack:
-        if self._haystack is None:
-            self._haystack = Haystack.of(self._rows)
-        return self._haystack
-
-    def _search_matches(self, folded: str) -> list[int]:
-        """Every row whose text holds `folded`, remembered for the last few searches (typing and deleting)."""
-        hits = self._search_hits.get(folded)
-        if hits is not None:
-            return hits
-        # Typing one more letter can only narrow a result: search the smallest earlier result it narrows.
-        earlier = [found for needle, found in self._search_hits.items() if needle in folded]
-        within = min(earlier, key=len) if earlier else self._positions
-        hits = self._haystack_of_rows().matching(folded, within)
-        self._search_hits[folded] = hits
-        kept = self._search_hits
-        while len(kept) > SEARCHES_KEPT or (len(kept) > 1 and sum(map(len, kept.values())) > SEARCH_ROWS_KEPT):
-            del kept[next(iter(kept))]
-        return hits
-
-    # --- sorting ----------------------------------------------------------------------------
-
-    def _sorted(self, positions: list[int]) -> list[int]:
-        """The rows in the current sort order (ledger order when unsorted; ties in ledger order)."""
-        if self._sort is None:
-            return positions
-        column, order = self._sort
-        descending = order == Qt.SortOrder.DescendingOrder
-        rows = self._rows
-        if len(positions) * 8 < len(rows):
-            # A few rows: sorting them is cheaper than walking the whole ledger's order.
-            key = self._key_function(column)
-            return sorted(positions, key=lambda i: key(rows[i]), reverse=descending)
-        every = positions is self._unarchived
-        if every and (column, descending) in self._sorted_unarchived:
-            return self._sorted_unarchived[(column, descending)]
-        whole = self._order(column, descending)
-        if len(positions) == len(whole):
-            found = list(whole)
-        else:
-            wanted = bytearray(len(rows))
-            for i in positions:
-                wanted[i] = 1
-            found = [i for i in whole if wanted[i]]
-        if every:
-            _remember(self._sorted_unarchived, (column, descending), found)
-        return found
-
-    def _order(self, column: int, descending: bool) -> list[int]:
-        """Every row's position, ordered by a column; ties in ledger order, whichever the direction."""
-        found = self._orders.get((column, descending))
-        if found is not None:
-            return found
-        field = _FIELD_OF_COLUMN[column]
-        if column in _GROUPED_COLUMNS:
-            # Few distinct values: order the values, then lay out the rows holding each (already in ledger order).
-            groups = self._group(field)
-            value_key = _VALUE_KEYS.get(column, _same)
-            by_key: defaultdict[Any, list[Any]] = defaultdict(list)
-            for value in groups:
-                by_key[value_key(value)].append(value)
-            found = []
-            for key in sorted(by_key, reverse=descending):
-                values = by_key[key]
-                # Values equal as keys ("Amazon" and "amazon") share a place: their rows in ledger order.
-                found.extend(groups[values[0]] if len(values) == 1 else sorted(i for v in values for i in groups[v]))
-        else:
-            keys = list(map(self._key_function(column), self._rows))
-            found = sorted(self._positions, key=keys.__getitem__, reverse=descending)
-        _remember(self._orders, (column, descending), found)
-        return found
-
-    def _key_function(self, column: int) -> Callable[[tuple[Any, ...]], Any]:
-        """A row's sort key for a column (what SORT_ROLE gives, and what sorting compares)."""
-        field = _FIELD_OF_COLUMN[column]
-        if column in _VALUE_KEYS:
-            value_key = _VALUE_KEYS[column]
-            return lambda row: value_key(row[field])
-        if column == COL_BALANCE:
-            # Balances of different currencies compare at a common scale (1200 JPY above 20.00 USD).
-            scales: dict[str, int] = {}
-
-            def balance(row: tuple[Any, ...]) -> Any:
-                currency = row[CURRENCY]
-                scale = scales.get(currency)
-                if scale is None:
-                    scale = scales[currency] = 10 ** (_SCALE - decimals(currency))
-                return row[BALANCE] * scale
-
-            return balance
-        return itemgetter(field)
+        sort = None if self._sort is None else (self._sort[0], self._sort[1] == Qt.SortOrder.DescendingOrder)
+        return self._table.select(self._search, self._status, self._source, sort)
 
     def _capture_persistent(self) -> list[tuple[QModelIndex, int, int]]:
         return [(index, self._shown[index.row()], index.column()) for index in self.persistentIndexList()]
