@@ -6,9 +6,9 @@ appears at once; the table fills a moment later (see ui/startup.py for the stage
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -42,7 +42,7 @@ def open_window(path: Path, demo: bool = False, background: bool = False) -> Mai
     return window
 
 
-def run_app(args: argparse.Namespace) -> int:
+def run_app(args: SimpleNamespace) -> int:
     """Open the ledger named by the arguments and show the main window until the user quits."""
     app = make_app()
     demo = bool(getattr(args, "demo", False))

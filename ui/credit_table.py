@@ -11,14 +11,12 @@ column at a time, with the indexes `ui.table_rows` keeps.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from ledger.money import decimals, format_money
 from ledger.storage.listing import (
     BALANCE,
     CURRENCY,
@@ -79,6 +77,11 @@ _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def _money(balance_minor: int, currency: str) -> str:
+    # Imported here: the first amount is drawn after the window's first frame.
+    from decimal import Decimal
+
+    from ledger.money import decimals, format_money
+
     return format_money(Decimal(balance_minor).scaleb(-decimals(currency)), currency)
 
 

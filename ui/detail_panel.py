@@ -18,9 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ledger.money import format_money, from_minor
 from ui.labels import ENTRY_LABELS, SOURCE_LABELS, STATUS_LABELS, days_left_color, days_left_text
-from ui.text_fit import ElidedLabel, breakable
 
 # What the details page holds (see `DetailPanel.__getattr__`).
 _PAGE_PARTS = frozenset(
@@ -86,6 +84,8 @@ class DetailPanel(QScrollArea):
         return label
 
     def _details(self) -> QWidget:
+        from ui.text_fit import ElidedLabel  # with the page, after the window's first frame
+
         page = QWidget()
         layout = QVBoxLayout(page)
         self.title_label = QLabel()
@@ -183,6 +183,9 @@ class DetailPanel(QScrollArea):
 
     def show_credit(self, detail: Any, evaluation: Any | None) -> None:
         """Show a `ledger.storage.store.CreditDetail` and (when rules are available) its `Evaluation`."""
+        from ledger.money import format_money
+        from ui.text_fit import breakable
+
         credit = detail.credit
         currency = credit.currency
         self.placeholder.hide()
@@ -226,6 +229,8 @@ class DetailPanel(QScrollArea):
         self.credit_shown.emit(detail)
 
     def _show_history(self, entries: list[Any], currency: str) -> None:
+        from ledger.money import format_money, from_minor
+
         self.history.setRowCount(len(entries))
         for row, entry in enumerate(reversed(entries)):
             amount = from_minor(entry.amount_minor, currency)

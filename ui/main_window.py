@@ -36,7 +36,6 @@ from ui.credit_table import COL_TITLE, CreditTableModel
 from ui.detail_panel import DetailPanel
 from ui.empty_state import EmptyState
 from ui.filter_feedback import FilterFeedback
-from ui.help_panel import HelpPanel
 from ui.labels import SOURCE_LABELS, STATUS_LABELS
 from ui.menus import build_menus
 from ui.style import apply_style
@@ -46,6 +45,7 @@ from ui.window_state import restore_window, save_window
 if TYPE_CHECKING:
     from ledger.storage.store import Ledger
     from ui.credit_actions import CreditActions
+    from ui.help_panel import HelpPanel
     from ui.overview import OverviewPanel
 
 PAGE_EMPTY, PAGE_CREDITS = 0, 1
@@ -242,6 +242,8 @@ class MainWindow(QMainWindow):
     def show_help(self) -> None:
         """Open the Help panel (F1)."""
         if self.help_panel is None:
+            from ui.help_panel import HelpPanel
+
             self.help_panel = HelpPanel()
             self.help_dock.setWidget(self.help_panel)
         self.help_dock.show()

@@ -20,7 +20,6 @@ from itertools import islice
 from operator import itemgetter, lt
 from typing import Any
 
-from ledger.money import decimals
 from ledger.storage.listing import (
     BALANCE,
     CURRENCY,
@@ -84,6 +83,8 @@ def key_function(column: int) -> Callable[[tuple[Any, ...]], Any]:
         return lambda row: value_key(row[field])
     if column == COL_BALANCE:
         # 1200 JPY sorts above 20.00 USD.
+        from ledger.money import decimals  # not needed for the window's first frame
+
         scales: dict[str, int] = {}
 
         def balance(row: tuple[Any, ...]) -> Any:
