@@ -1,10 +1,10 @@
-"""Reminder planning at 100,000 credits, beside a plain indexed sqlite3 query of the same credits (issue 5).
+"""Reminder planning at 100,000 credits, beside a plain indexed sqlite3 query of the same credits (issues 5, 11).
 
-Run: `python -m bench.bench_planning`. Target: planning (the due reminders and the exact next
-due time, straight from the ledger file) at most 50 ms median. The baseline is the bare
-indexed SELECT planning cannot do without: the same credits (those in the reminder window)
-and columns, with their balances, fetched with the sqlite3 module alone. The ratio shows
-what planning adds on top: the sent reminders, the rules, the next due time.
+Run: `python -m bench.bench_planning`. Target (issue 11): planning (the due reminders and the exact
+next due time, straight from the ledger file) at most 2x the plain query, medians of interleaved
+rounds. The baseline is the bare indexed SELECT planning cannot do without: the same credits
+(those in the reminder window) and columns, with their balances, fetched with the sqlite3 module
+alone. The ratio shows what planning adds on top: the sent reminders, the rules, the next due time.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ COUNT = 100_000
 ROUNDS = 41
 TODAY = date(2026, 3, 10)
 NOW = datetime(2026, 3, 10, 12, 0).astimezone()
-TARGET_MS = 50.0
+TARGET_RATIO = 2.0
 STAMP = "2026-01-01T00:00:00.000000+00:00"
 
 
@@ -75,15 +75,17 @@ def build_ledger(path: Path, count: int) -> None:
     connection.close()
 
 
-def median_ms(work: Callable[[], object]) -> float:
-    """The median wall time of `work` over ROUNDS runs, after one warm-up."""
-    work()
-    times = []
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
+def median_ms(sides: dict[str, Callable[[], object]]) -> dict[str, float]:
+    """The median wall time of each side over ROUNDS rounds, the sides taking turns, after one warm-up each."""
+    for work in sides.values():
         work()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    for _ in range(ROUNDS):
+        for name, work in sides.items():
+            started = time.perf_counter()
+            work()
+            times[name].append((time.perf_counter() - started) * 1000)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def main() -> int:
@@ -108,18 +110,19 @@ def main() -> int:
         try:
             plan = plan_due(ledger, policy, NOW)
             window = len(plain_query())
-            planning = median_ms(lambda: plan_due(ledger, policy, NOW))
-            baseline = median_ms(plain_query)
+            medians = median_ms({"planning": lambda: plan_due(ledger, policy, NOW), "plain": plain_query})
         finally:
             raw.close()
             ledger.close()
+    planning, baseline = medians["planning"], medians["plain"]
+    ratio = planning / baseline
     print(f"credits: {COUNT:,}; in the reminder window: {window:,}; due now: {len(plan.due):,}")
     print(f"next reminder after now: {plan.next_due_at}")
-    print(f"planning (plan_due):        {planning:8.2f} ms median of {ROUNDS}")
+    print(f"planning (plan_due):         {planning:8.2f} ms median of {ROUNDS} interleaved rounds")
     print(f"plain indexed sqlite3 query: {baseline:8.2f} ms median of {ROUNDS}")
-    verdict = "ok" if planning <= TARGET_MS else "MISSED"
-    print(f"ratio: {planning / baseline:.2f}x   target: planning <= {TARGET_MS:.0f} ms -> {verdict}")
-    return 0 if planning <= TARGET_MS else 1
+    verdict = "ok" if ratio <= TARGET_RATIO else "MISSED"
+    print(f"ratio: {ratio:.2f}x   target: planning <= {TARGET_RATIO:g}x the plain query -> {verdict}")
+    return 0 if ratio <= TARGET_RATIO else 1
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""Money without floats: Decimal amounts, integer minor units, ISO 4217 precision from Babel."""
+"""Money without floats: Decimal amounts, integer minor units, ISO 4217 precision from CLDR.
+
+CLDR's facts come from `ledger.cldr` (tables checked against Babel): Babel itself is loaded only
+to format an amount for a locale other than en_US, which the app never asks for.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,11 @@ import re
 from decimal import Decimal
 from functools import cache
 
+from ledger.cldr import CURRENCY_DIGITS, EN_US_SYMBOLS
 from ledger.errors import LedgerError
 from ledger.vocab import plain_upper
 
-# Babel (CLDR data) is imported where it is used, not with this module: the window shows its first
-# frame before any amount is formatted, and Babel's import is a noticeable part of its start-up.
-
 _PLAIN_AMOUNT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
-# Codes ISO 4217 reserves for tests and "no currency": never a real credit.
-_NOT_MONEY = frozenset({"XXX", "XTS"})
 
 
 class MoneyError(LedgerError):
@@ -23,17 +23,8 @@ class MoneyError(LedgerError):
 
 @cache
 def known_currencies() -> frozenset[str]:
-    """ISO 4217 codes that are legal tender somewhere today (CLDR data via Babel): no metals, funds or test codes."""
-    from babel.core import get_global
-    from babel.numbers import list_currencies
-
-    tender = {
-        code
-        for history in get_global("territory_currencies").values()
-        for code, _start, end, is_tender in history
-        if is_tender and end is None
-    }
-    return frozenset(tender & set(list_currencies())) - _NOT_MONEY
+    """ISO 4217 codes that are legal tender somewhere today (CLDR data): no metals, funds or test codes."""
+    return frozenset(CURRENCY_DIGITS)
 
 
 def check_currency(code: str) -> str:
@@ -47,9 +38,7 @@ def check_currency(code: str) -> str:
 @cache
 def decimals(currency: str) -> int:
     """How many decimal places the currency has (2 for USD, 0 for JPY, 3 for BHD)."""
-    from babel.numbers import get_currency_precision
-
-    return int(get_currency_precision(check_currency(currency)))
+    return CURRENCY_DIGITS[check_currency(currency)]
 
 
 def plain_decimal(text: str) -> Decimal | None:
@@ -99,7 +88,13 @@ def from_minor(minor: int, currency: str) -> Decimal:
 
 
 def format_money(value: Decimal, currency: str, locale: str = "en_US") -> str:
-    """A human string such as $12.50 or ¥1,200, in the given locale."""
+    """A human string such as $12.50 or ¥1,200, in the given locale (exactly as Babel writes it)."""
+    places = CURRENCY_DIGITS.get(currency)
+    if locale == "en_US" and places is not None and type(value) is Decimal and value.is_finite():
+        # en_US's currency pattern is "¤#,##0.00" with the currency's own decimals: the sign, the
+        # symbol, then grouped digits rounded half to even, as Babel (and Decimal's format) rounds.
+        sign = "-" if value.is_signed() else ""
+        return f"{sign}{EN_US_SYMBOLS.get(currency, currency)}{abs(value):,.{places}f}"
     from babel.numbers import format_currency
 
     return str(format_currency(value, currency, locale=locale))

@@ -21,7 +21,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -144,6 +143,8 @@ def staging_file(folder: Path, prefix: str) -> Iterator[StagedFile]:
     """
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     # mkstemp opens with O_CREAT|O_EXCL|O_NOFOLLOW and mode 0600 under a random name.
+    import tempfile  # only a write needs it; every command loads this module
+
     descriptor, name = tempfile.mkstemp(prefix=prefix, suffix=STAGING_SUFFIX, dir=folder)
     staging = Path(name)
     try:

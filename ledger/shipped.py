@@ -26,12 +26,20 @@ def resources_dir() -> Path:
     frozen_base = getattr(sys, "_MEIPASS", None) if getattr(sys, "frozen", False) else None
     if frozen_base is not None:
         return Path(frozen_base) / "resources"
+    # Looked for on disk first: importlib.resources costs the window a twentieth of its start-up.
+    package = Path(__file__).resolve().parent
+    installed = package / "resources"  # a wheel or pipx install puts the package here
+    if (installed / "__init__.py").is_file():
+        return installed
+    checkout = package.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "resources" / "__init__.py").is_file():
+        return checkout / "resources"  # a checkout: the resources of this very checkout
     from importlib.resources import files
 
     try:
         found = files("ledger.resources")
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "resources"
+        return checkout / "resources"
     return Path(str(found))
 
 

@@ -12,11 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any, TypeVar
 
-from babel.core import get_global
-
+from ledger.cldr import REGION_NAMES, REGIONS
 from ledger.errors import LedgerError
 from ledger.money import check_currency, format_money, from_minor, parse_amount, to_minor
 from ledger.vocab import Outcome, Source, TermsSay, Use, plain_lower, plain_upper
@@ -44,8 +43,6 @@ MAX_FILE_ID = 2**53 - 1
 # no partial sum can get there. A single amount is below 1e15 minor units (`money.parse_amount`),
 # so a credit still has room for a thousand movements of the largest amount.
 MAX_MOVED_MINOR = 10**18
-# Codes CLDR lists beside the countries that are not a place a store sells in.
-_NOT_REGIONS = frozenset({"ZZ", "EU", "EZ", "UN", "QO"})
 # Everyday names for a country that are not its ISO 3166 code: "UK" is GB (Amazon.co.uk, a UK gift card).
 REGION_ALIASES = {"UK": "GB"}
 # The codes a refusal offers as examples.
@@ -157,10 +154,9 @@ def text(value: str, what: str, limit: int = MAX_NAME, required: bool = False, m
     raise LedgerError(f"the {what} contains invisible characters that reorder text")
 
 
-@lru_cache(maxsize=1)
 def known_regions() -> frozenset[str]:
     """Two-letter country codes (ISO 3166) from CLDR, without the non-places."""
-    return frozenset(get_global("territory_currencies")) - _NOT_REGIONS
+    return REGIONS
 
 
 def region(value: str) -> str:
@@ -204,11 +200,10 @@ def region_name(code: str) -> str:
     return f"the {name}" if code in _NAMES_WITH_THE else name
 
 
-@cache
 def _region_names() -> dict[str, str]:
-    from babel import Locale
-
-    return dict(Locale("en").territories)
+    # CLDR's English names, from the table (ledger/cldr.py): Babel's data would cost every command that
+    # names a country (each `show`) a fifth of its run.
+    return REGION_NAMES
 
 
 @cache
@@ -501,10 +496,12 @@ def check_credit_fields(
     )
 
 
-def credit_fields(new: NewCredit, today: date) -> dict[str, Any]:
-    """Every plain column of a new or edited credit, checked and normalised; raises CreditFieldError on the first
-    problem. The claim code is checked too, but left out: only its sealed form is stored (`ledger.vault.codes`)."""
-    checked = check_credit_fields(
+def checked_credit(new: NewCredit, today: date) -> CheckedCredit:
+    """A new or edited credit, checked and normalised; raises CreditFieldError on the first problem.
+
+    The claim code is checked with the rest; only its sealed form is ever stored (`ledger.vault.codes`).
+    """
+    return check_credit_fields(
         source=new.source,
         currency=new.currency,
         amount=new.amount,
@@ -522,6 +519,12 @@ def credit_fields(new: NewCredit, today: date) -> dict[str, Any]:
         today=today,
         terms_by_use=new.terms_by_use,
     )
+
+
+def credit_fields(new: NewCredit, today: date) -> dict[str, Any]:
+    """Every plain column of a new or edited credit, checked and normalised; raises CreditFieldError on the first
+    problem. The claim code is checked too, but left out: only its sealed form is stored (`ledger.vault.codes`)."""
+    checked = checked_credit(new, today)
     # The code is checked with the rest but never becomes a column in the clear: the vault seals it.
     columns = {column.name: getattr(checked, column.name) for column in fields(checked) if column.name != "claim_code"}
     columns["categories"] = list(checked.categories)  # the model's column holds a list

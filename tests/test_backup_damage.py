@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from ledger.storage.backup import make_backup, newest_good_backup
+from ledger.storage.db import read_while_checking
 from ledger.storage.inspection import DamagedLedgerError, quick_check
+from ledger.storage.listing import list_credits
 from ledger.storage.restore import restore_backup
 from ledger.storage.store import Ledger, NewCredit
 from tests.conftest import CliRunner, file_digest
@@ -189,3 +191,26 @@ def test_restore_of_a_fifo_is_refused_without_waiting(cli: CliRunner, ledger_pat
     os.mkfifo(fifo)
     result = cli("restore", str(fifo), "--yes")
     assert result.code == 2 and "not a regular file" in result.err
+
+
+def test_reading_while_the_check_runs_gives_nothing_of_a_damaged_file(
+    ledger_path: Path, damaged_with_backup: Path
+) -> None:
+    before = file_digest(ledger_path)
+    with pytest.raises(DamagedLedgerError) as caught:
+        read_while_checking(ledger_path, lambda: "what a damaged file gave")
+    assert caught.value.backup == damaged_with_backup
+
+    def failing_read() -> int:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    with pytest.raises(DamagedLedgerError):
+        read_while_checking(ledger_path, failing_read)
+    assert file_digest(ledger_path) == before
+
+
+def test_reading_while_the_check_runs_on_a_sound_ledger_gives_what_was_read(ledger_path: Path, tmp_path: Path) -> None:
+    fill(ledger_path, ["one ", "two "])
+    assert read_while_checking(ledger_path, lambda: len(list_credits(ledger_path, TODAY))) == 2
+    # A new file, or one to upgrade, is opened first: nothing is read here.
+    assert read_while_checking(tmp_path / "new.sqlite3", lambda: pytest.fail("nothing to read yet")) is None

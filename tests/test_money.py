@@ -74,3 +74,48 @@ def test_trailing_zeros_within_precision_are_accepted() -> None:
 def test_formatting_uses_the_currency_symbol_and_precision() -> None:
     assert format_money(Decimal("1234.5"), "USD") == "$1,234.50"
     assert format_money(Decimal(1200), "JPY") == "¥1,200"
+
+
+def test_the_cldr_tables_are_babels() -> None:
+    # The ledger reads currencies and regions from tables (ledger/cldr.py) so that no command waits for
+    # Babel's data; they must say what the installed Babel says.
+    from ledger import cldr
+
+    babel = cldr.tables_from_babel()
+    assert babel["CURRENCY_DIGITS"] == cldr.CURRENCY_DIGITS
+    assert babel["EN_US_SYMBOLS"] == cldr.EN_US_SYMBOLS
+    assert babel["REGIONS"] == cldr.REGIONS
+    assert babel["REGION_NAMES"] == cldr.REGION_NAMES
+
+
+_AMOUNTS = st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**15), max_value=10**15, places=6)
+
+
+@given(currency=st.sampled_from(CURRENCIES), value=_AMOUNTS | st.sampled_from([Decimal("-0"), Decimal("1E+3")]))
+def test_money_is_written_exactly_as_babel_writes_it_for_every_currency(currency: str, value: Decimal) -> None:
+    from babel.numbers import format_currency
+
+    assert format_money(value, currency) == format_currency(value, currency, locale="en_US")
+
+
+def test_other_locales_are_written_by_babel() -> None:
+    assert format_money(Decimal("1234.5"), "EUR", locale="de_DE") == "1.234,50\xa0€"
+
+
+def test_currencies_regions_and_amounts_need_no_babel_data() -> None:
+    # Loading Babel's data costs a command a fifth of its run (and `list --json` formatted every amount through it).
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys\n"
+        "from decimal import Decimal\n"
+        "from ledger.money import check_currency, decimals, format_money\n"
+        "from ledger.validation import region, region_in_words, region_name\n"
+        "print(format_money(Decimal('-1234.5'), check_currency('eur')), decimals('BHD'), region('gb'),"
+        " region_name('DE'), region_in_words('germany'), 'babel' in sys.modules)\n"
+    )
+    repo = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["-€1,234.50", "3", "GB", "Germany", "DE", "False"]

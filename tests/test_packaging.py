@@ -49,3 +49,8 @@ def test_the_desktop_entry_and_metainfo_name_the_app_the_same_way() -> None:
     assert f"Icon={APP_ID}\n" in entry and "StartupWMClass=credit-ledger\n" in entry
     assert f"<id>{APP_ID}</id>" in metainfo and f'"desktop-id">{APP_ID}.desktop<' in metainfo
     assert Path(app_icon()).stem == APP_ID
+
+
+def test_a_checkout_uses_its_own_shipped_files() -> None:
+    # Even when the virtualenv's editable install maps ledger.resources to another checkout (a worktree).
+    assert resources_dir() == REPO / "resources"

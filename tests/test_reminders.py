@@ -7,7 +7,6 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
 from ledger.errors import CreditNotFound
@@ -189,21 +188,18 @@ def test_planning_searches_credits_by_the_expiry_index_and_never_scans_the_table
         add_credit(ledger, date(2026, 1, 1) + timedelta(days=offset))
     statements: list[str] = []
 
-    def remember(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
+    with ledger.query() as connection:
+        # Planning reads through this thread's connection; SQLite reports each statement with its values.
+        connection.set_trace_callback(statements.append)
+        try:
+            plan_due(ledger, POLICY, local(2026, 3, 1, 12))
+        finally:
+            connection.set_trace_callback(None)
 
-    event.listen(ledger.engine, "before_cursor_execute", remember)
-    try:
-        plan_due(ledger, POLICY, local(2026, 3, 1, 12))
-    finally:
-        event.remove(ledger.engine, "before_cursor_execute", remember)
-
-    credit_queries = [s for s in statements if "FROM credit" in s]
-    assert credit_queries
-    with ledger.engine.connect() as connection:
+        credit_queries = [s for s in statements if "FROM credit" in s]
+        assert credit_queries
         for statement in credit_queries:
-            placeholders = statement.count("?")
-            steps = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", ("2026-03-01",) * placeholders)
+            steps = connection.execute(f"EXPLAIN QUERY PLAN {statement}")
             details = [str(row[-1]) for row in steps]
             assert not any(detail.startswith("SCAN c") for detail in details), (statement, details)
             assert any("ix_credit_expires_on" in detail for detail in details), (statement, details)

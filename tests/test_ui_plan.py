@@ -104,3 +104,37 @@ def test_the_overview_says_what_is_at_risk_at_the_recent_pace(qtbot: QtBot, ledg
     shown = {label.accessibleName(): label.text() for label in overview.findChildren(QLabel)}
     assert shown["At risk at your pace USD"] == "$20.00"
     window.close_ledger()
+
+
+def test_the_window_the_app_starts_offers_plan_a_purchase_beside_add_credit_and_in_the_edit_menu(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QToolBar
+
+    from tests.ui_helpers import TODAY as WINDOW_TODAY
+    from tests.ui_helpers import seed
+    from ui.main_window import MainWindow
+    from ui.startup import start_window
+
+    seed(ledger_path, NewCredit(source="refund", currency="USD", amount="20", title="Kettle refund"))
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ledger_path, today=lambda: WINDOW_TODAY, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    start_window(window, background=False)  # what the app runs once the window is painted
+    bar = window.findChild(QToolBar, "filterBar")
+    assert bar is not None
+
+    def texts() -> list[str]:
+        return [action.text() for action in bar.actions()]
+
+    qtbot.waitUntil(lambda: "Plan a purchase…" in texts(), timeout=5000)
+    assert texts().index("Plan a purchase…") == texts().index("Add credit…") + 1
+    planning = [action for action in window.edit_menu.actions() if action.text() == "Plan a purchase…"]
+    assert len(planning) == 1
+    planning[0].trigger()
+    dialog = window.findChild(PlanDialog)
+    assert dialog is not None and dialog.isVisible() and dialog.currency.text() == "USD"
+    dialog.reject()
+    window.close_ledger()

@@ -23,6 +23,7 @@ from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
 from ui.backup_dialog import BackupDialog, offer_restore
 from ui.import_dialog import BAD_ROW, PREVIEW_COLUMNS, ImportDialog, PreviewModel
 from ui.main_window import MainWindow
+from ui.startup import start_window
 from ui.transfer_actions import TransferActions, install_transfer_actions
 
 pytestmark = OFFSCREEN_NOISE
@@ -216,6 +217,24 @@ def test_a_damaged_ledger_at_start_up_is_restored_from_its_newest_backup(
     qtbot.mouseClick(restore, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.total_count() == 200, timeout=10_000)
     assert any(".damaged-" in path.name for path in ledger_path.parent.iterdir())
+
+
+def test_a_damaged_ledger_at_start_up_still_gets_the_file_menu_and_reminders_for_after_the_restore(
+    qtbot: QtBot, ledger_path: Path
+) -> None:
+    fill(ledger_path, [f"credit {n} " for n in range(20)])
+    make_backup(ledger_path, "daily", NOW)
+    damage(ledger_path)
+    window = MainWindow(ledger_path, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    start_window(window, background=False)  # what the app runs once the window is painted
+    box = window.findChild(QMessageBox, "damagedLedgerBox")
+    assert box is not None and window.ledger is None
+    assert "Import…" in [action.text() for action in window.file_menu.actions()]
+    assert "Snooze reminders…" in [action.text() for action in window.edit_menu.actions()]
+    box.finished.disconnect()  # answering would restore or quit
+    box.close()
 
 
 def test_restore_confirmation_says_what_happens_to_a_healthy_ledger(

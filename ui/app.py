@@ -1,14 +1,14 @@
 """Starting the desktop app: the QApplication, the main window, then the ledger file.
 
 The window is shown before the ledger (and the database libraries) are loaded, so it
-appears at once; the table fills a moment later.
+appears at once; the table fills a moment later (see ui/startup.py for the stages).
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -32,63 +32,26 @@ def make_app() -> QApplication:
 
 
 def open_window(path: Path, demo: bool = False, background: bool = False) -> MainWindow:
-    """Show the main window now (unless starting in the tray) and open the ledger right after the first paint."""
+    """Show the main window now (unless starting in the tray); the ledger opens once it is painted."""
+    from ui.startup import after_paint, start_window
+
     window = MainWindow(path, demo=demo)
     if not (background and QSystemTrayIcon.isSystemTrayAvailable()):
         window.show()
-    QTimer.singleShot(0, lambda: _start(window, background))
+    after_paint(window, lambda: start_window(window, background))
     return window
 
 
-def _start(window: MainWindow, background: bool) -> None:
-    # After the first paint: the File menu's import/export, the scheduler and the notification libraries
-    # load here, not before the window shows.
-    # Reminders attach before the ledger opens, so their first reconcile sees it open.
-    from ui.reminder_service import install_reminders
-    from ui.transfer_actions import install_transfer_actions
-
-    install_transfer_actions(window)
-    install_reminders(window, background=background)
-    _open_or_explain(window)
-
-
-def _open_or_explain(window: MainWindow) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
-    from ledger import clock
-    from ledger.errors import LedgerError
-    from ledger.storage.backup import startup_backup
-    from ledger.storage.inspection import DamagedLedgerError, LedgerFileError
-    from ledger.storage.settings import load_settings
-    from ui.backup_dialog import offer_restore
-
-    try:
-        window.open_ledger()
-    except DamagedLedgerError as error:
-        offer_restore(window, error)
-        return
-    except LedgerFileError as error:
-        box = QMessageBox(QMessageBox.Icon.Critical, "Credit Ledger", str(error), parent=window)
-        box.finished.connect(lambda _result: QApplication.exit(2))
-        box.open()
-        return
-    if window.ledger is None:
-        return
-    try:
-        startup_backup(window.path, clock.now(), load_settings(window.ledger).backups_to_keep)
-    except LedgerError as error:
-        window.statusBar().showMessage(f"The daily backup failed: {error}", 15_000)
-
-
-def run_app(args: argparse.Namespace) -> int:
+def run_app(args: SimpleNamespace) -> int:
     """Open the ledger named by the arguments and show the main window until the user quits."""
-    from ledger.storage.paths import default_db_path, demo_db_path  # platformdirs: not needed before the window
-
     app = make_app()
-    path = demo_db_path() if getattr(args, "demo", False) else (getattr(args, "db", None) or default_db_path())
-    window = open_window(
-        Path(path), demo=bool(getattr(args, "demo", False)), background=bool(getattr(args, "background", False))
-    )
+    demo = bool(getattr(args, "demo", False))
+    path = getattr(args, "db", None)
+    if demo or path is None:
+        from ledger.storage.paths import default_db_path, demo_db_path  # platformdirs: only without --db
+
+        path = demo_db_path() if demo else default_db_path()
+    window = open_window(Path(path), demo=demo, background=bool(getattr(args, "background", False)))
     if getattr(args, "self_test", False):
         window.ledger_opened.connect(lambda: QTimer.singleShot(0, lambda: QApplication.exit(self_test(app, window))))
     try:

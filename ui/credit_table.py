@@ -1,23 +1,22 @@
-"""The credit table: a model over the listed credits and the sort/filter proxy the view talks to.
+"""The credit table: the model the view shows, which sorts and filters the listed credits itself.
 
-Why the model itself filters and sorts: a QSortFilterProxyModel asks Python once per
-row (filterAcceptsRow) or once per comparison (data() under lessThan). At 100,000
-credits that is ~40 ms per keystroke and ~8 s per header click. So the proxy is the
-view's seam (sort(), the filter setters, mapToSource) and hands the work to the model,
-which does it a whole column at a time.
+Why no QSortFilterProxyModel: it asks Python once per row (filterAcceptsRow) or once per
+comparison (data() under lessThan); at 100,000 credits that is ~40 ms per keystroke and
+~8 s per header click. And even as a pass-through, a proxy doubles the Python calls of
+every painted cell. So the view talks to this model directly; it sorts (`sort`, called
+by the view's header) and filters (`set_search`, `set_status`, `set_source`) a whole
+column at a time, with the indexes `ui.table_rows` keeps.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from ledger.money import decimals, format_money
 from ledger.storage.listing import (
     BALANCE,
     CURRENCY,
@@ -28,28 +27,61 @@ from ledger.storage.listing import (
     SOURCE,
     STATUS,
     TITLE,
-    Haystack,
     ListedCredit,
 )
 from ui.labels import MUTED, SOURCE_SHORT_LABELS, STATUS_LABELS, days_left_color, days_left_text
+from ui.table_rows import (
+    COL_BALANCE,
+    COL_CURRENCY,
+    COL_DAYS_LEFT,
+    COL_EXPIRES,
+    COL_MERCHANT,
+    COL_SOURCE,
+    COL_STATUS,
+    COL_TITLE,
+    COLUMNS,
+    TableRows,
+    key_function,
+)
 
-COLUMNS = ("Merchant", "Title", "Source", "Balance", "Currency", "Expires", "Days left", "Status")
-(COL_MERCHANT, COL_TITLE, COL_SOURCE, COL_BALANCE, COL_CURRENCY, COL_EXPIRES, COL_DAYS_LEFT, COL_STATUS) = range(8)
+__all__ = [
+    "COLUMNS",
+    "COL_BALANCE",
+    "COL_CURRENCY",
+    "COL_DAYS_LEFT",
+    "COL_EXPIRES",
+    "COL_MERCHANT",
+    "COL_SOURCE",
+    "COL_STATUS",
+    "COL_TITLE",
+    "ID_ROLE",
+    "RECORD_ROLE",
+    "SORT_ROLE",
+    "CreditTableModel",
+]
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 ID_ROLE = Qt.ItemDataRole.UserRole + 3
 
-_FIELD_OF_COLUMN = (MERCHANT, TITLE, SOURCE, BALANCE, CURRENCY, EXPIRES, DAYS_LEFT, STATUS)
 _MUTED_STATUSES = frozenset({"expired", "used", "archived"})
-# Balances of different currencies are compared at a common scale (4 decimals covers ISO 4217).
-_SCALE = 4
-_NO_EXPIRY = "9999-12-31"
 _MUTED_FONT_STATUSES = frozenset({"expired"})
 AnyIndex = QModelIndex | QPersistentModelIndex
+# Looked up once: data() runs for every visible cell and role at each paint, and enum lookups add up.
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_FONT = Qt.ItemDataRole.FontRole
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def _money(balance_minor: int, currency: str) -> str:
+    # Imported here: the first amount is drawn after the window's first frame.
+    from decimal import Decimal
+
+    from ledger.money import decimals, format_money
+
     return format_money(Decimal(balance_minor).scaleb(-decimals(currency)), currency)
 
 
@@ -58,12 +90,10 @@ class CreditTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[tuple[Any, ...]] = []
+        self._table = TableRows()
+        self._rows = self._table.rows
         self._shown: list[int] = []
-        self._position: dict[int, int] = {}
-        self._haystack: Haystack | None = None
         self._search = ""
-        self._search_hits: tuple[str, list[int]] | None = None
         self._status: str | None = None
         self._source: str | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
@@ -94,21 +124,21 @@ class CreditTableModel(QAbstractTableModel):
             return None
         row = self._rows[self._shown[index.row()]]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._text(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             if column == COL_DAYS_LEFT and row[STATUS] == "expiring":
                 return days_left_color(row[DAYS_LEFT], row[STATUS])
             return MUTED if row[STATUS] in _MUTED_STATUSES else None
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _FONT:
             return self._muted_font if row[STATUS] in _MUTED_FONT_STATUSES else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_BALANCE, COL_DAYS_LEFT):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column == COL_STATUS:
+        if role == _ALIGNMENT:
+            return _RIGHT_ALIGNED if column in (COL_BALANCE, COL_DAYS_LEFT) else None
+        if role == _TOOLTIP and column == COL_STATUS:
             what = row[TITLE] or SOURCE_SHORT_LABELS.get(row[SOURCE], "")
             return f"{STATUS_LABELS.get(row[STATUS], row[STATUS])}: {what}"
         if role == SORT_ROLE:
-            return self._sort_key(row, column)
+            return key_function(column)(row)
         if role == RECORD_ROLE:
             return ListedCredit(*row)
         if role == ID_ROLE:
@@ -116,51 +146,34 @@ class CreditTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Order the shown rows by a column (stable, so equal keys keep their earlier order)."""
+        """Order the shown rows by a column; equal keys stay in ledger order (as in Qt's own proxy)."""
         if not 0 <= column < len(COLUMNS):
             self._sort = None
             return
+        if self._sort == (column, order):
+            return  # the view asks twice per header click; the rows are already in this order
         self.layoutAboutToBeChanged.emit()
         before = self._capture_persistent()
         self._sort = (column, order)
-        self._shown = self._sorted(self._shown)
+        self._shown = self._selected()
         self._restore_persistent(before)
         self.layoutChanged.emit()
 
     # --- loading and refreshing -------------------------------------------------------------
 
     def set_rows(self, rows: list[tuple[Any, ...]]) -> None:
-        """Replace every row (tuples in `ListedCredit` field order)."""
+        """Replace every row (tuples in `ListedCredit` field order, kept in ledger order: by id)."""
         self.beginResetModel()
-        self._rows = rows
-        self._position = {row[ID]: n for n, row in enumerate(rows)}
-        self._haystack = None
-        self._search_hits = None
+        self._table.replace(rows)
+        self._rows = self._table.rows
         self._shown = self._selected()
         self.endResetModel()
 
     def put_row(self, row: ListedCredit | None, credit_id: int) -> None:
         """Add, replace or (with `row` None) drop one credit's row, then refilter."""
-        position = self._position.get(credit_id)
-        if row is None and position is None:
-            return
-        if row is None:
-            assert position is not None
-            del self._rows[position]
-            self._position = {item[ID]: n for n, item in enumerate(self._rows)}
-            if self._haystack is not None:
-                del self._haystack.texts[position]
-        elif position is None:
-            self._rows.append(tuple(row))
-            self._position[credit_id] = len(self._rows) - 1
-            if self._haystack is not None:
-                self._haystack.texts.extend(Haystack.of([tuple(row)]).texts)
-        else:
-            self._rows[position] = tuple(row)
-            if self._haystack is not None:
-                self._haystack.texts[position] = Haystack.of([tuple(row)]).texts[0]
-        self._search_hits = None
-        self._refilter()
+        if self._table.put(row, credit_id):
+            self._rows = self._table.rows
+            self._refilter()
 
     def all_rows(self) -> list[tuple[Any, ...]]:
         """Every loaded row, filtered or not (for the overview)."""
@@ -188,13 +201,37 @@ class CreditTableModel(QAbstractTableModel):
 
     def row_of(self, credit_id: int) -> int:
         """The shown row of a credit, or -1 when it is filtered out or unknown."""
-        position = self._position.get(credit_id)
+        position = self._table.position_of(credit_id)
         if position is None:
             return -1
         try:
             return self._shown.index(position)
         except ValueError:
             return -1
+
+    # --- the view's seam: filters and ids ---------------------------------------------------
+
+    def set_search(self, text: str) -> None:
+        """Show credits whose title, merchant, reference or notes contain `text` (any case)."""
+        self.set_filter(search=text)
+
+    def set_status(self, status: str | None) -> None:
+        """Show only one status (None: every credit except the archived ones)."""
+        self.set_filter(status=status)
+
+    def set_source(self, source: str | None) -> None:
+        """Show only one source (None: every source)."""
+        self.set_filter(source=source)
+
+    def credit_id(self, row: int) -> int | None:
+        """The id of the credit on a shown row."""
+        if not 0 <= row < len(self._shown):
+            return None
+        return int(self._rows[self._shown[row]][ID])
+
+    def ids(self, rows: Sequence[int]) -> list[int]:
+        """The ids of several shown rows."""
+        return [credit_id for credit_id in (self.credit_id(row) for row in rows) if credit_id is not None]
 
     # --- filtering --------------------------------------------------------------------------
 
@@ -214,71 +251,24 @@ class CreditTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _selected(self) -> list[int]:
-        rows = self._rows
-        candidates: list[int] | None = None
-        if self._search:
-            candidates = self._search_matches(self._search)
-        if self._status is not None:
-            status = self._status
-            pool = range(len(rows)) if candidates is None else candidates
-            candidates = [i for i in pool if rows[i][STATUS] == status]
-        elif candidates is None:
-            # "All" leaves archived credits out: they are put away on purpose.
-            candidates = [i for i, row in enumerate(rows) if row[STATUS] != "archived"]
-        else:
-            candidates = [i for i in candidates if rows[i][STATUS] != "archived"]
-        if self._source is not None:
-            source = self._source
-            candidates = [i for i in candidates if rows[i][SOURCE] == source]
-        return self._sorted(candidates)
-
-    def _search_matches(self, needle: str) -> list[int]:
-        if self._haystack is None:
-            self._haystack = Haystack.of(self._rows)
-        folded = needle.casefold()
-        within = None
-        if self._search_hits is not None and self._search_hits[0] in folded:
-            # Typing one more letter can only narrow the result: search the last hits only.
-            within = self._search_hits[1]
-        hits = self._haystack.matching(folded, within)
-        self._search_hits = (folded, hits)
-        return hits
-
-    # --- sorting ----------------------------------------------------------------------------
-
-    def _sorted(self, positions: list[int]) -> list[int]:
-        if self._sort is None:
-            return positions
-        column, order = self._sort
-        rows = self._rows
-        key = self._sort_key
-        return sorted(
-            positions,
-            key=lambda i: key(rows[i], column),
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
-
-    @staticmethod
-    def _sort_key(row: tuple[Any, ...], column: int) -> Any:
-        value = row[_FIELD_OF_COLUMN[column]]
-        if column == COL_BALANCE:
-            return value * 10 ** (_SCALE - decimals(row[CURRENCY]))
-        if column == COL_DAYS_LEFT:
-            return 10**9 if value is None else value
-        if column == COL_EXPIRES:
-            return value or _NO_EXPIRY
-        if column in (COL_MERCHANT, COL_TITLE):
-            return value.casefold()
-        return value
+        sort = None if self._sort is None else (self._sort[0], self._sort[1] == Qt.SortOrder.DescendingOrder)
+        return self._table.select(self._search, self._status, self._source, sort)
 
     def _capture_persistent(self) -> list[tuple[QModelIndex, int, int]]:
         return [(index, self._shown[index.row()], index.column()) for index in self.persistentIndexList()]
 
     def _restore_persistent(self, before: list[tuple[QModelIndex, int, int]]) -> None:
-        where = {position: n for n, position in enumerate(self._shown)}
+        # Only a few indexes persist (the selection, the current cell): finding each is cheaper than a map of all.
+        where: dict[int, int] = {}
+        for _, position, _ in before:
+            if position not in where:
+                try:
+                    where[position] = self._shown.index(position)
+                except ValueError:
+                    where[position] = -1
         old = [index for index, _, _ in before]
         new = [
-            self.index(where[position], column) if position in where else QModelIndex()
+            self.index(where[position], column) if where[position] >= 0 else QModelIndex()
             for _, position, column in before
         ]
         self.changePersistentIndexList(old, new)
@@ -307,38 +297,3 @@ class CreditTableModel(QAbstractTableModel):
             return days_left_text(row[DAYS_LEFT])
         status: str = row[STATUS]
         return STATUS_LABELS.get(status, status)
-
-
-class CreditProxy(QSortFilterProxyModel):
-    """The view's model: sorting and the search, status and source filters, done by the source model."""
-
-    def __init__(self, source: CreditTableModel, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.setSourceModel(source)
-        self.setSortRole(SORT_ROLE)
-        self.credits = source
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort in the source model, a column at a time (see the module docstring for why)."""
-        self.credits.sort(column, order)
-
-    def set_search(self, text: str) -> None:
-        """Show credits whose title, merchant, reference or notes contain `text` (any case)."""
-        self.credits.set_filter(search=text)
-
-    def set_status(self, status: str | None) -> None:
-        """Show only one status (None: every credit except the archived ones)."""
-        self.credits.set_filter(status=status)
-
-    def set_source(self, source: str | None) -> None:
-        """Show only one source (None: every source)."""
-        self.credits.set_filter(source=source)
-
-    def credit_id(self, row: int) -> int | None:
-        """The id of the credit on a shown row."""
-        value = self.data(self.index(row, 0), ID_ROLE)
-        return None if value is None else int(value)
-
-    def ids(self, rows: Sequence[int]) -> list[int]:
-        """The ids of several shown rows."""
-        return [credit_id for credit_id in (self.credit_id(row) for row in rows) if credit_id is not None]

@@ -18,10 +18,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ledger.money import format_money, from_minor
-from ui.eligibility_view import EligibilityView
 from ui.labels import ENTRY_LABELS, SOURCE_LABELS, STATUS_LABELS, USE_LABELS, days_left_color, days_left_text
-from ui.text_fit import ElidedLabel, breakable
+
+# What the details page holds (see `DetailPanel.__getattr__`).
+_PAGE_PARTS = frozenset(
+    {
+        "page", "title_label", "subtitle_label", "balance_label", "amount_label", "expiry_label", "status_label",
+        "reference_label", "categories_label", "terms_say_label", "notes_label", "code_row", "code_label",
+        "reveal_code_button", "copy_code_button", "figures", "reminder_label", "spend_button", "refund_button",
+        "edit_button", "archive_button", "eligibility", "history",
+    }
+)
 
 
 def terms_say_text(recorded: dict[str, str]) -> str:
@@ -58,14 +65,29 @@ class DetailPanel(QScrollArea):
         # Two pages shown one at a time; not a QStackedWidget, which would hide the
         # height-for-width of the wrapped labels and clip the reasons.
         host = QWidget()
-        host_layout = QVBoxLayout(host)
-        host_layout.setContentsMargins(0, 0, 0, 0)
+        self._host_layout = QVBoxLayout(host)
+        self._host_layout.setContentsMargins(0, 0, 0, 0)
         self.placeholder = self._placeholder()
-        self.page = self._details()
-        host_layout.addWidget(self.placeholder)
-        host_layout.addWidget(self.page)
-        self.page.hide()
+        self._host_layout.addWidget(self.placeholder)
+        self._built = False
         self.setWidget(host)
+
+    def __getattr__(self, name: str) -> Any:
+        # The details page is built the first time one of its parts is wanted: it is hidden until a
+        # credit is shown, and building it before the window's first frame would delay that frame.
+        if name in _PAGE_PARTS and not self.__dict__.get("_built", True):
+            self.build_page()
+            return getattr(self, name)
+        raise AttributeError(name)
+
+    def build_page(self) -> None:
+        """Build the (hidden) details page now, if it is not built yet."""
+        if self._built:
+            return
+        self._built = True
+        self.page = self._details()
+        self.page.hide()
+        self._host_layout.addWidget(self.page)
 
     def _placeholder(self) -> QWidget:
         label = QLabel("Select a credit to see its balance, its history and what it can be used for.")
@@ -75,6 +97,8 @@ class DetailPanel(QScrollArea):
         return label
 
     def _details(self) -> QWidget:
+        from ui.text_fit import ElidedLabel  # with the page, after the window's first frame
+
         page = QWidget()
         layout = QVBoxLayout(page)
         self.title_label = QLabel()
@@ -142,6 +166,8 @@ class DetailPanel(QScrollArea):
             button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 16)
             buttons.addWidget(button)
         layout.addLayout(buttons)
+
+        from ui.eligibility_view import EligibilityView  # with the page, after the window's first frame
 
         self.eligibility = EligibilityView()
         self.eligibility.check_recorded.connect(self.check_recorded.emit)
@@ -213,11 +239,15 @@ class DetailPanel(QScrollArea):
     def clear(self) -> None:
         """Show the 'select a credit' hint."""
         self.credit_id = None
-        self.page.hide()
+        if self._built:
+            self.page.hide()
         self.placeholder.show()
 
     def show_credit(self, detail: Any, evaluation: Any | None) -> None:
         """Show a `ledger.storage.store.CreditDetail` and (when rules are available) its `Evaluation`."""
+        from ledger.money import format_money
+        from ui.text_fit import breakable
+
         credit = detail.credit
         currency = credit.currency
         self.placeholder.hide()
@@ -266,6 +296,8 @@ class DetailPanel(QScrollArea):
         self.credit_shown.emit(detail)
 
     def _show_history(self, entries: list[Any], currency: str) -> None:
+        from ledger.money import format_money, from_minor
+
         self.history.setRowCount(len(entries))
         for row, entry in enumerate(reversed(entries)):
             amount = from_minor(entry.amount_minor, currency)

@@ -6,10 +6,10 @@ opens without loading the command line, and a subcommand never loads Qt.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 
 from ledger.argv import bad_argument, not_text_message
 
@@ -29,14 +29,24 @@ def wants_window(argv: Sequence[str]) -> bool:
     return True
 
 
-def window_arguments(argv: Sequence[str]) -> argparse.Namespace:
-    """The window's options; parsed here so the window opens without loading the command line's libraries."""
-    parser = argparse.ArgumentParser(prog="credit-ledger")
-    parser.add_argument("--db", type=Path, default=None)
-    parser.add_argument("--demo", action="store_true")
-    parser.add_argument("--background", action="store_true")
-    parser.add_argument("--self-test", action="store_true")
-    return parser.parse_args(list(argv))
+def window_arguments(argv: Sequence[str]) -> SimpleNamespace:
+    """The window's options (db, demo, background, self_test) from arguments `wants_window` accepted.
+
+    Parsed by hand, as `wants_window` reads them: even argparse is not needed to open the window.
+    """
+    options = SimpleNamespace(db=None, demo=False, background=False, self_test=False)
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--db" and rest:
+            options.db = Path(rest.pop(0))
+        elif arg.startswith("--db="):
+            options.db = Path(arg.removeprefix("--db="))
+        elif arg in WINDOW_FLAGS:
+            setattr(options, arg.removeprefix("--").replace("-", "_"), True)
+        else:
+            raise ValueError(f"not a window option: {arg!r}")
+    return options
 
 
 def desktop_integration(flag: str) -> int:

@@ -30,14 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ledger import clock
 from ledger.status import EXPIRING_WITHIN_DAYS
 from ui.column_fit import ColumnFit, FittedTableView
-from ui.credit_table import COL_TITLE, CreditProxy, CreditTableModel
+from ui.credit_table import COL_TITLE, CreditTableModel
 from ui.detail_panel import DetailPanel
 from ui.empty_state import EmptyState
 from ui.filter_feedback import FilterFeedback
-from ui.help_panel import HelpPanel
 from ui.labels import SOURCE_LABELS, STATUS_LABELS
 from ui.menus import build_menus
 from ui.style import apply_style
@@ -47,9 +45,17 @@ from ui.window_state import restore_window, save_window
 if TYPE_CHECKING:
     from ledger.storage.store import Ledger
     from ui.credit_actions import CreditActions
+    from ui.help_panel import HelpPanel
     from ui.overview import OverviewPanel
 
 PAGE_EMPTY, PAGE_CREDITS = 0, 1
+
+
+def _today() -> date:
+    # The clock (and the validation it loads) is imported on first use, after the first frame.
+    from ledger import clock
+
+    return clock.today()
 
 
 class LedgerChange:
@@ -88,13 +94,13 @@ class MainWindow(QMainWindow):
         path: Path,
         *,
         demo: bool = False,
-        today: Callable[[], date] = clock.today,
+        today: Callable[[], date] | None = None,
         settings: QSettings | None = None,
     ) -> None:
         super().__init__()
         self.path = Path(path)
         self.demo = demo
-        self.today = today
+        self.today = today or _today
         self.settings = settings or QSettings()
         self.ledger: Ledger | None = None
         self.rulebook: Any = None
@@ -103,7 +109,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.resize(1280, 760)
         self.model = CreditTableModel(self)
-        self.proxy = CreditProxy(self.model, self)
+        # The view's model: the table model sorts and filters itself (see ui/credit_table.py).
+        self.proxy = self.model
         self._overview: OverviewPanel | None = None
         self._build()
         self.actions_: CreditActions | None = None
@@ -133,6 +140,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.overview_host, "Overview")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.pages.addWidget(self.tabs)
+        # While the ledger opens the (empty) table shows, not the first-run page: it may hold credits.
+        self.pages.setCurrentIndex(PAGE_CREDITS)
         outer.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         # The app's style sheet goes on now the central widgets exist, so each is styled once
@@ -149,7 +158,7 @@ class MainWindow(QMainWindow):
         self.table = FittedTableView()
         self.table.setObjectName("creditTable")
         self.table.setAccessibleName("Credits")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -233,6 +242,8 @@ class MainWindow(QMainWindow):
     def show_help(self) -> None:
         """Open the Help panel (F1)."""
         if self.help_panel is None:
+            from ui.help_panel import HelpPanel
+
             self.help_panel = HelpPanel()
             self.help_dock.setWidget(self.help_panel)
         self.help_dock.show()
@@ -247,18 +258,34 @@ class MainWindow(QMainWindow):
     # --- loading ----------------------------------------------------------------------------
 
     def open_ledger(self) -> None:
-        """Open the ledger file and fill the table; called right after the window is shown."""
-        from ledger.storage.store import Ledger
-        from ui.credit_actions import CreditActions
+        """Open the ledger file, fill the table and connect the actions, all at once.
 
-        self.ledger = Ledger.open(self.path)
+        The app does the same in stages, painting in between (ui/startup.py).
+        """
+        self.open_file()
+        self.reload()
+        self.finish_opening()
+
+    def open_file(self, *, checked: bool = False) -> None:
+        """Open (and if need be create or upgrade) the ledger file; the table is filled by `fill`.
+
+        `checked`: the file's integrity check has just passed (see ui/startup.py) and is not run again.
+        """
+        from ledger.storage.store import Ledger
+
+        self.ledger = Ledger.open(self.path, checked=checked)
         self.watch_ledger(self.ledger)
         if self.demo:
             from ledger.demo import open_demo
 
             open_demo(self.ledger, self.today())
-        self.actions_ = CreditActions(self)
-        self.reload()
+
+    def finish_opening(self) -> None:
+        """Connect the credit actions and tell the rest of the app the ledger is open (`ledger_opened`)."""
+        from ui.credit_actions import CreditActions
+
+        if self.actions_ is None:
+            self.actions_ = CreditActions(self)
         self.ledger_opened.emit()
 
     def watch_ledger(self, ledger: Ledger) -> None:
@@ -274,17 +301,32 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         """Read every credit again (after an import or a restore, or when the day changes)."""
+        self.fill()
+        self.restore_selection()
+
+    def fill(self, listing: tuple[int, list[tuple[Any, ...]]] | None = None) -> None:
+        """Read every credit and show them: the table, the summary and the balance column's width.
+
+        `listing`: the generation and rows already read (`listing.read_listing`), shown if the ledger
+        has not been restored since; otherwise they are read again.
+        """
         from ledger.storage.listing import list_credits
 
-        if self.ledger is not None:
-            # What follows reads the ledger as it is now, so writes decided from it are safe again.
-            self.ledger.acknowledge_changes()
-
-        # Let go of the old rows before reading the new ones: at 100,000 credits two copies
-        # at once would double the window's peak memory.
-        self.model.set_rows([])
-        self.model.set_rows(list_credits(self.path, self.today(), self.expiring_within))
+        if listing is not None and self.ledger is not None and listing[0] == self.ledger.generation:
+            rows = listing[1]
+        else:
+            if self.ledger is not None:
+                # What follows reads the ledger as it is now, so writes decided from it are safe again.
+                self.ledger.acknowledge_changes()
+            # Let go of the old rows before reading the new ones: at 100,000 credits two copies
+            # at once would double the window's peak memory.
+            self.model.set_rows([])
+            rows = list_credits(self.path, self.today(), self.expiring_within)
+        self.model.set_rows(rows)
         self._after_change()
+
+    def restore_selection(self) -> None:
+        """Keep the shown credit selected if it is still listed, else select the most urgent one."""
         if self.detail.credit_id is None or not self.select_credit(self.detail.credit_id):
             self._select_most_urgent()
 
@@ -313,7 +355,9 @@ class MainWindow(QMainWindow):
             self.select_credit(min(urgent, key=lambda row: row[DAYS_LEFT])[ID])
 
     def _after_filter(self) -> None:
-        if self.detail.credit_id is not None and self.select_credit(self.detail.credit_id):
+        # The shown credit is still there: select its row again; its details have not changed.
+        if self.detail.credit_id is not None and self._select_row(self.detail.credit_id):
+            self._update_actions()
             return
         self.detail.clear()
         self._update_actions()
@@ -329,15 +373,20 @@ class MainWindow(QMainWindow):
 
     def select_credit(self, credit_id: int) -> bool:
         """Select a credit's row (if it is shown) and show its details; False when it is filtered out."""
+        if not self._select_row(credit_id):
+            return False
+        self.show_detail(credit_id)
+        return True
+
+    def _select_row(self, credit_id: int) -> bool:
         row = self.model.row_of(credit_id)
         if row < 0:
             return False
-        index = self.proxy.index(row, COL_TITLE)
+        index = self.model.index(row, COL_TITLE)
         self.table.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         )
         self.table.scrollTo(index)
-        self.show_detail(credit_id)
         return True
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

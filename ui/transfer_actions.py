@@ -89,8 +89,8 @@ class TransferActions(QObject):
         ledger = self.window.ledger
         if ledger is None:
             return None
-        with ledger.reading() as session:
-            held = credit_count(session)
+        with ledger.query() as connection:
+            held = credit_count(connection)
         dialog = ImportDialog(self.window, ledger, path, self.now, held, vault=self._vault())
         dialog.accepted.connect(lambda: self._imported(dialog))
         self.dialog = dialog

@@ -2,34 +2,29 @@
 
 Bad input exits with 2 and one line on stderr; nothing is written. Each command group
 lives in its own module and registers its subcommands here.
+
+A command loads only what it uses: this module and the registering parts of the command
+modules import nothing beyond the standard library at the top (`--help` needs nothing else),
+and each handler imports its own libraries when it runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from sqlalchemy.exc import DBAPIError
-
-from ledger import clock
 from ledger.argv import bad_argument, not_text_message
-from ledger.errors import LedgerError, StorageError
-from ledger.rules.eligibility import Evaluation, evaluate
-from ledger.rules.rulebook import RuleBook, builtin_rules_dir, load_rulebook, skipped_files
-from ledger.storage.backup import startup_backup
-from ledger.storage.db import describe_failure
-from ledger.storage.inspection import LedgerFileError
-from ledger.storage.paths import DB_ENV, default_db_path, user_rules_dir
-from ledger.storage.settings import load_settings
-from ledger.storage.store import CreditDetail, Ledger
-from ledger.validation import MAX_ROWID, parse_day, whole_number
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
+
+    from ledger.rules.eligibility import Evaluation
+    from ledger.rules.rulebook import RuleBook
+    from ledger.storage.store import CreditDetail, Ledger
 
 PROG = "credit-ledger"
 EXIT_OK = 0
@@ -47,28 +42,52 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-@dataclass
 class Context:
-    """What every command needs: where the ledger is, what day it is, where to print."""
+    """What every command needs: where the ledger is, what day it is, where to print.
 
-    db_path: Path
-    today: date
-    now: datetime
-    out: TextIO = field(default_factory=lambda: sys.stdout)
-    err: TextIO = field(default_factory=lambda: sys.stderr)
-    stdin: TextIO = field(default_factory=lambda: sys.stdin)
-    creates_ledger: bool = False
-    _ledger: Ledger | None = None
-    _rulebook: RuleBook | None = None
+    A plain class rather than a dataclass: `dataclasses` alone would add a tenth to `--help`.
+    """
+
+    def __init__(
+        self,
+        db_path: Path,
+        today: date,
+        now: datetime,
+        *,
+        out: TextIO | None = None,
+        err: TextIO | None = None,
+        stdin: TextIO | None = None,
+        creates_ledger: bool = False,
+        pretty: bool = False,
+    ) -> None:
+        self.db_path = db_path
+        self.today = today
+        self.now = now
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.stdin = stdin or sys.stdin
+        self.creates_ledger = creates_ledger
+        self.pretty = pretty
+        self._ledger: Ledger | None = None
+        self._rulebook: RuleBook | None = None
 
     @property
     def ledger(self) -> Ledger:
         """The ledger, opened (and migrated) on first use; only a command that creates ledgers may create it."""
         if self._ledger is None:
+            from ledger.storage.store import Ledger
+
             if not self.creates_ledger:
                 require_ledger(self.db_path)
             self._ledger = Ledger.open(self.db_path)
         return self._ledger
+
+    def print_json(self, payload: Any) -> None:
+        """Print a command's JSON: on one line, or indented for reading with --pretty."""
+        import json
+
+        self.out.write(json.dumps(payload, indent=2 if self.pretty else None, ensure_ascii=False))
+        self.out.write("\n")
 
     def daily_backup(self) -> None:
         """The same daily backup the app makes, so people who only use cron or the CLI get one too.
@@ -77,6 +96,10 @@ class Context:
         """
         if self._ledger is None:
             return
+        from ledger.errors import LedgerError, StorageError
+        from ledger.storage.backup import startup_backup
+        from ledger.storage.settings import load_settings
+
         try:
             startup_backup(self.db_path, self.now, load_settings(self._ledger).backups_to_keep)
         except (LedgerError, StorageError) as error:
@@ -86,6 +109,9 @@ class Context:
     def rulebook(self) -> RuleBook:
         """The built-in rules plus the user's rule files; a broken file is reported and skipped."""
         if self._rulebook is None:
+            from ledger.rules.rulebook import builtin_rules_dir, load_rulebook, skipped_files
+            from ledger.storage.paths import user_rules_dir
+
             self._rulebook, problems = load_rulebook(builtin_rules_dir(), user_rules_dir(self.db_path))
             for line in skipped_files(problems):
                 print(f"{PROG}: warning: skipped {line}", file=self.err)
@@ -93,6 +119,8 @@ class Context:
 
     def evaluate(self, detail: CreditDetail) -> Evaluation:
         """What the credit can be used for today, with the user's rule sets."""
+        from ledger.rules.eligibility import evaluate
+
         return evaluate(detail.credit, self.today, balance=detail.balance, checks=detail.checks, rulebook=self.rulebook)
 
     def close(self) -> None:
@@ -112,6 +140,8 @@ def ledger_exists(path: Path) -> bool:
 
 def require_ledger(path: Path) -> None:
     """Refuse (exit 2) to work on a ledger that is not there: a mistyped --db must not become a new, empty ledger."""
+    from ledger.storage.paths import DB_ENV, default_db_path
+
     if ledger_exists(path):
         return
     if path == default_db_path() and DB_ENV not in os.environ:
@@ -121,6 +151,9 @@ def require_ledger(path: Path) -> None:
 
 def iso_date(text: str) -> date:
     """An argparse type: a date written YYYY-MM-DD (no other ISO 8601 form), within the dates the ledger keeps."""
+    from ledger.errors import LedgerError
+    from ledger.validation import parse_day
+
     try:
         return parse_day(text)
     except LedgerError as error:
@@ -129,6 +162,9 @@ def iso_date(text: str) -> date:
 
 def credit_id(text: str) -> int:
     """An argparse type: a credit's id, a positive whole number in ASCII digits."""
+    from ledger.errors import LedgerError
+    from ledger.validation import MAX_ROWID, whole_number
+
     try:
         value = whole_number(text, "a credit id", MAX_ROWID)
     except LedgerError as error:
@@ -140,6 +176,9 @@ def credit_id(text: str) -> int:
 
 def day_count(text: str) -> int:
     """An argparse type: a number of days, 0 or more, in ASCII digits."""
+    from ledger.errors import LedgerError
+    from ledger.validation import MAX_ROWID, whole_number
+
     try:
         return whole_number(text, "a number of days (0 or more)", MAX_ROWID)
     except LedgerError as error:
@@ -162,13 +201,14 @@ def common_options() -> argparse.ArgumentParser:
 
 
 def json_option(parser: argparse.ArgumentParser) -> None:
-    """Add --json to a subcommand that prints."""
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    """Add --json (and --pretty, the same indented) to a subcommand that prints."""
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text, on one line")
+    parser.add_argument("--pretty", action="store_true", help="print JSON indented for reading (implies --json)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line: GUI options at the top, one subparser per command."""
-    from ledger.cli import credits, remind, transfer  # the subcommand modules import this one
+    from ledger.cli import credits, plan, remind, transfer  # the subcommand modules import this one
 
     parent = common_options()
     parser = _Parser(prog=PROG, description="Keep track of store credit and what it can buy.", parents=[parent])
@@ -183,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--self-test", action="store_true", help="open the window, say whether everything shipped was found, and quit"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in (credits, transfer, remind):
+    for module in (credits, plan, transfer, remind):
         module.register(subparsers, parent)
     return parser
 
@@ -203,6 +243,14 @@ def fail(err: TextIO, message: str, code: int = EXIT_BAD_INPUT) -> int:
 
 def run(args: argparse.Namespace, context: Context | None = None) -> int:
     """Run a parsed subcommand; every error becomes one line on stderr and an exit code."""
+    from ledger import clock
+    from ledger.errors import LedgerError, StorageError
+    from ledger.storage.db import describe_failure, storage_failure
+    from ledger.storage.inspection import LedgerFileError
+    from ledger.storage.paths import default_db_path
+
+    if getattr(args, "pretty", False):
+        args.json = True
     if context is None:
         try:
             context = Context(
@@ -213,6 +261,7 @@ def run(args: argparse.Namespace, context: Context | None = None) -> int:
             )
         except ValueError as error:
             return fail(sys.stderr, f"bad {clock.NOW_ENV}: {error}")
+    context.pretty = bool(getattr(args, "pretty", False))
     handler: Handler = args.handler
     try:
         if not str(context.db_path).strip() or context.db_path == Path():
@@ -232,13 +281,12 @@ def run(args: argparse.Namespace, context: Context | None = None) -> int:
         return fail(context.err, str(error))
     except StorageError as error:
         return fail(context.err, str(error), EXIT_FAILURE)
-    except DBAPIError as error:  # a read outside `Ledger.reading`/`writing` (those raise StorageError)
-        return fail(context.err, describe_failure(error.orig or error), EXIT_FAILURE)
-    except sqlite3.Error as error:
-        return fail(context.err, describe_failure(error), EXIT_FAILURE)
     except OSError as error:
         return fail(context.err, f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), EXIT_FAILURE)
     except Exception as error:
+        failure = storage_failure(error)  # a read outside the ledger's own guards (those raise StorageError)
+        if failure is not None:
+            return fail(context.err, describe_failure(failure), EXIT_FAILURE)
         # A bug, not bad input: still one line for the user; set CREDIT_LEDGER_DEBUG=1 for the traceback.
         if os.environ.get("CREDIT_LEDGER_DEBUG"):
             raise

@@ -1,30 +1,31 @@
-"""Subcommands on credits: add, list, show, spend, refund, check, terms, archive, delete."""
+"""Subcommands on credits: add, list, show, spend, refund, check, terms, archive, delete.
+
+Handlers import what they use when they run (see `ledger.cli`): registering the subcommands,
+and `--help`, load nothing but the vocabularies.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ledger.cli import Context, Handler, add_command, credit_id, day_count, iso_date, json_option
-from ledger.cli.report import detail_json, entry_json, summary_json
 from ledger.errors import LedgerError
 from ledger.money import format_money
-from ledger.rules.eligibility import evaluate, rules_changed_text
-from ledger.rules.terms_reading import read_terms
-from ledger.storage.editing import record_terms
-from ledger.storage.models import Credit
-from ledger.storage.store import NewCredit
-from ledger.validation import credit_fields
 from ledger.vocab import CHECKOUT_USES, Outcome, Source, Status, TermsSay, Use
+
+if TYPE_CHECKING:
+    from ledger.storage.rows import CreditRecord
+    from ledger.storage.store import CreditDetail
 
 # How `show` and `terms` put what the terms say about a use.
 _SAYS = {TermsSay.ALLOW: "allow", TermsSay.FORBID: "forbid", TermsSay.SILENT: "say nothing about"}
 
 
-def _print_json(context: Context, payload: Any) -> None:
-    json.dump(payload, context.out, indent=2, ensure_ascii=False)
-    context.out.write("\n")
+def _detail_json(context: Context, detail: CreditDetail) -> None:
+    from ledger.cli.report import detail_json
+
+    context.print_json(detail_json(detail, context.evaluate(detail)))
 
 
 def _categories(text: str) -> list[str]:
@@ -53,6 +54,8 @@ def _terms_by_use(allowed: list[str], forbidden: list[str]) -> dict[str, str]:
 
 
 def cmd_add(args: argparse.Namespace, context: Context) -> int:
+    from ledger.validation import NewCredit, credit_fields
+
     new = NewCredit(
         source=args.source,
         currency=args.currency,
@@ -72,7 +75,7 @@ def cmd_add(args: argparse.Namespace, context: Context) -> int:
     new_id = ledger.add_credit(new, context.today)
     detail = ledger.detail(new_id, context.today)
     if args.json:
-        _print_json(context, detail_json(detail, context.evaluate(detail)))
+        _detail_json(context, detail)
     else:
         credit = detail.credit
         print(
@@ -88,10 +91,12 @@ def cmd_list(args: argparse.Namespace, context: Context) -> int:
         expiring_within=args.expiring_within,
     )
     if args.json:
+        from ledger.cli.report import summary_json
+        from ledger.rules.eligibility import evaluate
+
         credits, checks = context.ledger.credits_with_checks()
         rulebook = context.rulebook
-        _print_json(
-            context,
+        context.print_json(
             [
                 summary_json(
                     s,
@@ -143,11 +148,16 @@ def cmd_show(args: argparse.Namespace, context: Context) -> int:
     detail = context.ledger.detail(args.id, context.today)
     code = _revealed_code(args, context) if args.reveal_code else None
     if args.json:
+        from ledger.cli.report import detail_json
+
         shown = detail_json(detail, context.evaluate(detail))
         if args.reveal_code:
             shown["claim_code"] = code
-        _print_json(context, shown)
+        context.print_json(shown)
         return 0
+    from ledger.cli.report import entry_json
+    from ledger.rules.eligibility import rules_changed_text
+
     credit = detail.credit
     out = context.out
     print(f"Credit {credit.id}: {credit.title or credit.source} ({credit.merchant} {credit.region})", file=out)
@@ -196,7 +206,7 @@ def _movement(kind: str) -> Handler:
         move(args.id, args.amount, context.today, on=args.on, note=args.note)
         detail = ledger.detail(args.id, context.today)
         if args.json:
-            _print_json(context, detail_json(detail, context.evaluate(detail)))
+            _detail_json(context, detail)
         else:
             balance = format_money(detail.balance, detail.credit.currency)
             print(f"Recorded {kind} on credit {args.id}; balance now {balance}", file=context.out)
@@ -210,7 +220,7 @@ def cmd_check(args: argparse.Namespace, context: Context) -> int:
     ledger.record_check(args.id, args.use, args.outcome)
     detail = ledger.detail(args.id, context.today)
     if args.json:
-        _print_json(context, detail_json(detail, context.evaluate(detail)))
+        _detail_json(context, detail)
     else:
         print(
             f"Recorded for credit {args.id}: {args.use} was {args.outcome.replace('_', ' ')} at checkout",
@@ -219,19 +229,22 @@ def cmd_check(args: argparse.Namespace, context: Context) -> int:
     return 0
 
 
-def _recorded_terms(credit: Credit) -> str:
+def _recorded_terms(credit: CreditRecord) -> str:
     """What the user recorded from the credit's terms, as one line: "forbid amazon_gift_cards; allow transfer"."""
     return "; ".join(f"{_SAYS[TermsSay(said)]} {use}" for use, said in credit.terms_by_use.items() if said in _SAYS)
 
 
 def cmd_terms(args: argparse.Namespace, context: Context) -> int:
+    from ledger.rules.terms_reading import read_terms
+    from ledger.storage.editing import record_terms
+
     ledger = context.ledger
     if args.use is not None and args.says is None:
         raise LedgerError(f"say what the terms say about {args.use}: allow, forbid or silent")
     changed = args.use is not None and record_terms(ledger, args.id, args.use, args.says)
     detail = ledger.detail(args.id, context.today)
     if args.json:
-        _print_json(context, detail_json(detail, context.evaluate(detail)))
+        _detail_json(context, detail)
         return 0
     out = context.out
     credit = detail.credit
@@ -261,7 +274,7 @@ def _archiving(archived: bool) -> Handler:
         changed = context.ledger.set_archived(args.id, archived)
         detail = context.ledger.detail(args.id, context.today)
         if args.json:
-            _print_json(context, detail_json(detail, context.evaluate(detail)))
+            _detail_json(context, detail)
         elif changed:
             print(f"{verb} credit {args.id}", file=context.out)
         else:
@@ -286,7 +299,7 @@ def cmd_delete(args: argparse.Namespace, context: Context) -> int:
             raise LedgerError("not deleted: confirm with 'y', or pass --yes")
     ledger.delete(args.id)
     if args.json:
-        _print_json(context, {"deleted": args.id})
+        context.print_json({"deleted": args.id})
     else:
         print(f"Deleted credit {args.id}", file=context.out)
     return 0

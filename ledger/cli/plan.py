@@ -1,20 +1,25 @@
-"""The `plan` subcommand: which credits should pay for a purchase, in what order (issue 15)."""
+"""The `plan` subcommand: which credits should pay for a purchase, in what order (issue 15).
+
+Its handler imports what it uses when it runs (see `ledger.cli`): registering it loads nothing but the vocabularies.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
-from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ledger.cli import Context, add_command, json_option
-from ledger.errors import LedgerError
-from ledger.money import check_currency, format_money, from_minor, parse_amount, to_minor
-from ledger.purchase_plan import Purchase, PurchasePlan, expiry_order
 from ledger.vocab import CHECKOUT_USES, Use
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from ledger.purchase_plan import PurchasePlan
 
 
 def _money(minor: int, currency: str) -> str:
+    from ledger.money import from_minor
+
     return str(from_minor(minor, currency))
 
 
@@ -54,7 +59,10 @@ def plan_json(plan: PurchasePlan) -> dict[str, Any]:
 
 
 def cmd_plan(args: argparse.Namespace, context: Context) -> int:
+    from ledger.errors import LedgerError
+    from ledger.money import check_currency, parse_amount, to_minor
     from ledger.purchase_candidates import plan_for
+    from ledger.purchase_plan import Purchase
 
     currency = check_currency(args.currency)
     amount = parse_amount(args.amount, currency)
@@ -70,14 +78,16 @@ def cmd_plan(args: argparse.Namespace, context: Context) -> int:
     )
     plan = plan_for(context.ledger, purchase, context.today, context.rulebook)
     if args.json:
-        json.dump(plan_json(plan), context.out, ensure_ascii=False)
-        context.out.write("\n")
+        context.print_json(plan_json(plan))
         return 0
     _print_plan(plan, context)
     return 0
 
 
 def _print_plan(plan: PurchasePlan, context: Context) -> None:
+    from ledger.money import format_money, from_minor
+    from ledger.purchase_plan import expiry_order
+
     out, currency = context.out, plan.purchase.currency
 
     def money(minor: int) -> str:

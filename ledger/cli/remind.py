@@ -6,20 +6,20 @@ It uses the same planning and the same claims as the app, so the two never show 
 from __future__ import annotations
 
 import argparse
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ledger.cli import EXIT_FAILURE, Context, add_command, json_option
 from ledger.errors import LedgerError
 from ledger.money import from_minor
-from ledger.reminders.delivery import ReminderRun, credit_label, deliver_due
-from ledger.reminders.notifiers import NotifierChain, desktop_notifier
-from ledger.reminders.planning import DueReminder
-from ledger.shipped import app_icon
-from ledger.storage.settings import load_settings
+
+if TYPE_CHECKING:
+    from ledger.reminders.delivery import ReminderRun
+    from ledger.reminders.planning import DueReminder
 
 
 def _reminder_json(reminder: DueReminder) -> dict[str, Any]:
+    from ledger.reminders.delivery import credit_label
+
     credit = reminder.credit
     return {
         "credit_id": credit.credit_id,
@@ -52,6 +52,11 @@ def cmd_remind(args: argparse.Namespace, context: Context) -> int:
     """Deliver what is due now; exit 1 when the reminders could not be shown (they stay pending)."""
     if not args.once:
         raise LedgerError("remind needs --once: it delivers what is due now and exits (the app schedules the rest)")
+    from ledger.reminders.delivery import ReminderRun, deliver_due
+    from ledger.reminders.notifiers import NotifierChain, desktop_notifier
+    from ledger.shipped import app_icon
+    from ledger.storage.settings import load_settings
+
     ledger = context.ledger
     settings = load_settings(ledger)
     if settings.notifications_enabled:
@@ -60,8 +65,7 @@ def cmd_remind(args: argparse.Namespace, context: Context) -> int:
         # Notifications are off: claim nothing, so the app's own banner can still show these later.
         run = ReminderRun(paused=settings.reminders_paused)
     if args.json:
-        json.dump(run_json(run, settings.notifications_enabled), context.out, indent=2, ensure_ascii=False)
-        context.out.write("\n")
+        context.print_json(run_json(run, settings.notifications_enabled))
     else:
         _print_text(run, settings.notifications_enabled, context)
     if run.failed:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ledger.money import from_minor
 from ledger.rules.eligibility import Evaluation, advice_json, eligibility_json, eligibility_summary
-from ledger.storage.models import CheckoutCheck, Entry
+from ledger.storage.rows import CheckRecord, EntryRecord
 from ledger.storage.store import CreditDetail, CreditSummary
 
 
@@ -37,7 +37,7 @@ def summary_json(summary: CreditSummary, evaluation: Evaluation) -> dict[str, An
     }
 
 
-def entry_json(entry: Entry, currency: str) -> dict[str, Any]:
+def entry_json(entry: EntryRecord, currency: str) -> dict[str, Any]:
     """One movement: signed amount as a decimal string."""
     return {
         "id": entry.id,
@@ -48,7 +48,7 @@ def entry_json(entry: Entry, currency: str) -> dict[str, Any]:
     }
 
 
-def check_json(check: CheckoutCheck) -> dict[str, Any]:
+def check_json(check: CheckRecord) -> dict[str, Any]:
     """One checkout observation."""
     return {
         "use": check.use,

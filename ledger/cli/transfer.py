@@ -1,31 +1,23 @@
-"""Subcommands that move data in and out: import, export, backup, backups, restore (issue 6)."""
+"""Subcommands that move data in and out: import, export, backup, backups, restore (issue 6).
+
+Handlers import what they use when they run (see `ledger.cli`).
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
-import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ledger.cli import PROG, Context, add_command, json_option, ledger_exists, require_ledger
 from ledger.errors import LedgerError
-from ledger.files.bulk import ImportReport
-from ledger.files.formats import EXPORT_FORMATS, export_file, export_format, export_text, import_file
-from ledger.files.json_codes import ExportCodes, ImportCodes
-from ledger.private_files import check_target
-from ledger.storage.backup import backup_now, check_restorable, find_backup, list_backups
-from ledger.storage.inspection import LedgerFileError
-from ledger.storage.restore import restore_backup
-from ledger.storage.settings import Settings, load_settings
-from ledger.storage.store import Ledger
+from ledger.files.formats import EXPORT_FORMATS
+
+if TYPE_CHECKING:
+    from ledger.files.bulk import ImportReport
+    from ledger.files.json_codes import ExportCodes, ImportCodes
 
 STDOUT = "-"  # `export -o -`: standard output, as with no -o (`-o ./-` is a file named "-")
-
-
-def _print_json(context: Context, payload: Any) -> None:
-    json.dump(payload, context.out, indent=2, ensure_ascii=False)
-    context.out.write("\n")
 
 
 def _plural(count: int, word: str) -> str:
@@ -35,6 +27,11 @@ def _plural(count: int, word: str) -> str:
 def _trial_import(args: argparse.Namespace, context: Context) -> ImportReport:
     """Check the whole file against a new, empty ledger in a private temporary folder, so that a
     refused import into a ledger that does not exist yet creates nothing."""
+    import tempfile
+
+    from ledger.files.formats import import_file
+    from ledger.storage.store import Ledger
+
     with tempfile.TemporaryDirectory(prefix="credit-ledger-check-") as folder:
         trial = Ledger.open(Path(folder) / "trial.sqlite3")
         try:
@@ -46,6 +43,7 @@ def _trial_import(args: argparse.Namespace, context: Context) -> ImportReport:
 def _import_codes(context: Context) -> ImportCodes:
     """How an import reaches claim codes: the file's passphrase and this ledger's key, each asked only if needed."""
     from ledger.cli.passphrases import cli_asker
+    from ledger.files.json_codes import ImportCodes
     from ledger.vault.ledger_key import Ask, key_for_sealing
 
     asker = cli_asker(context)
@@ -56,6 +54,8 @@ def _import_codes(context: Context) -> ImportCodes:
 
 
 def cmd_import(args: argparse.Namespace, context: Context) -> int:
+    from ledger.files.formats import import_file
+
     if not ledger_exists(context.db_path):
         report = _trial_import(args, context)
         if not args.dry_run:
@@ -70,8 +70,7 @@ def cmd_import(args: argparse.Namespace, context: Context) -> int:
             codes=_import_codes(context),
         )
     if args.json:
-        _print_json(
-            context,
+        context.print_json(
             {
                 "file": str(args.file),
                 "format": report.format,
@@ -113,6 +112,7 @@ def _export_codes(args: argparse.Namespace, context: Context, fmt: str) -> Expor
     if fmt != "json":
         raise LedgerError("claim codes go only into JSON exports (encrypted); CSV and calendar files never carry them")
     from ledger.cli.passphrases import cli_asker
+    from ledger.files.json_codes import ExportCodes
     from ledger.vault.ledger_key import Ask, unlock
     from ledger.vault.sealing import check_new_passphrase
 
@@ -124,6 +124,9 @@ def _export_codes(args: argparse.Namespace, context: Context, fmt: str) -> Expor
 
 
 def cmd_export(args: argparse.Namespace, context: Context) -> int:
+    from ledger.files.formats import export_file, export_format, export_text
+    from ledger.private_files import check_target
+
     output = None if args.output in (None, STDOUT) else Path(args.output)
     fmt = export_format(args.format, output)
     if output is None:
@@ -136,7 +139,7 @@ def cmd_export(args: argparse.Namespace, context: Context) -> int:
     codes = _export_codes(args, context, fmt)
     count = export_file(context.ledger, output, fmt, context.now, everything=args.all, codes=codes)
     if args.json:
-        _print_json(context, {"file": str(args.output), "format": fmt, "count": count})
+        context.print_json({"file": str(args.output), "format": fmt, "count": count})
     else:
         what = _plural(count, "event") if fmt == "ics" else _plural(count, "credit")
         print(f"Exported {what} to {args.output} ({fmt})", file=context.out)
@@ -144,16 +147,21 @@ def cmd_export(args: argparse.Namespace, context: Context) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, context: Context) -> int:
+    from ledger.storage.backup import backup_now
+    from ledger.storage.settings import load_settings
+
     ledger = context.ledger
     target = backup_now(context.db_path, "manual", context.now, load_settings(ledger).backups_to_keep)
     if args.json:
-        _print_json(context, {"backup": str(target)})
+        context.print_json({"backup": str(target)})
     else:
         print(f"Backed up to {target}", file=context.out)
     return 0
 
 
 def cmd_backups(args: argparse.Namespace, context: Context) -> int:
+    from ledger.storage.backup import list_backups
+
     backups = list_backups(context.db_path)
     if not ledger_exists(context.db_path):
         if not backups:
@@ -165,8 +173,7 @@ def cmd_backups(args: argparse.Namespace, context: Context) -> int:
             file=context.err,
         )
     if args.json:
-        _print_json(
-            context,
+        context.print_json(
             [
                 {"file": str(b.path), "taken_at": b.taken_at.isoformat(), "reason": b.reason, "size": b.size}
                 for b in backups
@@ -185,6 +192,10 @@ def cmd_backups(args: argparse.Namespace, context: Context) -> int:
 
 def _backups_to_keep(path: Path) -> int:
     """The setting from the current ledger, or its default when that ledger is damaged or missing."""
+    from ledger.storage.inspection import LedgerFileError
+    from ledger.storage.settings import Settings, load_settings
+    from ledger.storage.store import Ledger
+
     if not path.exists():
         return Settings().backups_to_keep
     try:
@@ -198,6 +209,9 @@ def _backups_to_keep(path: Path) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, context: Context) -> int:
+    from ledger.storage.backup import check_restorable, find_backup
+    from ledger.storage.restore import restore_backup
+
     # The ledger is never opened through the context here: it may be the damaged file being replaced.
     source = find_backup(context.db_path, args.file)
     check_restorable(source, context.db_path)
@@ -214,8 +228,7 @@ def cmd_restore(args: argparse.Namespace, context: Context) -> int:
     keep = _backups_to_keep(context.db_path)
     report = restore_backup(context.db_path, source, context.now, keep)
     if args.json:
-        _print_json(
-            context,
+        context.print_json(
             {
                 "restored_from": str(report.restored_from),
                 "previous_backup": None if report.previous_backup is None else str(report.previous_backup),

@@ -479,8 +479,8 @@ def write_plan(ledger: Ledger, plan: CsvPlan, now: datetime) -> ImportReport:
     head, _, tail = timestamp_text(now.replace(microsecond=0)).partition(".")
     zone = tail[6:]
     uids = new_uids(len(plan.rows))
-    with ledger.writing() as session:
-        first_id = next_credit_id(session)
+    with ledger.transaction() as connection:
+        first_id = next_credit_id(connection)
         credits = []
         entries = []
         for offset, row in enumerate(plan.rows):
@@ -493,7 +493,7 @@ def write_plan(ledger: Ledger, plan: CsvPlan, now: datetime) -> ImportReport:
                 day = _spend_day(credit, today).isoformat()
                 entries.append((credit_id, SPEND, -row.spent_minor, day, BALANCE_NOTE, created))
                 spends += 1
-        insert_rows(session, credits=credits, entries=entries)
+        insert_rows(connection, credits=credits, entries=entries)
     return ImportReport(format="csv", added=len(plan.rows), spends=spends, backup=backup)
 
 
@@ -521,8 +521,8 @@ def _is_number(text: str) -> bool:
 
 def export_csv(ledger: Ledger, out: TextIO) -> int:
     """Write every credit as one CSV row (balance as of now); returns how many were written."""
-    with ledger.engine.connect() as connection:
-        rows = connection.exec_driver_sql(
+    with ledger.query() as connection:
+        rows = connection.execute(
             "SELECT c.merchant, c.region, c.source, c.title, c.currency, c.amount_minor, COALESCE(b.total, 0),"
             " c.received_on, c.expires_on, c.reference, c.categories, c.terms FROM credit c"
             " LEFT JOIN (SELECT credit_id, SUM(amount_minor) AS total FROM entry GROUP BY credit_id) b"

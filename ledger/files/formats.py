@@ -8,17 +8,20 @@ never through a link or into a device or pipe (see ledger.private_files).
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ledger.errors import LedgerError
-from ledger.files.bulk import ImportReport, read_import_file
-from ledger.files.csv_io import export_csv, import_csv
-from ledger.files.ics_export import ledger_calendar
-from ledger.files.json_codes import ExportCodes, ImportCodes
-from ledger.files.json_io import export_json, import_json
-from ledger.private_files import write_file
-from ledger.storage.store import Ledger
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ledger.files.bulk import ImportReport
+    from ledger.files.json_codes import ExportCodes, ImportCodes
+    from ledger.storage.store import Ledger
+
+# Each format's module is imported when that format is used: the calendar library, for one, is
+# needed by the .ics export alone (and this module by every command that names a format).
 
 EXPORT_FORMATS = ("csv", "json", "ics")
 IMPORT_FORMATS = ("csv", "json")
@@ -46,7 +49,11 @@ def import_data(
 ) -> ImportReport:
     """Import bytes already read, in the given format, all or nothing (claim codes, JSON only, through `codes`)."""
     if fmt == "json":
+        from ledger.files.json_io import import_json
+
         return import_json(ledger, data, now, merge=merge, dry_run=dry_run, codes=codes)
+    from ledger.files.csv_io import import_csv
+
     return import_csv(ledger, data, now, dry_run=dry_run)
 
 
@@ -60,6 +67,8 @@ def import_file(
     codes: ImportCodes | None = None,
 ) -> ImportReport:
     """Import a .csv or .json file all or nothing (a backup is taken first); a dry run writes nothing."""
+    from ledger.files.bulk import read_import_file
+
     data = read_import_file(path)
     return import_data(ledger, data, import_format(path, data), now, merge=merge, dry_run=dry_run, codes=codes)
 
@@ -86,10 +95,19 @@ def export_text(
     CSV and calendars never carry claim codes; JSON carries them only with `codes`, sealed under its passphrase.
     """
     if fmt == "ics":
+        from ledger.files.ics_export import ledger_calendar
+
         calendar = ledger_calendar(ledger, now, everything=everything)
         return calendar.to_ical().decode("utf-8"), len(calendar.walk("VEVENT"))
     buffer = io.StringIO(newline="")
-    count = export_csv(ledger, buffer) if fmt == "csv" else export_json(ledger, buffer, codes)
+    if fmt == "csv":
+        from ledger.files.csv_io import export_csv
+
+        count = export_csv(ledger, buffer)
+    else:
+        from ledger.files.json_io import export_json
+
+        count = export_json(ledger, buffer, codes)
     return buffer.getvalue(), count
 
 
@@ -97,6 +115,8 @@ def export_file(
     ledger: Ledger, path: Path, fmt: str, now: datetime, *, everything: bool = False, codes: ExportCodes | None = None
 ) -> int:
     """Export to a file; CSV gets a byte-order mark so spreadsheet programs read it as UTF-8."""
+    from ledger.private_files import write_file
+
     text, count = export_text(ledger, fmt, now, everything=everything, codes=codes)
     write_file(Path(path).expanduser(), text.encode("utf-8-sig" if fmt == "csv" else "utf-8"))
     return count

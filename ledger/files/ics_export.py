@@ -71,10 +71,10 @@ def ledger_calendar(ledger: Ledger, now: datetime, *, everything: bool = False) 
     """A calendar of expiry dates: credits still usable, or with `everything` every credit with an expiry."""
     settings = load_settings(ledger)
     today: date = now.date()
-    with ledger.engine.connect() as connection:
+    with ledger.query() as connection:
         extras = {
             row[0]: _Extra(row[1], bool(row[2]))
-            for row in connection.exec_driver_sql("SELECT id, uid, reminders_muted FROM credit")
+            for row in connection.execute("SELECT id, uid, reminders_muted FROM credit")
         }
     calendar = Calendar()
     calendar.add("prodid", PRODID)

@@ -62,8 +62,8 @@ __all__ = [
 
 
 def _rows(ledger: Ledger, sql: str) -> list[tuple[Any, ...]]:
-    with ledger.engine.connect() as connection:
-        return list(connection.exec_driver_sql(sql).fetchall())
+    with ledger.query() as connection:
+        return list(connection.execute(sql).fetchall())
 
 
 def ledger_document(ledger: Ledger, codes: ExportCodes | None = None) -> dict[str, Any]:
@@ -173,8 +173,8 @@ def import_json(
     """
     with collector_paused():
         document = read_document(data, PLAIN_CHECKS.remembering(), now.date())
-        with ledger.reading() as session:
-            held = credit_count(session)
+        with ledger.query() as connection:
+            held = credit_count(connection)
         if held and not merge:
             raise LedgerError(
                 f"the ledger already holds {held} credit{'s' if held != 1 else ''}; import with --merge to add "
@@ -231,8 +231,8 @@ def _write(ledger: Ledger, fresh: list[IncomingCredit], sealed: list[bytes | Non
     entries: list[tuple[Any, ...]] = []
     checks: list[tuple[Any, ...]] = []
     reminders: list[tuple[Any, ...]] = []
-    with ledger.writing() as session:
-        next_id = next_credit_id(session)
+    with ledger.transaction() as connection:
+        next_id = next_credit_id(connection)
         for offset, (incoming, code) in enumerate(zip(fresh, sealed, strict=True)):
             credit_id = incoming.id if keep_ids else next_id + offset
             credits.append(
@@ -251,4 +251,4 @@ def _write(ledger: Ledger, fresh: list[IncomingCredit], sealed: list[bytes | Non
             entries.extend((credit_id, *entry) for entry in incoming.entries)
             checks.extend((credit_id, *check) for check in incoming.checks)
             reminders.extend((credit_id, *reminder) for reminder in incoming.reminders)
-        insert_rows(session, credits=credits, entries=entries, checks=checks, reminders=reminders)
+        insert_rows(connection, credits=credits, entries=entries, checks=checks, reminders=reminders)

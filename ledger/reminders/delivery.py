@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from ledger.money import format_money, from_minor
@@ -113,7 +113,7 @@ def sample_notification(ledger: Ledger | None, today: date) -> Notification:
     """A reminder as it would be shown for the most urgent credit, or for a realistic example when there is none."""
     credit = most_urgent_candidate(ledger, today) if ledger is not None else None
     if credit is None:
-        credit = replace(EXAMPLE_CREDIT, expires_on=today + timedelta(days=EXAMPLE_DAYS_LEFT))
+        credit = EXAMPLE_CREDIT._replace(expires_on=today + timedelta(days=EXAMPLE_DAYS_LEFT))
     days_left = (credit.expires_on - today).days
     moment = datetime.combine(today, time(0, 0))
     return compose([DueReminder(credit=credit, lead_days=days_left, due_at=moment, days_left=days_left)])

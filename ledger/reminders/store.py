@@ -10,13 +10,14 @@ remind of one credit the same day.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
-
-from sqlalchemy import Connection
 
 from ledger.reminders.planning import (
     DueReminder,
@@ -26,6 +27,7 @@ from ledger.reminders.planning import (
     first_reminder_at,
     plan_reminders,
 )
+from ledger.storage.rows import timestamp_text
 from ledger.storage.store import Ledger
 
 # A day of slack on the window, so a time-zone edge never leaves a due credit outside it.
@@ -38,12 +40,10 @@ SUPERSEDED = "superseded"
 
 _BALANCE = "COALESCE((SELECT SUM(e.amount_minor) FROM entry e WHERE e.credit_id = c.id), 0)"
 _FOR_CURRENT_EXPIRY = "FROM reminder_sent r WHERE r.credit_id = c.id AND r.expires_on = c.expires_on"
-# The leads already sent for the credit's current expiry date ride along, as "30,7", and so does
-# when it was last reminded (superseded rows are covered leads, not notifications shown).
-_SENT_LEADS = f"(SELECT group_concat(r.lead_days) {_FOR_CURRENT_EXPIRY})"
-_LAST_REMINDED = f"(SELECT max(r.sent_at) {_FOR_CURRENT_EXPIRY} AND r.channel != '{SUPERSEDED}')"
 _CANDIDATE_COLUMNS = f"c.id, c.expires_on, {_BALANCE}, c.currency, c.merchant, c.source, c.title, c.snoozed_until"
 _REMINDABLE = "c.archived = 0 AND c.reminders_muted = 0"
+_IN_WINDOW = f"c.expires_on BETWEEN ? AND ? AND {_REMINDABLE}"
+_HISTORY_COLUMNS = "r.credit_id, r.lead_days, r.expires_on, r.sent_at, r.channel"
 
 
 @dataclass(frozen=True)
@@ -58,20 +58,22 @@ class Claim:
 def _candidate(row: Sequence[Any], sent: frozenset[int], last_reminded: str | None = None) -> ReminderCandidate:
     return ReminderCandidate(
         credit_id=int(row[0]),
-        expires_on=date.fromisoformat(row[1]),
+        expires_on=_day(row[1]),
         balance_minor=int(row[2]),
         currency=str(row[3]),
         merchant=str(row[4]),
         source=str(row[5]),
         title=str(row[6]),
-        snoozed_until=date.fromisoformat(row[7]) if row[7] else None,
+        snoozed_until=_day(row[7]) if row[7] else None,
         sent_leads=sent,
         last_reminded_at=datetime.fromisoformat(last_reminded) if last_reminded else None,
     )
 
 
-def _leads(text: str | None) -> frozenset[int]:
-    return frozenset(int(part) for part in text.split(",")) if text else frozenset()
+@lru_cache(maxsize=4096)
+def _day(text: str) -> date:
+    # Thousands of candidates share a few dozen expiry dates.
+    return date.fromisoformat(text)
 
 
 def window_end(policy: ReminderPolicy, today: date) -> date:
@@ -81,35 +83,36 @@ def window_end(policy: ReminderPolicy, today: date) -> date:
 
 def load_candidates(ledger: Ledger, policy: ReminderPolicy, today: date) -> list[ReminderCandidate]:
     """Credits that may be reminded of: money left, expiring from today to the window's end, not archived or muted."""
-    with ledger.engine.connect() as connection:
-        rows = connection.exec_driver_sql(
-            f"SELECT {_CANDIDATE_COLUMNS}, {_SENT_LEADS}, {_LAST_REMINDED} FROM credit c"
-            f" WHERE c.expires_on BETWEEN ? AND ? AND {_REMINDABLE} AND {_BALANCE} > 0",
-            (today.isoformat(), window_end(policy, today).isoformat()),
-        ).fetchall()
-    return [_candidate(row, _leads(row[8]), row[9]) for row in rows]
+    bounds = (today.isoformat(), window_end(policy, today).isoformat())
+    with ledger.query() as connection:
+        found = connection.execute(f"SELECT {_CANDIDATE_COLUMNS} FROM credit c WHERE {_IN_WINDOW}", bounds)
+        rows = [row for row in found if row[2] > 0]
+        history = _sent_history(connection, rows)
+    return [_candidate(row, *history.get(int(row[0]), (frozenset(), None))) for row in rows]
 
 
 def _sent_history(
-    connection: Connection, rows: Sequence[Sequence[Any]]
+    connection: sqlite3.Connection, rows: Sequence[Sequence[Any]]
 ) -> dict[int, tuple[frozenset[int], str | None]]:
-    """For each credit: the leads sent for its current expiry date, and when it was last reminded of it."""
+    """For each credit of `rows`: the leads sent for its current expiry date, and when it was last reminded of it."""
     expiry_of = {int(row[0]): str(row[1]) for row in rows}
     if not expiry_of:
         return {}
     found: dict[int, set[int]] = defaultdict(set)
     last: dict[int, str] = {}
-    marks = ",".join("?" * len(expiry_of))
-    for credit_id, lead, expires_on, sent_at, channel in connection.exec_driver_sql(
-        f"SELECT credit_id, lead_days, expires_on, sent_at, channel FROM reminder_sent WHERE credit_id IN ({marks})",
-        tuple(expiry_of),
-    ):
+    # The ids go in as one JSON array: one parameter however many credits, one index lookup for each.
+    sent = connection.execute(
+        f"SELECT {_HISTORY_COLUMNS} FROM reminder_sent r WHERE r.credit_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(expiry_of)),),
+    )
+    for credit_id, lead, expires_on, sent_at, channel in sent:
         # Rows for an earlier expiry date are history: a changed date re-arms every reminder.
-        if expiry_of.get(int(credit_id)) != expires_on:
+        if expiry_of.get(credit_id) != expires_on:
             continue
-        found[int(credit_id)].add(int(lead))
-        if channel != SUPERSEDED and sent_at > last.get(int(credit_id), ""):
-            last[int(credit_id)] = str(sent_at)
+        found[credit_id].add(int(lead))
+        # Superseded rows are covered leads, not notifications shown.
+        if channel != SUPERSEDED and sent_at > last.get(credit_id, ""):
+            last[credit_id] = str(sent_at)
     return {key: (frozenset(value), last.get(key)) for key, value in found.items()}
 
 
@@ -125,9 +128,9 @@ def next_beyond_window(
         return before
     best = before
     after = (window_end(policy, policy.local_today(now)).isoformat(), 2**62)
-    with ledger.engine.connect() as connection:
+    with ledger.query() as connection:
         while True:
-            rows = connection.exec_driver_sql(
+            rows = connection.execute(
                 f"SELECT {_CANDIDATE_COLUMNS} FROM credit c"
                 f" WHERE (c.expires_on, c.id) > (?, ?) AND {_REMINDABLE}"
                 " ORDER BY c.expires_on, c.id LIMIT ?",
@@ -149,29 +152,25 @@ def next_beyond_window(
 
 def most_urgent_candidate(ledger: Ledger, today: date) -> ReminderCandidate | None:
     """The remindable credit that expires soonest from today on (money left, not archived or muted), if any."""
-    with ledger.engine.connect() as connection:
-        row = connection.exec_driver_sql(
+    with ledger.query() as connection:
+        row = connection.execute(
             f"SELECT {_CANDIDATE_COLUMNS} FROM credit c"
             f" WHERE c.expires_on >= ? AND {_REMINDABLE} AND {_BALANCE} > 0"
             " ORDER BY c.expires_on, c.id LIMIT 1",
             (today.isoformat(),),
-        ).first()
+        ).fetchone()
     return None if row is None else _candidate(row, frozenset())
 
 
 def plan_due(ledger: Ledger, policy: ReminderPolicy, now: datetime) -> ReminderPlan:
     """Plan from the database: the reminders due at `now` and the exact time of the next one."""
-    candidates = load_candidates(ledger, policy, policy.local_today(now))
-    plan = plan_reminders(candidates, policy, now)
-    return ReminderPlan(due=plan.due, next_due_at=next_beyond_window(ledger, policy, now, plan.next_due_at))
+    with ledger.query():  # one read of the ledger for both steps
+        candidates = load_candidates(ledger, policy, policy.local_today(now))
+        plan = plan_reminders(candidates, policy, now)
+        return ReminderPlan(due=plan.due, next_due_at=next_beyond_window(ledger, policy, now, plan.next_due_at))
 
 
 # --- claims ----------------------------------------------------------------------------
-
-
-def _timestamp(moment: datetime) -> str:
-    # The same text `models.UTCDateTime` writes, so the ORM reads these rows back unchanged.
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 _REMINDABLE_CREDIT = (
@@ -196,7 +195,7 @@ def _start_of_day(reminder: DueReminder, now: datetime) -> str:
     """When the local day of `now` began, as stored text; the day is the one the reminder was planned in."""
     zone = reminder.due_at.tzinfo or now.tzinfo
     day = now.astimezone(zone).date()
-    return _timestamp(datetime.combine(day, time(0, 0), tzinfo=zone))
+    return timestamp_text(datetime.combine(day, time(0, 0), tzinfo=zone))
 
 
 def claim(ledger: Ledger, due: Sequence[DueReminder], now: datetime) -> list[Claim]:
@@ -207,13 +206,12 @@ def claim(ledger: Ledger, due: Sequence[DueReminder], now: datetime) -> list[Cla
     whose credit changed since planning (spent, archived, muted, new expiry), is left out.
     """
     claims: list[Claim] = []
-    stamp = _timestamp(now)
-    with ledger.writing() as session:
-        connection = session.connection()
+    stamp = timestamp_text(now)
+    with ledger.transaction() as connection:
         for reminder in due:
             credit_id, lead, expires_on = reminder.key
             expiry = expires_on.isoformat()
-            won = connection.exec_driver_sql(
+            won = connection.execute(
                 _INSERT_IF_NOT_REMINDED_TODAY,
                 (credit_id, lead, expiry, stamp, CLAIMED, credit_id, expiry, _start_of_day(reminder, now)),
             )
@@ -222,7 +220,7 @@ def claim(ledger: Ledger, due: Sequence[DueReminder], now: datetime) -> list[Cla
             row_ids = [int(won.lastrowid)]
             for older in reminder.superseded_leads:
                 # The less urgent reminders this one replaces count as sent, never shown later.
-                skipped = connection.exec_driver_sql(
+                skipped = connection.execute(
                     _INSERT_IF_REMINDABLE, (credit_id, older, expiry, stamp, SUPERSEDED, credit_id, expiry)
                 )
                 if skipped.rowcount == 1 and skipped.lastrowid is not None:
@@ -230,7 +228,7 @@ def claim(ledger: Ledger, due: Sequence[DueReminder], now: datetime) -> list[Cla
             ended = reminder.credit.snoozed_until
             if ended is not None:
                 # The snooze has run its course; clearing it keeps it from re-arming after an expiry edit.
-                cleared = connection.exec_driver_sql(
+                cleared = connection.execute(
                     "UPDATE credit SET snoozed_until = NULL WHERE id = ? AND snoozed_until = ?",
                     (credit_id, ended.isoformat()),
                 )
@@ -244,10 +242,10 @@ def mark_delivered(ledger: Ledger, claims: Sequence[Claim], channel: str, now: d
     if not claims:
         return
     primary = tuple(claimed.row_ids[0] for claimed in claims)
-    with ledger.writing() as session:
-        session.connection().exec_driver_sql(
+    with ledger.transaction() as connection:
+        connection.execute(
             f"UPDATE reminder_sent SET channel = ?, sent_at = ? WHERE id IN ({','.join('?' * len(primary))})",
-            (channel, _timestamp(now), *primary),
+            (channel, timestamp_text(now), *primary),
         )
 
 
@@ -256,12 +254,11 @@ def release(ledger: Ledger, claims: Sequence[Claim]) -> None:
     if not claims:
         return
     row_ids = tuple(row_id for claimed in claims for row_id in claimed.row_ids)
-    with ledger.writing() as session:
-        connection = session.connection()
-        connection.exec_driver_sql(f"DELETE FROM reminder_sent WHERE id IN ({','.join('?' * len(row_ids))})", row_ids)
+    with ledger.transaction() as connection:
+        connection.execute(f"DELETE FROM reminder_sent WHERE id IN ({','.join('?' * len(row_ids))})", row_ids)
         for claimed in claims:
             if claimed.ended_snooze is not None:
-                connection.exec_driver_sql(
+                connection.execute(
                     "UPDATE credit SET snoozed_until = ? WHERE id = ? AND snoozed_until IS NULL",
                     (claimed.ended_snooze.isoformat(), claimed.reminder.credit.credit_id),
                 )
@@ -269,10 +266,10 @@ def release(ledger: Ledger, claims: Sequence[Claim]) -> None:
 
 def count_expiring(ledger: Ledger, today: date, within_days: int) -> int:
     """How many credits with money left expire between today and `within_days` from now (for the tray)."""
-    with ledger.engine.connect() as connection:
-        row = connection.exec_driver_sql(
+    with ledger.query() as connection:
+        row = connection.execute(
             "SELECT COUNT(*) FROM credit c WHERE c.expires_on BETWEEN ? AND ? AND c.archived = 0"
             " AND (SELECT COALESCE(SUM(e.amount_minor), 0) FROM entry e WHERE e.credit_id = c.id) > 0",
             (today.isoformat(), (today + timedelta(days=within_days)).isoformat()),
-        ).one()
+        ).fetchone()
     return int(row[0])

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ledger.money import format_money, from_minor, known_currencies
 from ledger.rules.advice import Advice, Piece, arrange
@@ -22,9 +22,13 @@ from ledger.rules.advice import advice_json as _advice_lines
 from ledger.rules.rulebook import Condition, DefaultRule, Rule, RuleBook, RuleSet, builtin_rulebook
 from ledger.rules.ruleset import Stage, fill_placeholders, name_key
 from ledger.rules.terms_reading import quote_for
-from ledger.storage.models import Credit
 from ledger.validation import REGION_ALIASES, region_in_words, region_name
 from ledger.vocab import CHECKOUT_USES, Outcome, Source, TermsSay, Use, Verdict, plain_upper
+
+if TYPE_CHECKING:
+    # Types only: loading the ORM's models would cost a command most of its run (`ledger.storage.rows`).
+    from ledger.storage.models import Credit
+    from ledger.storage.rows import CreditRecord
 
 _REFUSING = (Outcome.NOT_OFFERED, Outcome.GRAYED_OUT)
 _Holds = Callable[[Rule], bool]
@@ -125,7 +129,7 @@ class _Facts:
 
 
 def evaluate(
-    credit: Credit,
+    credit: CreditRecord | Credit,
     today: date,
     *,
     balance: Decimal | None = None,

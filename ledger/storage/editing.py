@@ -6,24 +6,35 @@ promise that the balance is the sum of the entries and never below zero.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
-
 from ledger.errors import CreditNotFound, LedgerError
 from ledger.money import from_minor
-from ledger.storage.models import CheckoutCheck, Credit, Entry, ReminderSent, utc_now
-from ledger.storage.store import Ledger, moved_minor
-from ledger.validation import NewCredit, check_money_moved, check_terms_by_use, choice, credit_fields
+from ledger.storage.rows import (
+    ENTRY_COLUMNS,
+    ENTRY_SELECT,
+    EntryRecord,
+    categories_text,
+    day_text,
+    insert_sql,
+    terms_by_use_text,
+    timestamp_text,
+    utc_now,
+)
+from ledger.storage.store import Ledger, moved_minor, read_credit, read_entries
+from ledger.validation import NewCredit, check_money_moved, check_terms_by_use, checked_credit, choice
 from ledger.vault.codes import sealed_code
 from ledger.vocab import EntryKind, TermsSay, Use
 
 if TYPE_CHECKING:
     from ledger.vault.ledger_key import VaultKey
+
+# A credit's own rows, in the order they are put back (children after their credit).
+_HISTORY_TABLES = ("entry", "checkout_check", "reminder_sent")
 
 
 def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date, key: VaultKey | None = None) -> None:
@@ -37,13 +48,11 @@ def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date, k
     date would fall after a recorded movement, or when more money would move through the
     credit than the ledger can add up (MAX_MOVED_MINOR).
     """
-    fields = credit_fields(new, today)
-    currency, amount_minor, received_on = fields["currency"], fields["amount_minor"], fields["received_on"]
-    with ledger.writing() as session:
-        credit = session.get(Credit, credit_id)
-        if credit is None:
-            raise CreditNotFound(credit_id)
-        entries = list(session.exec(select(Entry).where(Entry.credit_id == credit_id)).all())
+    checked = checked_credit(new, today)
+    currency, amount_minor, received_on = checked.currency, checked.amount_minor, checked.received_on
+    with ledger.transaction() as connection:
+        credit = read_credit(connection, credit_id)
+        entries = read_entries(connection, credit_id)
         issue = next((entry for entry in entries if entry.kind == EntryKind.ISSUE), None)
         movements = [entry for entry in entries if entry is not issue]
         if currency != credit.currency and movements:
@@ -56,14 +65,38 @@ def update_credit(ledger: Ledger, credit_id: int, new: NewCredit, today: date, k
             spent = from_minor(-others, currency)
             raise LedgerError(f"the amount cannot be less than what has already been spent ({spent} {currency})")
         check_money_moved(moved_minor(movements) + amount_minor, currency)
-        for name, value in fields.items():
-            setattr(credit, name, value)
+        sealed = credit.claim_code_sealed
         if new.claim_code is not None:
-            credit.claim_code_sealed = sealed_code(new.claim_code.strip(), credit.uid, key)
-        credit.updated_at = utc_now()
+            sealed = sealed_code(new.claim_code.strip(), credit.uid, key)
+        connection.execute(
+            "UPDATE credit SET source = ?, currency = ?, amount_minor = ?, merchant = ?, region = ?, title = ?,"
+            " received_on = ?, expires_on = ?, reference = ?, categories = ?, terms = ?, terms_url = ?,"
+            " terms_by_use = ?, claim_code_sealed = ?, notes = ?, updated_at = ? WHERE id = ?",
+            (
+                checked.source,
+                currency,
+                amount_minor,
+                checked.merchant,
+                checked.region,
+                checked.title,
+                day_text(received_on),
+                None if checked.expires_on is None else day_text(checked.expires_on),
+                checked.reference,
+                categories_text(checked.categories),
+                checked.terms,
+                checked.terms_url,
+                terms_by_use_text(checked.terms_by_use),
+                sealed,
+                checked.notes,
+                timestamp_text(utc_now()),
+                credit_id,
+            ),
+        )
         if issue is not None:
-            issue.amount_minor = amount_minor
-            issue.occurred_on = received_on
+            connection.execute(
+                "UPDATE entry SET amount_minor = ?, occurred_on = ? WHERE id = ?",
+                (amount_minor, day_text(received_on), issue.id),
+            )
 
 
 def record_terms(ledger: Ledger, credit_id: int, use: str, says: str) -> bool:
@@ -74,28 +107,27 @@ def record_terms(ledger: Ledger, credit_id: int, use: str, says: str) -> bool:
     """
     choice(use, Use, "use")
     said = check_terms_by_use({use: says})  # checks the answer; `silent` leaves nothing to keep
-    with ledger.writing() as session:
-        credit = session.get(Credit, credit_id)
-        if credit is None:
-            raise CreditNotFound(credit_id)
+    with ledger.transaction() as connection:
+        credit = read_credit(connection, credit_id)
         answers = {member.value for member in TermsSay}
         kept = {
             other: answer
             for other, answer in credit.terms_by_use.items()
             if other != use and other in {member.value for member in Use} and answer in answers
         }
-        # A new dict, in vocabulary order: the column notices a replaced value, not one changed in place.
-        recorded = check_terms_by_use({**kept, **said})
+        recorded = check_terms_by_use({**kept, **said})  # in vocabulary order
         if recorded == credit.terms_by_use:
             return False
-        credit.terms_by_use = recorded
-        credit.updated_at = utc_now()
+        connection.execute(
+            "UPDATE credit SET terms_by_use = ?, updated_at = ? WHERE id = ?",
+            (terms_by_use_text(recorded), timestamp_text(utc_now()), credit_id),
+        )
         return True
 
 
 @dataclass(frozen=True)
 class CreditSnapshot:
-    """Everything stored about one credit, enough to put it back exactly as it was."""
+    """Everything stored about one credit, enough to put it back exactly as it was (columns as stored)."""
 
     credit: dict[str, Any]
     entries: list[dict[str, Any]]
@@ -103,23 +135,23 @@ class CreditSnapshot:
     reminders: list[dict[str, Any]]
 
 
+def _stored_rows(connection: sqlite3.Connection, sql: str, parameters: tuple[Any, ...]) -> list[dict[str, Any]]:
+    cursor = connection.execute(sql, parameters)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
 def snapshot_credit(ledger: Ledger, credit_id: int) -> CreditSnapshot:
     """A copy of the credit and its rows, taken before a delete so the delete can be undone."""
-    with ledger.reading() as session:
-        credit = session.get(Credit, credit_id)
-        if credit is None:
+    with ledger.query() as connection:
+        found = _stored_rows(connection, "SELECT * FROM credit WHERE id = ?", (credit_id,))
+        if not found:
             raise CreditNotFound(credit_id)
-
-        def rows(model: Any) -> list[dict[str, Any]]:
-            found = session.exec(select(model).where(model.credit_id == credit_id).order_by(col(model.id))).all()
-            return [row.model_dump() for row in found]
-
-        return CreditSnapshot(
-            credit=credit.model_dump(),
-            entries=rows(Entry),
-            checks=rows(CheckoutCheck),
-            reminders=rows(ReminderSent),
+        entries, checks, reminders = (
+            _stored_rows(connection, f"SELECT * FROM {table} WHERE credit_id = ? ORDER BY id", (credit_id,))
+            for table in _HISTORY_TABLES
         )
+    return CreditSnapshot(credit=found[0], entries=entries, checks=checks, reminders=reminders)
 
 
 @dataclass(frozen=True)
@@ -137,11 +169,21 @@ class RestoredCredit:
 
 def credit_id_of(ledger: Ledger, uid: str) -> int:
     """The id the credit with this uid has now (ids can change when a delete is undone); LedgerError if gone."""
-    with ledger.reading() as session:
-        found = session.exec(select(Credit.id).where(Credit.uid == uid)).first()
+    with ledger.query() as connection:
+        found = connection.execute("SELECT id FROM credit WHERE uid = ?", (uid,)).fetchone()
     if found is None:
         raise LedgerError("that credit is no longer in the ledger (deleted since, perhaps from the command line)")
-    return found
+    return int(found[0])
+
+
+def _insert(connection: sqlite3.Connection, table: str, row: dict[str, Any]) -> int:
+    columns = list(row)
+    cursor = connection.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        tuple(row.values()),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
 
 
 def restore_credit(ledger: Ledger, snapshot: CreditSnapshot) -> RestoredCredit:
@@ -153,33 +195,26 @@ def restore_credit(ledger: Ledger, snapshot: CreditSnapshot) -> RestoredCredit:
     written) when the same credit (its uid) is in the ledger again.
     """
     old_id = snapshot.credit.get("id")
-    with ledger.writing() as session:
+    with ledger.transaction() as connection:
         uid = snapshot.credit["uid"]
-        back = session.exec(select(Credit.id).where(Credit.uid == uid)).first()
+        back = connection.execute("SELECT id FROM credit WHERE uid = ?", (uid,)).fetchone()
         if back is not None:
-            raise LedgerError(f"the deleted credit is already back in the ledger, as credit {back}")
+            raise LedgerError(f"the deleted credit is already back in the ledger, as credit {back[0]}")
         fields = dict(snapshot.credit)
-        if old_id is not None and session.get(Credit, old_id) is not None:
+        taken = old_id is not None and connection.execute("SELECT 1 FROM credit WHERE id = ?", (old_id,)).fetchone()
+        if taken:
             fields["id"] = None  # taken by a credit added since; SQLite picks a new one
         try:
-            credit = Credit.model_validate(fields)
-            session.add(credit)
-            session.flush()
-            assert credit.id is not None
-            tables: tuple[tuple[Any, list[dict[str, Any]]], ...] = (
-                (Entry, snapshot.entries),
-                (CheckoutCheck, snapshot.checks),
-                # The reminder log comes back too, so an undone delete never repeats a reminder.
-                (ReminderSent, snapshot.reminders),
-            )
-            for model, rows in tables:
+            credit_id = _insert(connection, "credit", fields)
+            # The reminder log comes back too, so an undone delete never repeats a reminder.
+            history = (snapshot.entries, snapshot.checks, snapshot.reminders)
+            for table, rows in zip(_HISTORY_TABLES, history, strict=True):
                 for row in rows:
-                    session.add(model.model_validate({**row, "id": None, "credit_id": credit.id}))
-            session.flush()
-        except IntegrityError as error:
+                    _insert(connection, table, {**row, "id": None, "credit_id": credit_id})
+        except sqlite3.IntegrityError as error:
             # Nothing is written (the transaction rolls back); say why instead of failing obscurely.
-            raise LedgerError(f"the credit cannot be put back as it was: {error.orig}") from None
-        return RestoredCredit(credit_id=credit.id, old_id=old_id)
+            raise LedgerError(f"the credit cannot be put back as it was: {error}") from None
+        return RestoredCredit(credit_id=credit_id, old_id=old_id)
 
 
 @dataclass(frozen=True)
@@ -193,14 +228,31 @@ class MovementSnapshot:
     note: str
 
 
+_INSERT_ENTRY = insert_sql("entry", ENTRY_COLUMNS)
+
+
+def _balance(connection: sqlite3.Connection, credit_id: int) -> int:
+    row = connection.execute("SELECT COALESCE(SUM(amount_minor), 0) FROM entry WHERE credit_id = ?", (credit_id,))
+    return int(row.fetchone()[0])
+
+
+def _touch(connection: sqlite3.Connection, credit_ids: set[int]) -> None:
+    moment = timestamp_text(utc_now())
+    connection.executemany("UPDATE credit SET updated_at = ? WHERE id = ?", [(moment, cid) for cid in credit_ids])
+
+
 def remove_movements(ledger: Ledger, entry_ids: Sequence[int]) -> list[MovementSnapshot]:
     """Take back recorded spends or refunds (a mistake, or a plan's spends undone), all in one transaction.
 
     Refused (LedgerError, nothing changed) for an entry that is not a spend or refund, one that is
     not there, and when taking a refund back would leave its credit below zero (it was spent since).
     """
-    with ledger.writing() as session:
-        chosen = list(session.exec(select(Entry).where(col(Entry.id).in_(list(entry_ids)))).all())
+    with ledger.transaction() as connection:
+        marks = ", ".join("?" for _ in entry_ids)
+        chosen = [
+            EntryRecord.from_row(row)
+            for row in connection.execute(f"{ENTRY_SELECT} WHERE id IN ({marks}) ORDER BY id", list(entry_ids))
+        ]
         found = {entry.id for entry in chosen}
         missing = [entry_id for entry_id in entry_ids if entry_id not in found]
         if missing:
@@ -208,10 +260,10 @@ def remove_movements(ledger: Ledger, entry_ids: Sequence[int]) -> list[MovementS
         for entry in chosen:
             if entry.kind not in (EntryKind.SPEND, EntryKind.REFUND):
                 raise LedgerError(f"only spends and refunds can be taken back, not the {entry.kind} of a credit")
-        for credit_id in {entry.credit_id for entry in chosen}:
-            remaining = session.exec(select(Entry).where(Entry.credit_id == credit_id)).all()
-            balance = sum(entry.amount_minor for entry in remaining if entry.id not in found)
-            if balance < 0:
+        credits = {entry.credit_id for entry in chosen}
+        for credit_id in credits:
+            taken = sum(entry.amount_minor for entry in chosen if entry.credit_id == credit_id)
+            if _balance(connection, credit_id) - taken < 0:
                 raise LedgerError(
                     f"taking this back would leave credit {credit_id} below zero: what it refunded was spent since"
                 )
@@ -219,34 +271,26 @@ def remove_movements(ledger: Ledger, entry_ids: Sequence[int]) -> list[MovementS
             MovementSnapshot(entry.credit_id, entry.kind, entry.amount_minor, entry.occurred_on, entry.note)
             for entry in chosen
         ]
-        for entry in chosen:
-            session.delete(entry)
-            credit = session.get(Credit, entry.credit_id)
-            if credit is not None:
-                credit.updated_at = utc_now()
+        connection.executemany("DELETE FROM entry WHERE id = ?", [(entry.id,) for entry in chosen])
+        _touch(connection, credits)
         return snapshots
 
 
 def restore_movements(ledger: Ledger, snapshots: Sequence[MovementSnapshot]) -> list[int]:
     """Put taken-back spends or refunds back (new ids), in one transaction; refused if a balance would go below zero."""
-    with ledger.writing() as session:
-        added = [
-            Entry(
-                credit_id=snapshot.credit_id,
-                kind=snapshot.kind,
-                amount_minor=snapshot.amount_minor,
-                occurred_on=snapshot.occurred_on,
-                note=snapshot.note,
-            )
-            for snapshot in snapshots
-        ]
-        for credit_id in {snapshot.credit_id for snapshot in snapshots}:
-            if session.get(Credit, credit_id) is None:
-                raise CreditNotFound(credit_id)
-            balance = sum(e.amount_minor for e in session.exec(select(Entry).where(Entry.credit_id == credit_id)))
-            balance += sum(entry.amount_minor for entry in added if entry.credit_id == credit_id)
-            if balance < 0:
+    with ledger.transaction() as connection:
+        credits = {snapshot.credit_id for snapshot in snapshots}
+        for credit_id in credits:
+            read_credit(connection, credit_id)  # CreditNotFound when it was deleted since
+            added = sum(snapshot.amount_minor for snapshot in snapshots if snapshot.credit_id == credit_id)
+            if _balance(connection, credit_id) + added < 0:
                 raise LedgerError(f"putting it back would take credit {credit_id} below zero: it was spent since")
-        session.add_all(added)
-        session.flush()
-        return [entry.id for entry in added if entry.id is not None]
+        created = timestamp_text(utc_now())
+        ids: list[int] = []
+        for snapshot in snapshots:
+            row = (snapshot.credit_id, snapshot.kind, snapshot.amount_minor, day_text(snapshot.occurred_on))
+            cursor = connection.execute(_INSERT_ENTRY, (*row, snapshot.note, created))
+            assert cursor.lastrowid is not None
+            ids.append(cursor.lastrowid)
+        _touch(connection, credits)
+        return ids

@@ -61,11 +61,12 @@ def _not_a_ledger(path: Path) -> LedgerFileError:
     )
 
 
-def inspect_revision(path: Path) -> str | None:
+def inspect_revision(path: Path, *, integrity: bool = True) -> str | None:
     """The schema revision of an existing ledger (None for a new, empty file), refusing anything else.
 
     Reads only: the header bytes, then a read-only SQLite connection. Nothing that writes (not even
-    switching the journal mode) happens before this has said the file is a ledger.
+    switching the journal mode) happens before this has said the file is a ledger. Without
+    `integrity`, SQLite's check of every page is left to the caller (`db.read_while_checking`).
     """
     if not path.exists() or path.stat().st_size == 0:
         return None
@@ -112,7 +113,7 @@ def inspect_revision(path: Path) -> str | None:
         or any(kind in ("view", "trigger") for kind, _ in kinds)
     ):
         raise _not_a_ledger(path)
-    problem = quick_check(path)
+    problem = quick_check(path) if integrity else None
     if problem is not None:
         raise DamagedLedgerError(path, problem)
     return revision

@@ -2,74 +2,83 @@
 
 `Ledger.summaries` builds a dataclass with Decimals per credit, which is right for the
 command line but too slow for a window holding 100,000 credits. This module returns
-plain tuples instead; money stays in whole minor units until a cell is drawn. The
-status expression mirrors `ledger.status.status_of` (a test keeps the two in step).
+plain tuples instead, with only the columns the window uses; money stays in whole minor
+units until a cell is drawn. The status expression mirrors `ledger.status.status_of` (a
+test keeps the two in step).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ledger.status import EXPIRING_WITHIN_DAYS
 from ledger.storage.sqlite_files import connect_readonly
 from ledger.vocab import Status
 
+if TYPE_CHECKING:
+    # This module is loaded before the window's first frame, and `decimal` is not needed until later.
+    from decimal import Decimal
+
 
 class ListedCredit(NamedTuple):
-    """One row of the credit list; amounts in minor units, dates as ISO text."""
+    """One row of the window's credit list; amounts in minor units, dates as ISO text."""
 
     id: int
     merchant: str
-    region: str
     source: str
     title: str
     currency: str
-    amount_minor: int
     balance_minor: int
-    received_on: str
     expires_on: str | None
-    reference: str
-    notes: str
-    archived: int
     days_left: int | None
     status: str
+    # Title, merchant, reference and notes, one per line, lower-cased by SQLite (ASCII letters only:
+    # `Haystack` folds the rest): what the search box looks through.
+    search_text: str
 
+
+# Rows fetched at a time, and the count past which equal values share one object (see list_credits).
+FETCH_CHUNK = 10_000
+SHARED_AFTER = 100_000
 
 # Field positions, for code that reads raw tuples in a hot loop.
-ID, MERCHANT, REGION, SOURCE, TITLE, CURRENCY, AMOUNT, BALANCE = range(8)
-RECEIVED, EXPIRES, REFERENCE, NOTES, ARCHIVED, DAYS_LEFT, STATUS = range(8, 15)
+ID, MERCHANT, SOURCE, TITLE, CURRENCY, BALANCE, EXPIRES, DAYS_LEFT, STATUS, SEARCH_TEXT = range(10)
 
-LISTING_SQL = """
-SELECT c.id, c.merchant, c.region, c.source, c.title, c.currency, c.amount_minor,
-       COALESCE(b.total, 0) AS balance, c.received_on, c.expires_on, c.reference, c.notes, c.archived,
-       CAST(julianday(c.expires_on) - julianday(:today) AS INTEGER) AS days_left,
-       CASE
+_BALANCES = (
+    "LEFT JOIN (SELECT credit_id, SUM(amount_minor) AS total FROM entry GROUP BY credit_id) b ON b.credit_id = c.id"
+)
+_DAYS_LEFT = "CAST(julianday(c.expires_on) - julianday(:today) AS INTEGER)"
+STATUS_SQL = """CASE
          WHEN c.archived THEN 'archived'
          WHEN COALESCE(b.total, 0) <= 0 THEN 'used'
          WHEN c.expires_on IS NULL THEN 'active'
          WHEN julianday(c.expires_on) < julianday(:today) THEN 'expired'
          WHEN julianday(c.expires_on) - julianday(:today) <= :within THEN 'expiring'
          ELSE 'active'
-       END AS status
+       END"""
+
+LISTING_SQL = f"""
+SELECT c.id, c.merchant, c.source, c.title, c.currency, COALESCE(b.total, 0), c.expires_on, {_DAYS_LEFT},
+       {STATUS_SQL},
+       lower(c.title || char(10) || c.merchant || char(10) || c.reference || char(10) || c.notes)
 FROM credit c
-LEFT JOIN (SELECT credit_id, SUM(amount_minor) AS total FROM entry GROUP BY credit_id) b ON b.credit_id = c.id
+{_BALANCES}
 """
 
-# The same rows without the derived columns: what a bare sqlite3 fetch costs (the benchmark's baseline).
-BASELINE_SQL = """
+# Every column of a credit with its balance, days left and status (for `Ledger.summaries`).
+SUMMARY_SQL = f"""
 SELECT c.id, c.merchant, c.region, c.source, c.title, c.currency, c.amount_minor,
-       COALESCE(b.total, 0), c.received_on, c.expires_on, c.reference, c.notes, c.archived
+       COALESCE(b.total, 0), c.received_on, c.expires_on, c.reference, c.notes, c.archived,
+       {_DAYS_LEFT}, {STATUS_SQL}
 FROM credit c
-LEFT JOIN (SELECT credit_id, SUM(amount_minor) AS total FROM entry GROUP BY credit_id) b ON b.credit_id = c.id
+{_BALANCES}
 """
 
 
 def listing_parameters(today: date, expiring_within: int) -> dict[str, Any]:
-    """The named parameters LISTING_SQL takes."""
+    """The named parameters LISTING_SQL and SUMMARY_SQL take."""
     return {"today": today.isoformat(), "within": expiring_within}
 
 
@@ -79,7 +88,53 @@ def list_credits(path: Path, today: date, expiring_within: int = EXPIRING_WITHIN
     A plain sqlite3 connection (not the ORM) because per-row object building is what
     makes a 100,000-row list slow.
     """
-    return _read(path, LISTING_SQL + " ORDER BY c.id", listing_parameters(today, expiring_within))
+    return read_listing(path, today, expiring_within)[1]
+
+
+def read_listing(
+    path: Path, today: date, expiring_within: int = EXPIRING_WITHIN_DAYS
+) -> tuple[int, list[tuple[Any, ...]]]:
+    """The ledger's generation (`PRAGMA user_version`, raised by every restore) and every credit's row, read
+    together in one transaction, so a caller can tell whether the rows are still the ledger as it is.
+
+    Past SHARED_AFTER rows, equal merchants, sources, currencies, dates and statuses share one
+    string object: SQLite gives each value its own, about 300 bytes a row, which at 500,000
+    credits would be 150 MB of copies. Sharing costs time (a quarter more per row), so a ledger
+    of ordinary size is read as it comes.
+    """
+    connection = connect_readonly(path)
+    try:
+        connection.execute("BEGIN")
+        generation = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        cursor = connection.execute(LISTING_SQL + " ORDER BY c.id", listing_parameters(today, expiring_within))
+        rows: list[tuple[Any, ...]] = []
+        shared: dict[Any, Any] = {}
+        one = shared.setdefault
+        while chunk := cursor.fetchmany(FETCH_CHUNK):
+            if len(rows) < SHARED_AFTER:
+                rows.extend(chunk)
+                continue
+            # Rebuilt column-wise, so no Python code runs per row.
+            columns = zip(*chunk, strict=True)
+            ids, merchants, sources, titles, currencies, balances, expires, days, statuses, texts = columns
+            rows.extend(
+                zip(
+                    ids,
+                    map(one, merchants, merchants),
+                    map(one, sources, sources),
+                    titles,
+                    map(one, currencies, currencies),
+                    balances,
+                    map(one, expires, expires),
+                    days,
+                    map(one, statuses, statuses),
+                    texts,
+                    strict=True,
+                )
+            )
+        return generation, rows
+    finally:
+        connection.close()
 
 
 def list_credit(
@@ -100,16 +155,20 @@ def _read(path: Path, sql: str, parameters: dict[str, Any]) -> list[tuple[Any, .
         connection.close()
 
 
-@dataclass(frozen=True)
 class Haystack:
-    """The lower-cased text a search looks through: title, merchant, reference and notes of each row."""
+    """The case-folded text a search looks through: title, merchant, reference and notes of each row.
 
-    texts: list[str]
+    A plain class, not a dataclass: this module is loaded before the window's first frame, and
+    `dataclasses` would bring `inspect` with it.
+    """
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
 
     @classmethod
     def of(cls, rows: list[tuple[Any, ...]]) -> Haystack:
-        """Build the search text for every row, in row order."""
-        return cls([f"{r[TITLE]}\n{r[MERCHANT]}\n{r[REFERENCE]}\n{r[NOTES]}".casefold() for r in rows])
+        """The search text of every row, in row order (SQLite lowered ASCII letters; the rest is folded here)."""
+        return cls([text if text.isascii() else text.casefold() for text in (row[SEARCH_TEXT] for row in rows)])
 
     def matching(self, needle: str, within: list[int] | None = None) -> list[int]:
         """Row numbers whose text contains `needle`; `within` narrows the search to earlier matches."""
@@ -128,6 +187,7 @@ PACE_DAYS = 90
 
 def spending_pace(path: Path, today: date, days: int = PACE_DAYS) -> dict[str, Decimal]:
     """Per currency, how much was spent from credits a day (minor units), over the last `days` days, refunds netted."""
+    from decimal import Decimal
     sql = (
         "SELECT c.currency, -SUM(e.amount_minor) FROM entry e JOIN credit c ON c.id = e.credit_id"
         " WHERE e.kind IN ('spend', 'refund') AND e.occurred_on > :since AND e.occurred_on <= :today"

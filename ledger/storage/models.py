@@ -3,14 +3,14 @@
 Amounts are whole minor units (cents) in INTEGER columns; the Decimal view lives in
 `ledger.money`. Timestamps are aware UTC. The schema itself is owned by the Alembic
 revisions in `ledger/migrations`; these classes must match them (a test checks).
+
+The app itself reads and writes rows with `sqlite3` (`ledger.storage.rows`, `store`); these
+classes describe the schema, and serve code and tests that want ORM objects.
 """
 
 from __future__ import annotations
 
-import json
-import uuid
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
@@ -27,15 +27,18 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
+from ledger.storage.rows import (
+    categories_from_text,
+    categories_text,
+    new_uid,
+    terms_by_use_from_text,
+    terms_by_use_text,
+    timestamp_from_text,
+    timestamp_text,
+    utc_now,
+)
 
-def utc_now() -> datetime:
-    """The current moment as an aware UTC datetime."""
-    return datetime.now(UTC)
-
-
-def new_uid() -> str:
-    """A credit's identity across ledgers: random (uuid4), 32 hex digits, set once and never changed."""
-    return uuid.uuid4().hex
+__all__ = ["CheckoutCheck", "Credit", "Entry", "ReminderSent", "Setting", "Vault", "new_uid", "utc_now"]
 
 
 # What SQLite gives a credit inserted without a uid (32 random hex digits, like `new_uid`).
@@ -49,14 +52,10 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("timestamps must be timezone-aware")
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
+        return None if value is None else timestamp_text(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
-        return None if value is None else datetime.fromisoformat(value)
+        return None if value is None else timestamp_from_text(value)
 
 
 class Categories(TypeDecorator[list[str]]):
@@ -66,13 +65,10 @@ class Categories(TypeDecorator[list[str]]):
     cache_ok = True
 
     def process_bind_param(self, value: list[str] | None, dialect: Dialect) -> str:
-        return json.dumps(list(value or []), ensure_ascii=False)
+        return categories_text(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> list[str]:
-        if not value:
-            return []
-        loaded: Any = json.loads(value)
-        return [str(item) for item in loaded] if isinstance(loaded, list) else []
+        return categories_from_text(value)
 
 
 class TermsByUse(TypeDecorator[dict[str, str]]):
@@ -86,18 +82,10 @@ class TermsByUse(TypeDecorator[dict[str, str]]):
     cache_ok = True
 
     def process_bind_param(self, value: dict[str, str] | None, dialect: Dialect) -> str:
-        return json.dumps(dict(value or {}), ensure_ascii=False)
+        return terms_by_use_text(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> dict[str, str]:
-        if not value:
-            return {}
-        try:
-            loaded: Any = json.loads(value)
-        except ValueError:
-            return {}
-        if not isinstance(loaded, dict):
-            return {}
-        return {str(use): said for use, said in loaded.items() if isinstance(said, str)}
+        return terms_by_use_from_text(value)
 
 
 # What a credit holds in `terms_by_use` until the user records what its terms say.

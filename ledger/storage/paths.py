@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_path
-
 APP_NAME = "credit-ledger"
 DB_ENV = "CREDIT_LEDGER_DB"
 DB_FILENAME = "ledger.sqlite3"
@@ -14,6 +12,8 @@ DB_FILENAME = "ledger.sqlite3"
 
 def data_dir() -> Path:
     """The per-user data folder (for example ~/.local/share/credit-ledger on Linux)."""
+    from platformdirs import user_data_path  # here: a command given --db, and the window, never need it
+
     return user_data_path(APP_NAME, appauthor=False)
 
 

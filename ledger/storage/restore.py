@@ -30,7 +30,7 @@ from ledger.storage.backup import (
     make_backup,
     prune_backups,
 )
-from ledger.storage.db import create_ledger_engine, describe_failure, migrate, open_database
+from ledger.storage.db import connection_to, describe_failure, migrate, prepare_ledger
 from ledger.storage.inspection import LedgerFileError, inspect_revision, quick_check
 from ledger.storage.paths import restore_staging_prefix
 from ledger.storage.sqlite_files import SIDECARS
@@ -91,11 +91,7 @@ def prepare_copy(source: Path, staging: Path, vault_key: UpgradeKey | None = Non
         current = inspect_revision(staging)
     except LedgerFileError as error:
         raise BackupError(f"cannot restore from {source}: {error}") from None
-    engine = create_ledger_engine(staging)
-    try:
-        migrate(engine, staging, current, backup=False, vault_key=vault_key)
-    finally:
-        engine.dispose()
+    migrate(staging, current, backup=False, vault_key=vault_key)
     # Back to a single still file (the upgrade ran in WAL mode): the copy may become the ledger file itself.
     con = sqlite3.connect(staging)
     try:
@@ -106,19 +102,14 @@ def prepare_copy(source: Path, staging: Path, vault_key: UpgradeKey | None = Non
 
 def _replace_contents(ledger_path: Path, staging: Path, now: datetime) -> Path:
     """Back up the ledger and replace its rows with the staging copy's, all under one write lock."""
-    engine = open_database(ledger_path)  # brings an older ledger to this app's schema first
-    try:
-        with engine.connect() as connection:
-            raw = connection.connection.dbapi_connection
-            assert isinstance(raw, sqlite3.Connection)
-            # A plain file name (not a URI) is taken literally by SQLite, whatever characters it holds.
-            raw.execute("ATTACH DATABASE ? AS restored", (str(staging),))
-            try:
-                return _copy_rows(raw, ledger_path, now)
-            finally:
-                raw.execute("DETACH DATABASE restored")
-    finally:
-        engine.dispose()
+    # Brings an older ledger to this app's schema first.
+    with connection_to(prepare_ledger(ledger_path)) as raw:
+        # A plain file name (not a URI) is taken literally by SQLite, whatever characters it holds.
+        raw.execute("ATTACH DATABASE ? AS restored", (str(staging),))
+        try:
+            return _copy_rows(raw, ledger_path, now)
+        finally:
+            raw.execute("DETACH DATABASE restored")
 
 
 def _copy_rows(raw: sqlite3.Connection, ledger_path: Path, now: datetime) -> Path:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import time
-from typing import Any
-
-from sqlmodel import select
+from typing import TYPE_CHECKING, Any
 
 from ledger.errors import LedgerError
-from ledger.storage.models import Setting
-from ledger.storage.store import Ledger
+
+if TYPE_CHECKING:
+    from ledger.storage.store import Ledger
 
 MAX_LEAD_DAYS = 365
 MAX_BACKUPS = 1000
@@ -84,8 +83,8 @@ def _usable(defaults: Settings, name: str, value: Any) -> bool:
 def load_settings(ledger: Ledger) -> Settings:
     """The stored settings; anything missing, unreadable or out of range falls back to its default, one by one."""
     defaults = Settings()
-    with ledger.reading() as session:
-        stored = {row.key: row.value for row in session.exec(select(Setting)).all()}
+    with ledger.query() as connection:
+        stored = {str(key): str(value) for key, value in connection.execute("SELECT key, value FROM settings")}
     values = {
         f.name: _decode(f.name, stored[f.name], getattr(defaults, f.name)) for f in fields(Settings) if f.name in stored
     }
@@ -99,12 +98,12 @@ def load_settings(ledger: Ledger) -> Settings:
 def save_settings(ledger: Ledger, settings: Settings) -> Settings:
     """Validate and store every setting in one transaction; returns what was stored."""
     settings = validated(settings)
-    with ledger.writing() as session:
+    with ledger.transaction() as connection:
         for key, value in asdict(settings).items():
             encoded = json.dumps(list(value) if isinstance(value, tuple) else value)
-            row = session.get(Setting, key)
-            if row is None:
-                session.add(Setting(key=key, value=encoded))
-            else:
-                row.value = encoded
+            connection.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, encoded),
+            )
     return settings

@@ -2,53 +2,88 @@
 
 Every write runs in one BEGIN IMMEDIATE transaction, so a balance check and the entry
 it guards cannot be split by another process (the app and a cron job share the file).
+Reads and writes go through the `sqlite3` module (see `ledger.storage.rows` for why); an
+SQLAlchemy engine and ORM sessions are still there for code that wants them (`engine`,
+`reading`, `writing`), loaded on first use.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ledger.errors import CreditNotFound, LedgerError, LedgerReplacedError
 from ledger.money import from_minor, parse_amount, to_minor
 from ledger.status import EXPIRING_WITHIN_DAYS, days_left, is_expired, status_of
-from ledger.storage.db import WRITE_OPTION, open_database, storage_errors
-from ledger.storage.listing import LISTING_SQL, ListedCredit, listing_parameters
-from ledger.storage.models import CheckoutCheck, Credit, Entry, utc_now
-from ledger.storage.sqlite_files import identity
-from ledger.validation import MAX_TEXT, NewCredit, check_money_moved, choice, credit_fields, text
+from ledger.storage.db import (
+    WRITE_OPTION,
+    begin_write,
+    connect,
+    create_ledger_engine,
+    disconnect,
+    prepare_ledger,
+    storage_errors,
+)
+from ledger.storage.listing import SUMMARY_SQL, listing_parameters
+from ledger.storage.rows import (
+    CHECK_COLUMNS,
+    CHECK_SELECT,
+    CREDIT_COLUMNS,
+    CREDIT_SELECT,
+    ENTRY_COLUMNS,
+    ENTRY_SELECT,
+    CheckRecord,
+    CreditRecord,
+    EntryRecord,
+    credit_row,
+    day_text,
+    insert_sql,
+    new_uid,
+    timestamp_text,
+    utc_now,
+)
+from ledger.storage.sqlite_files import Identity, identity
+from ledger.validation import MAX_TEXT, NewCredit, check_money_moved, checked_credit, choice, text
 from ledger.vault.codes import sealed_code
 from ledger.vocab import CHECKOUT_USES, EntryKind, Outcome, Status, Use
 
 if TYPE_CHECKING:
-    from ledger.vault.ledger_key import VaultKey
+    from sqlalchemy import Engine
+    from sqlmodel import Session
 
-_BALANCE_OF_C = "(SELECT COALESCE(SUM(e.amount_minor), 0) FROM entry e WHERE e.credit_id = c.id)"
+    from ledger.vault.ledger_key import VaultKey
 
 __all__ = ["CreditDetail", "CreditSummary", "Ledger", "NewCredit", "moved_minor", "refundable_minor"]
 
+_INSERT_CREDIT = insert_sql("credit", CREDIT_COLUMNS)
+_INSERT_ENTRY = insert_sql("entry", ENTRY_COLUMNS)
+_INSERT_CHECK = insert_sql("checkout_check", CHECK_COLUMNS)
+_BALANCE_OF_C = "(SELECT COALESCE(SUM(e.amount_minor), 0) FROM entry e WHERE e.credit_id = c.id)"
+_CREDIT_OF_C = ", ".join(f"c.{column}" for column in CREDIT_COLUMNS)
 
-def moved_minor(entries: Iterable[Entry]) -> int:
+
+def moved_minor(entries: Iterable[EntryRecord]) -> int:
     """How much money has moved through a credit, every entry counted as positive (see MAX_MOVED_MINOR)."""
     return sum(abs(entry.amount_minor) for entry in entries)
 
 
-def refundable_minor(entries: Iterable[Entry]) -> int:
+def refundable_minor(entries: Iterable[EntryRecord]) -> int:
     """How much a refund may put back on a credit: what was spent from it, less what was refunded already."""
     return -sum(entry.amount_minor for entry in entries if entry.kind in (EntryKind.SPEND, EntryKind.REFUND))
 
 
-@dataclass(frozen=True)
-class CreditSummary:
-    """One credit as a list shows it: no entries, balance and status computed for `today`."""
+class CreditSummary(NamedTuple):
+    """One credit as a list shows it: no entries, balance and status computed for `today`.
+
+    An immutable named tuple: a list builds one per credit, and a frozen dataclass is five times slower to build.
+    """
 
     id: int
     merchant: str
@@ -71,13 +106,35 @@ class CreditSummary:
 class CreditDetail:
     """One credit with everything known about it."""
 
-    credit: Credit
+    credit: CreditRecord
     amount: Decimal
     balance: Decimal
-    entries: list[Entry]
-    checks: list[CheckoutCheck]
+    entries: list[EntryRecord]
+    checks: list[CheckRecord]
     status: Status
     days_left: int | None
+
+
+def read_credit(connection: sqlite3.Connection, credit_id: int) -> CreditRecord:
+    """One stored credit; CreditNotFound when there is none with that id."""
+    row = connection.execute(f"{CREDIT_SELECT} WHERE id = ?", (credit_id,)).fetchone()
+    if row is None:
+        raise CreditNotFound(credit_id)
+    return CreditRecord.from_row(row)
+
+
+def read_entries(connection: sqlite3.Connection, credit_id: int) -> list[EntryRecord]:
+    """A credit's movements, oldest first."""
+    rows = connection.execute(f"{ENTRY_SELECT} WHERE credit_id = ? ORDER BY id", (credit_id,))
+    return [EntryRecord.from_row(row) for row in rows]
+
+
+def _update_credit(connection: sqlite3.Connection, credit_id: int, columns: dict[str, Any]) -> None:
+    assignments = "".join(f"{name} = ?, " for name in columns)
+    connection.execute(
+        f"UPDATE credit SET {assignments}updated_at = ? WHERE id = ?",
+        (*columns.values(), timestamp_text(utc_now()), credit_id),
+    )
 
 
 class Ledger:
@@ -86,114 +143,184 @@ class Ledger:
     It remembers the file's generation (`PRAGMA user_version`, raised by every restore) as it was
     when opened: a write after the ledger was restored elsewhere is refused once with
     LedgerReplacedError, since the caller decided it from what the ledger held before.
+
+    Each thread gets its own connection (the window imports in a background thread).
     """
 
-    def __init__(self, engine: Engine, path: Path | None = None) -> None:
-        self.engine = engine
-        self.path = path
-        self._writer = engine.execution_options(**{WRITE_OPTION: True})
-        self._file = None if path is None else identity(path)
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._file = identity(self.path)
+        self._lock = threading.Lock()
+        self._connections: dict[int, tuple[sqlite3.Connection, Identity | None]] = {}
+        self._engine: Engine | None = None
         self.generation = self._stored_generation()
         # Called when a write finds the ledger replaced or restored since this process read it,
         # so that what shows the ledger can read it again (the window reloads).
         self.on_replaced: Callable[[], None] | None = None
 
     @classmethod
-    def open(cls, path: Path) -> Ledger:
-        """Open (creating or migrating as needed) the ledger at `path`."""
-        return cls(open_database(path), path)
+    def open(cls, path: Path, *, checked: bool = False) -> Ledger:
+        """Open (creating or migrating as needed) the ledger at `path`.
+
+        `checked`: its integrity check has just passed (`db.read_while_checking`) and is not run again.
+        """
+        return cls(prepare_ledger(path, checked=checked))
 
     def close(self) -> None:
         """Release the file."""
-        self.engine.dispose()
+        with self._lock:
+            connections, self._connections = list(self._connections.values()), {}
+        for connection, opened in connections:
+            disconnect(connection, opened)
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    # --- connections ---------------------------------------------------------------
+
+    def _connection(self) -> tuple[sqlite3.Connection, Identity | None]:
+        key = threading.get_ident()
+        found = self._connections.get(key)
+        if found is None:
+            with storage_errors():
+                found = connect(self.path)
+            with self._lock:
+                self._connections[key] = found
+        return found
+
+    @contextmanager
+    def query(self) -> Iterator[sqlite3.Connection]:
+        """A connection for reads, in one read transaction (a consistent view); never takes the write lock."""
+        connection, _ = self._connection()
+        with storage_errors():
+            if connection.in_transaction:  # already inside `query` or `transaction` on this thread
+                yield connection
+                return
+            connection.execute("BEGIN")
+            try:
+                yield connection
+            finally:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A connection that holds the write lock from its first statement and commits at the end.
+
+        Nothing is written (LedgerReplacedError) when the file was swapped or restored since this
+        process read it; a failure of the file itself (busy, full, I/O) is a StorageError.
+        """
+        connection, opened = self._connection()
+        try:
+            with storage_errors():
+                begin_write(connection.execute, opened, self.path)
+                try:
+                    self._check_generation(connection.execute)
+                    yield connection
+                except BaseException:
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+                    raise
+                connection.execute("COMMIT")
+        except LedgerReplacedError:
+            self._replaced()
+            raise
 
     def _stored_generation(self) -> int:
-        with self.engine.connect() as connection:
-            return int(connection.exec_driver_sql("PRAGMA user_version").scalar_one())
+        connection, _ = self._connection()
+        with storage_errors():
+            return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+    def _check_generation(self, execute: Callable[[str], Any]) -> None:
+        stored = int(execute("PRAGMA user_version").fetchone()[0])
+        if stored != self.generation:
+            self.generation = stored
+            raise LedgerReplacedError(self.path)
 
     def acknowledge_changes(self) -> None:
         """The caller has read the ledger afresh (after a restore): writes are accepted again."""
         self.generation = self._stored_generation()
 
+    def _replaced(self) -> None:
+        if self.engine_file_replaced():
+            self._reopen()
+            self.generation = self._stored_generation()
+        if self.on_replaced is not None:
+            self.on_replaced()
+
     def _reopen(self) -> None:
         """Let go of a file that was replaced behind this process's back and open what is at the path now."""
-        self.engine.dispose()
-        if self.path is not None:
-            self.engine = open_database(self.path)
-            self._writer = self.engine.execution_options(**{WRITE_OPTION: True})
-            self._file = identity(self.path)
+        self.close()
+        prepare_ledger(self.path)
+        self._file = identity(self.path)
+
+    def engine_file_replaced(self) -> bool:
+        """Whether another file now stands at the ledger's path than the one this process opened."""
+        return identity(self.path) != self._file
+
+    # --- the ORM, for code that wants it (loads SQLAlchemy) --------------------------
+
+    @property
+    def engine(self) -> Engine:
+        """An SQLAlchemy engine on the ledger file, created on first use."""
+        if self._engine is None:
+            self._engine = create_ledger_engine(self.path)
+        return self._engine
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for reads: never takes the write lock."""
+        """An ORM session for reads: never takes the write lock."""
+        from sqlmodel import Session
+
         with storage_errors(), Session(self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """A session that holds the write lock from its first statement and commits at the end.
+        """An ORM session that holds the write lock from its first statement and commits at the end.
 
-        Nothing is written (LedgerReplacedError) when the file was swapped or restored since this
-        process read it; a failure of the file itself (busy, full, I/O) is a StorageError.
+        Guarded like `transaction`: nothing is written when the file was swapped or restored since.
         """
+        from sqlmodel import Session
+
+        writer = self.engine.execution_options(**{WRITE_OPTION: True})
         try:
-            with storage_errors(), Session(self._writer, expire_on_commit=False) as session, session.begin():
-                stored = int(session.connection().exec_driver_sql("PRAGMA user_version").scalar_one())
-                if stored != self.generation:
-                    self.generation = stored
-                    raise LedgerReplacedError(self.path)
+            with storage_errors(), Session(writer, expire_on_commit=False) as session, session.begin():
+                self._check_generation(session.connection().exec_driver_sql)
                 yield session
         except LedgerReplacedError:
-            if self.path is not None and self.engine_file_replaced():
-                self._reopen()
-                self.generation = self._stored_generation()
-            if self.on_replaced is not None:
-                self.on_replaced()
+            self._replaced()
             raise
-
-    def engine_file_replaced(self) -> bool:
-        """Whether another file now stands at the ledger's path than the one this process opened."""
-        return self.path is not None and identity(self.path) != self._file
 
     # --- credits -------------------------------------------------------------------
 
     def add_credit(self, new: NewCredit, today: date, key: VaultKey | None = None) -> int:
         """Record a credit and its issue entry; returns its id. A claim code is sealed with `key` (needed then)."""
-        credit = Credit(**credit_fields(new, today))
-        credit.claim_code_sealed = sealed_code((new.claim_code or "").strip(), credit.uid, key)
-        with self.writing() as session:
-            session.add(credit)
-            session.flush()
-            assert credit.id is not None
-            session.add(
-                Entry(
-                    credit_id=credit.id,
-                    kind=EntryKind.ISSUE,
-                    amount_minor=credit.amount_minor,
-                    occurred_on=credit.received_on,
-                    note="",
-                )
+        checked = checked_credit(new, today)
+        uid = new_uid()
+        sealed = sealed_code(checked.claim_code.strip(), uid, key)
+        created = timestamp_text(utc_now())
+        with self.transaction() as connection:
+            cursor = connection.execute(
+                _INSERT_CREDIT, credit_row(checked, None, uid, created, created, claim_code_sealed=sealed)
             )
-            return credit.id
-
-    def _credit(self, session: Session, credit_id: int) -> Credit:
-        credit = session.get(Credit, credit_id)
-        if credit is None:
-            raise CreditNotFound(credit_id)
-        return credit
+            credit_id = cursor.lastrowid
+            assert credit_id is not None
+            connection.execute(
+                _INSERT_ENTRY,
+                (credit_id, EntryKind.ISSUE.value, checked.amount_minor, day_text(checked.received_on), "", created),
+            )
+            return credit_id
 
     def detail(self, credit_id: int, today: date, expiring_within: int = EXPIRING_WITHIN_DAYS) -> CreditDetail:
         """The credit, its balance, its entries and its checkout observations."""
-        with self.reading() as session:
-            credit = self._credit(session, credit_id)
-            entries = list(
-                session.exec(select(Entry).where(Entry.credit_id == credit_id).order_by(col(Entry.id))).all()
-            )
-            checks = list(
-                session.exec(
-                    select(CheckoutCheck).where(CheckoutCheck.credit_id == credit_id).order_by(col(CheckoutCheck.id))
-                ).all()
-            )
+        with self.query() as connection:
+            credit = read_credit(connection, credit_id)
+            entries = read_entries(connection, credit_id)
+            checks = [
+                CheckRecord.from_row(row)
+                for row in connection.execute(f"{CHECK_SELECT} WHERE credit_id = ? ORDER BY id", (credit_id,))
+            ]
         balance_minor = sum(entry.amount_minor for entry in entries)
         return CreditDetail(
             credit=credit,
@@ -220,119 +347,124 @@ class Ledger:
         expiring_threshold: int = EXPIRING_WITHIN_DAYS,
     ) -> list[CreditSummary]:
         """Every credit with its balance, optionally only one status or those expiring within N days."""
-        with self.engine.connect() as connection:
-            rows = connection.exec_driver_sql(
-                LISTING_SQL + " ORDER BY c.id", listing_parameters(today, expiring_threshold)
+        with self.query() as connection:
+            rows = connection.execute(
+                SUMMARY_SQL + " ORDER BY c.id", listing_parameters(today, expiring_threshold)
             ).fetchall()
         result: list[CreditSummary] = []
         for row in rows:
-            listed = ListedCredit(*row)
-            if status is not None and listed.status != status:
+            (credit_id, merchant, region, source, title, currency, amount, balance, received, expires) = row[:10]
+            reference, notes, archived, left, listed_status = row[10:]
+            if status is not None and listed_status != status:
                 continue
             if expiring_within is not None and not (
-                listed.days_left is not None
-                and 0 <= listed.days_left <= expiring_within
-                and listed.status in (Status.ACTIVE, Status.EXPIRING)
+                left is not None
+                and 0 <= left <= expiring_within
+                and listed_status in (Status.ACTIVE, Status.EXPIRING)
             ):
                 continue
             result.append(
                 CreditSummary(
-                    id=listed.id,
-                    merchant=listed.merchant,
-                    region=listed.region,
-                    source=listed.source,
-                    title=listed.title,
-                    currency=listed.currency,
-                    amount=from_minor(listed.amount_minor, listed.currency),
-                    balance=from_minor(listed.balance_minor, listed.currency),
-                    received_on=date.fromisoformat(listed.received_on),
-                    expires_on=date.fromisoformat(listed.expires_on) if listed.expires_on else None,
-                    reference=listed.reference,
-                    notes=listed.notes,
-                    archived=bool(listed.archived),
-                    status=Status(listed.status),
-                    days_left=listed.days_left,
+                    id=credit_id,
+                    merchant=merchant,
+                    region=region,
+                    source=source,
+                    title=title,
+                    currency=currency,
+                    amount=from_minor(amount, currency),
+                    balance=from_minor(balance, currency),
+                    received_on=date.fromisoformat(received),
+                    expires_on=date.fromisoformat(expires) if expires else None,
+                    reference=reference,
+                    notes=notes,
+                    archived=bool(archived),
+                    status=Status(listed_status),
+                    days_left=left,
                 )
             )
         return result
 
-    def credits_with_checks(self) -> tuple[dict[int, Credit], dict[int, list[CheckoutCheck]]]:
+    def credits_with_checks(self) -> tuple[dict[int, CreditRecord], dict[int, list[CheckRecord]]]:
         """Every credit and its checkout observations, in two queries (for evaluating a whole list)."""
-        with self.reading() as session:
-            credits = {credit.id: credit for credit in session.exec(select(Credit)).all() if credit.id is not None}
-            checks: dict[int, list[CheckoutCheck]] = {}
-            for check in session.exec(select(CheckoutCheck).order_by(col(CheckoutCheck.id))).all():
+        with self.query() as connection:
+            credits = {row[0]: CreditRecord.from_row(row) for row in connection.execute(CREDIT_SELECT)}
+            checks: dict[int, list[CheckRecord]] = {}
+            for row in connection.execute(f"{CHECK_SELECT} ORDER BY id"):
+                check = CheckRecord.from_row(row)
                 checks.setdefault(check.credit_id, []).append(check)
         return credits, checks
 
     def usable_by_expiry(
         self, currency: str, today: date, first_page: int = 16, largest_page: int = 512
-    ) -> Iterator[tuple[Credit, int, list[CheckoutCheck]]]:
+    ) -> Iterator[tuple[CreditRecord, int, list[CheckRecord]]]:
         """Usable credits in one currency (money left, not archived, not expired), soonest expiry first (none last),
         each with its balance in minor units and its checkout observations; read page by page, as far as asked.
 
         Dated credits come through the index on `expires_on` in its order, then those without a date, so a
-        caller that stops early never makes SQLite look at the rest.
+        caller that stops early never makes SQLite look at the rest. Each page is read in a read transaction
+        of its own: between pages the caller may write to the ledger.
         """
         usable = f"c.currency = ? AND c.archived = 0 AND {_BALANCE_OF_C} > 0"
         dated = (
-            f"SELECT c.id, c.expires_on, {_BALANCE_OF_C} FROM credit c INDEXED BY ix_credit_expires_on"
+            f"SELECT {_CREDIT_OF_C}, {_BALANCE_OF_C} FROM credit c INDEXED BY ix_credit_expires_on"
             f" WHERE c.expires_on >= ? AND (c.expires_on, c.id) > (?, ?) AND {usable}"
             " ORDER BY c.expires_on, c.id LIMIT ?"
         )
         undated = (
-            f"SELECT c.id, NULL, {_BALANCE_OF_C} FROM credit c"
+            f"SELECT {_CREDIT_OF_C}, {_BALANCE_OF_C} FROM credit c"
             f" WHERE c.expires_on IS NULL AND c.id > ? AND {usable} ORDER BY c.id LIMIT ?"
         )
         # Pages grow: most purchases need a few credits, a long search should not pay per query.
         page = first_page
-        after: tuple[str, int] = (today.isoformat(), 0)
+        after: tuple[str, int] = (day_text(today), 0)
         while True:
-            with self.engine.connect() as connection:
-                rows = connection.exec_driver_sql(dated, (today.isoformat(), *after, currency, page)).fetchall()
-            yield from self._with_checks(rows)
-            if len(rows) < page:
+            found = self._usable_page(dated, (day_text(today), *after, currency, page))
+            yield from found
+            if len(found) < page:
                 break
-            after = (str(rows[-1][1]), int(rows[-1][0]))
+            last = found[-1][0]
+            assert last.expires_on is not None
+            after = (day_text(last.expires_on), last.id)
             page = min(page * 2, largest_page)
         last_id = 0
         while True:
-            with self.engine.connect() as connection:
-                rows = connection.exec_driver_sql(undated, (last_id, currency, page)).fetchall()
-            yield from self._with_checks(rows)
-            if len(rows) < page:
+            found = self._usable_page(undated, (last_id, currency, page))
+            yield from found
+            if len(found) < page:
                 return
-            last_id = int(rows[-1][0])
+            last_id = found[-1][0].id
             page = min(page * 2, largest_page)
 
-    def _with_checks(self, rows: Sequence[Any]) -> Iterator[tuple[Credit, int, list[CheckoutCheck]]]:
-        balances = {int(row[0]): int(row[2]) for row in rows}
-        if not balances:
-            return
-        with self.reading() as session:
-            found = {credit.id: credit for credit in session.exec(select(Credit).where(col(Credit.id).in_(balances)))}
-            checks: dict[int, list[CheckoutCheck]] = {}
-            for check in session.exec(
-                select(CheckoutCheck).where(col(CheckoutCheck.credit_id).in_(balances)).order_by(col(CheckoutCheck.id))
-            ):
+    def _usable_page(
+        self, sql: str, parameters: tuple[Any, ...]
+    ) -> list[tuple[CreditRecord, int, list[CheckRecord]]]:
+        # One page of credits with their balances, and their checkout observations, in one read transaction.
+        with self.query() as connection:
+            rows = connection.execute(sql, parameters).fetchall()
+            if not rows:
+                return []
+            ids = [row[0] for row in rows]
+            checks: dict[int, list[CheckRecord]] = {}
+            marks = ", ".join("?" for _ in ids)
+            for row in connection.execute(f"{CHECK_SELECT} WHERE credit_id IN ({marks}) ORDER BY id", ids):
+                check = CheckRecord.from_row(row)
                 checks.setdefault(check.credit_id, []).append(check)
-        for credit_id, balance in balances.items():
-            if credit_id in found:
-                yield found[credit_id], balance, checks.get(credit_id, [])
+        width = len(CREDIT_COLUMNS)
+        return [(CreditRecord.from_row(row[:width]), int(row[width]), checks.get(row[0], [])) for row in rows]
 
     def balance_expiring(self, currency: str, first: date, last: date) -> int:
         """What usable credits in one currency that expire from `first` to `last` hold, in minor units."""
-        with self.engine.connect() as connection:
-            total = connection.exec_driver_sql(
+        with self.query() as connection:
+            total = connection.execute(
                 f"SELECT COALESCE(SUM({_BALANCE_OF_C}), 0) FROM credit c WHERE c.currency = ? AND c.archived = 0"
                 f" AND c.expires_on BETWEEN ? AND ? AND {_BALANCE_OF_C} > 0",
-                (currency, first.isoformat(), last.isoformat()),
-            ).scalar_one()
+                (currency, day_text(first), day_text(last)),
+            ).fetchone()[0]
         return int(total)
 
     # --- movements -----------------------------------------------------------------
 
-    def _movement_date(self, credit: Credit, on: date | None, today: date, what: str) -> date:
+    def _movement_date(self, credit: CreditRecord, on: date | None, today: date, what: str) -> date:
         when = on or today
         if when > today:
             raise LedgerError(f"a {what} cannot be dated in the future ({when})")
@@ -346,39 +478,37 @@ class Ledger:
 
     def spend(
         self, credit_id: int, amount: Decimal | str, today: date, on: date | None = None, note: str = ""
-    ) -> Entry:
+    ) -> EntryRecord:
         """Take money off a credit; refused if it would take the balance below zero or the credit has expired."""
         return self._move(EntryKind.SPEND, credit_id, amount, today, on=on, note=note)
 
     def refund(
         self, credit_id: int, amount: Decimal | str, today: date, on: date | None = None, note: str = ""
-    ) -> Entry:
+    ) -> EntryRecord:
         """Put money back onto a credit; never more than has been spent from it."""
         return self._move(EntryKind.REFUND, credit_id, amount, today, on=on, note=note)
 
     def spend_each(
         self, amounts: Sequence[tuple[int, Decimal | str]], today: date, note: str = ""
-    ) -> list[Entry]:
+    ) -> list[EntryRecord]:
         """Take money off several credits in one transaction (a purchase paid by a plan): all of it, or nothing."""
         note = text(note, "note", MAX_TEXT, multiline=True)
-        with self.writing() as session:
-            entries = [
-                self._move_in(session, EntryKind.SPEND, credit_id, amount, today, on=None, note=note)
+        with self.transaction() as connection:
+            return [
+                self._move_in(connection, EntryKind.SPEND, credit_id, amount, today, on=None, note=note)
                 for credit_id, amount in amounts
             ]
-            session.flush()
-            return entries
 
     def _move(
         self, kind: EntryKind, credit_id: int, amount: Decimal | str, today: date, *, on: date | None, note: str
-    ) -> Entry:
+    ) -> EntryRecord:
         note = text(note, "note", MAX_TEXT, multiline=True)
-        with self.writing() as session:
-            return self._move_in(session, kind, credit_id, amount, today, on=on, note=note)
+        with self.transaction() as connection:
+            return self._move_in(connection, kind, credit_id, amount, today, on=on, note=note)
 
     def _move_in(
         self,
-        session: Session,
+        connection: sqlite3.Connection,
         kind: EntryKind,
         credit_id: int,
         amount: Decimal | str,
@@ -386,13 +516,13 @@ class Ledger:
         *,
         on: date | None,
         note: str,
-    ) -> Entry:
+    ) -> EntryRecord:
         # The checks and the entry, inside the caller's write transaction.
-        credit = self._credit(session, credit_id)
+        credit = read_credit(connection, credit_id)
         value = parse_amount(amount, credit.currency)
         minor = to_minor(value, credit.currency)
         when = self._movement_date(credit, on, today, kind.value)
-        entries = session.exec(select(Entry).where(Entry.credit_id == credit_id)).all()
+        entries = read_entries(connection, credit_id)
         currency = credit.currency
         check_money_moved(moved_minor(entries) + minor, currency)
         if kind is EntryKind.SPEND:
@@ -410,39 +540,49 @@ class Ledger:
                     f"{currency} has been spent from credit {credit_id}"
                 )
         signed = -minor if kind is EntryKind.SPEND else minor
-        entry = Entry(credit_id=credit_id, kind=kind, amount_minor=signed, occurred_on=when, note=note)
-        session.add(entry)
-        credit.updated_at = utc_now()
-        return entry
+        moment = utc_now()
+        cursor = connection.execute(
+            _INSERT_ENTRY, (credit_id, kind.value, signed, day_text(when), note, timestamp_text(moment))
+        )
+        _update_credit(connection, credit_id, {})
+        assert cursor.lastrowid is not None
+        return EntryRecord(cursor.lastrowid, credit_id, kind.value, signed, when, note, moment)
 
-    def record_check(self, credit_id: int, use: str, outcome: str, note: str = "") -> CheckoutCheck:
+    def record_check(self, credit_id: int, use: str, outcome: str, note: str = "") -> CheckRecord:
         """Remember what checkout showed for a use; the newest observation per use counts."""
         if choice(use, Use, "use") not in CHECKOUT_USES:
             raise LedgerError(f"{use} is not something a checkout offers; checkouts decide purchases only")
-        check = CheckoutCheck(
-            credit_id=credit_id,
-            use=use,
-            outcome=choice(outcome, Outcome, "outcome"),
-            note=text(note, "note", MAX_TEXT, multiline=True),
-        )
-        with self.writing() as session:
-            self._credit(session, credit_id)
-            session.add(check)
-            return check
+        outcome = choice(outcome, Outcome, "outcome")
+        note = text(note, "note", MAX_TEXT, multiline=True)
+        moment = utc_now()
+        with self.transaction() as connection:
+            read_credit(connection, credit_id)
+            cursor = connection.execute(_INSERT_CHECK, (credit_id, use, outcome, timestamp_text(moment), note))
+            assert cursor.lastrowid is not None
+            return CheckRecord(cursor.lastrowid, credit_id, use, outcome, moment, note)
 
     # --- lifecycle -----------------------------------------------------------------
 
+    def change_credit(self, credit_id: int, **columns: Any) -> CreditRecord:
+        """Set some of a credit's stored columns (values as stored: 0/1, ISO text) and its `updated_at`.
+
+        Returns the credit as it was before; CreditNotFound when there is none with that id.
+        """
+        with self.transaction() as connection:
+            before = read_credit(connection, credit_id)
+            _update_credit(connection, credit_id, columns)
+            return before
+
     def set_archived(self, credit_id: int, archived: bool = True) -> bool:
         """Archive (hide from the active list) or bring back a credit; its history stays. False if already so."""
-        with self.writing() as session:
-            credit = self._credit(session, credit_id)
-            if credit.archived == archived:
+        with self.transaction() as connection:
+            if read_credit(connection, credit_id).archived == archived:
                 return False
-            credit.archived = archived
-            credit.updated_at = utc_now()
+            _update_credit(connection, credit_id, {"archived": int(archived)})
             return True
 
     def delete(self, credit_id: int) -> None:
-        """Remove a credit and everything recorded about it."""
-        with self.writing() as session:
-            session.delete(self._credit(session, credit_id))
+        """Remove a credit and everything recorded about it (its rows go with it: ON DELETE CASCADE)."""
+        with self.transaction() as connection:
+            read_credit(connection, credit_id)
+            connection.execute("DELETE FROM credit WHERE id = ?", (credit_id,))

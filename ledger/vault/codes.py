@@ -27,10 +27,8 @@ def sealed_code(code: str, uid: str, key: VaultKey | None) -> bytes | None:
 
 def stored_code(ledger: Ledger, credit_id: int) -> tuple[str, bytes | None]:
     """The credit's uid and its sealed claim code (None when it has none), read without opening it."""
-    with ledger.engine.connect() as connection:
-        row = connection.exec_driver_sql(
-            "SELECT uid, claim_code_sealed FROM credit WHERE id = ?", (credit_id,)
-        ).fetchone()
+    with ledger.query() as connection:
+        row = connection.execute("SELECT uid, claim_code_sealed FROM credit WHERE id = ?", (credit_id,)).fetchone()
     if row is None:
         raise CreditNotFound(credit_id)
     return str(row[0]), None if row[1] is None else bytes(row[1])
@@ -49,7 +47,5 @@ def reveal_code(ledger: Ledger, credit_id: int, key: VaultKey) -> str | None:
 
 def code_count(ledger: Ledger) -> int:
     """How many credits have a claim code stored."""
-    with ledger.engine.connect() as connection:
-        return int(
-            connection.exec_driver_sql("SELECT COUNT(*) FROM credit WHERE claim_code_sealed IS NOT NULL").scalar_one()
-        )
+    with ledger.query() as connection:
+        return int(connection.execute("SELECT COUNT(*) FROM credit WHERE claim_code_sealed IS NOT NULL").fetchone()[0])

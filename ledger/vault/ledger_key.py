@@ -93,8 +93,8 @@ class VaultRow:
 
 def vault_row(ledger: Ledger) -> VaultRow | None:
     """The ledger's vault row, or None while it has never sealed anything."""
-    with ledger.engine.connect() as connection:
-        row = connection.exec_driver_sql("SELECT key_id, keeper, wrapped_key, key_check FROM vault").fetchone()
+    with ledger.query() as connection:
+        row = connection.execute("SELECT key_id, keeper, wrapped_key, key_check FROM vault").fetchone()
     if row is None:
         return None
     try:
@@ -168,8 +168,8 @@ def _settle(ledger: Ledger, key: VaultKey, ask: Asker) -> None:
 
 
 def _store_row(ledger: Ledger, key: VaultKey, keeper: Keeper, wrapped: bytes | None) -> None:
-    with ledger.writing() as session:
-        session.connection().exec_driver_sql(
+    with ledger.transaction() as connection:
+        connection.execute(
             "UPDATE vault SET keeper = ?, wrapped_key = ? WHERE key_id = ?", (keeper.value, wrapped, key.key_id)
         )
 
@@ -196,19 +196,19 @@ def key_for_sealing(ledger: Ledger, ask: Asker) -> VaultKey:
                 "nothing was saved"
             ) from None
         keeper, wrapped = Keeper.PASSPHRASE, wrap_key(key.key, key.key_id, check_new_passphrase(answer))
-    with ledger.writing() as session:
-        connection = session.connection()
-        if connection.exec_driver_sql("SELECT 1 FROM vault").fetchone() is None:
-            insert_row(connection, VaultRow(key.key_id, keeper, wrapped, key_check(key.key, key.key_id)))
+    with ledger.transaction() as connection:
+        if connection.execute("SELECT 1 FROM vault").fetchone() is None:
+            insert_row(connection.execute, VaultRow(key.key_id, keeper, wrapped, key_check(key.key, key.key_id)))
             return key
     # Another process made the ledger's key meanwhile: use that one.
     return unlock(ledger, ask)
 
 
-def insert_row(connection: Any, row: VaultRow) -> None:
-    """Write the ledger's vault row (on a connection inside a write transaction, or an upgrade's)."""
+def insert_row(execute: Callable[[str, tuple[Any, ...]], Any], row: VaultRow) -> None:
+    """Write the ledger's vault row; `execute` runs a statement inside a write transaction (a sqlite3 connection's
+    `execute` in the ledger, an SQLAlchemy connection's `exec_driver_sql` in an upgrade)."""
     stamp = datetime.now(UTC).isoformat(timespec="microseconds")
-    connection.exec_driver_sql(
+    execute(
         "INSERT INTO vault (id, key_id, keeper, wrapped_key, key_check, created_at) VALUES (1, ?, ?, ?, ?, ?)",
         (row.key_id, row.keeper.value, row.wrapped_key, row.key_check, stamp),
     )

@@ -56,7 +56,7 @@ def upgrade() -> None:
 
         attributes = context.config.attributes
         upgrade_key = attributes.get("vault_key") or key_for_upgrade()
-        insert_row(bind, upgrade_key.row)
+        insert_row(bind.exec_driver_sql, upgrade_key.row)
         bind.execute(
             sa.text("UPDATE credit SET claim_code_sealed = :sealed, claim_code = '' WHERE id = :id"),
             [{"sealed": upgrade_key.key.seal_code(code, uid), "id": credit_id} for credit_id, uid, code in plain],
