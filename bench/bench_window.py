@@ -140,7 +140,7 @@ import json, statistics, sys, time
 sys.path.insert(0, REPO)
 from PySide6.QtCore import Qt
 from ui.app import make_app
-from ui.main_window import MainWindow
+from ui.window.main_window import MainWindow
 app = make_app()
 window = MainWindow(PATH, today=lambda: TODAY)
 window.show()

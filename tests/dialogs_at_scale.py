@@ -60,15 +60,15 @@ def main(folder: Path) -> None:
     from ledger.purchase_candidates import plan_for
     from ledger.storage.settings import Settings
     from ledger.storage.store import Ledger, NewCredit
-    from ui.backup_dialog import BackupDialog
     from ui.dialogs.credit_dialog import CreditDialog
     from ui.dialogs.movement_dialog import MovementDialog
     from ui.dialogs.passphrase_dialog import PassphraseDialog
-    from ui.import_dialog import ImportDialog
-    from ui.main_window import MainWindow
-    from ui.plan_dialog import PlanDialog
-    from ui.settings_dialog import SettingsDialog
+    from ui.dialogs.plan_dialog import PlanDialog
+    from ui.dialogs.settings_dialog import SettingsDialog
+    from ui.files.backup_dialog import BackupDialog
+    from ui.files.import_dialog import ImportDialog
     from ui.style import STYLE_SHEET
+    from ui.window.main_window import MainWindow
 
     app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
     path = folder / "ledger.sqlite3"

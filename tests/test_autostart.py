@@ -9,7 +9,7 @@ import pytest
 
 import main as entry
 from ledger.private_files import FileTargetError
-from ui.autostart import (
+from ui.reminders.autostart import (
     autostart_entry,
     autostart_path,
     exec_arguments,

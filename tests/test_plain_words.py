@@ -17,8 +17,8 @@ from ledger.storage.store import Ledger, NewCredit
 from ledger.vocab import Use, Verdict
 from tests.conftest import CliRunner
 from tests.ui_helpers import OFFSCREEN_NOISE
-from ui.eligibility_view import EligibilityView
-from ui.plan_dialog import PlanDialog
+from ui.dialogs.plan_dialog import PlanDialog
+from ui.window.eligibility_view import EligibilityView
 
 TODAY = date(2026, 3, 1)
 CAUTIOUS = "nothing recorded settles"

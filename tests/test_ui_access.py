@@ -19,15 +19,15 @@ from ledger.purchase_candidates import plan_for
 from ledger.storage.settings import Settings
 from ledger.storage.store import Ledger, NewCredit
 from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
-from ui.backup_dialog import BackupDialog
 from ui.dialogs.credit_dialog import CreditDialog
 from ui.dialogs.movement_dialog import MovementDialog
 from ui.dialogs.passphrase_dialog import PassphraseDialog
-from ui.import_dialog import ImportDialog
-from ui.main_window import MainWindow
-from ui.plan_dialog import PlanDialog
-from ui.reminder_service import ReminderService, install_reminders
-from ui.settings_dialog import SettingsDialog
+from ui.dialogs.plan_dialog import PlanDialog
+from ui.dialogs.settings_dialog import SettingsDialog
+from ui.files.backup_dialog import BackupDialog
+from ui.files.import_dialog import ImportDialog
+from ui.reminders.reminder_service import ReminderService, install_reminders
+from ui.window.main_window import MainWindow
 
 pytestmark = OFFSCREEN_NOISE
 pytest_plugins = ("tests.dbus_fixtures",)

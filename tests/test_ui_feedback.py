@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from ledger.storage.store import NewCredit
 from tests.ui_helpers import OFFSCREEN_NOISE, make_window, seed
-from ui.main_window import MainWindow
+from ui.window.main_window import MainWindow
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -82,7 +82,7 @@ def test_spend_is_ctrl_shift_s_so_ctrl_s_keeps_its_usual_meaning(window: MainWin
 def test_the_help_lists_each_verdict_and_the_empty_state_links_to_it(
     qtbot: QtBot, ledger_path: Path, tmp_path: Path
 ) -> None:
-    from ui.help_panel import HELP_HTML
+    from ui.window.help_panel import HELP_HTML
 
     for verdict in ("Yes", "Likely", "Check the terms", "Unlikely", "No"):
         assert f"<b>{verdict}</b>" in HELP_HTML.split("<ul>")[1].split("</ul>")[0]

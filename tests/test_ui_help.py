@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from ledger.storage.paths import data_dir
 from tests.ui_helpers import OFFSCREEN_NOISE, make_window
-from ui.about_dialog import AboutDialog, app_version
-from ui.help_panel import CRON_LINE, SYSTEMD_ENABLE, SYSTEMD_UNITS, HelpPanel
+from ui.dialogs.about_dialog import AboutDialog, app_version
+from ui.window.help_panel import CRON_LINE, SYSTEMD_ENABLE, SYSTEMD_UNITS, HelpPanel
 
 pytestmark = OFFSCREEN_NOISE
 

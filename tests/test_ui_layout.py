@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from ledger.storage.store import NewCredit
 from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
-from ui.credit_table import COL_BALANCE, COL_DAYS_LEFT, COL_EXPIRES, COL_STATUS, COL_TITLE
 from ui.labels import SOON, URGENT
-from ui.main_window import MainWindow
+from ui.window.credit_table import COL_BALANCE, COL_DAYS_LEFT, COL_EXPIRES, COL_STATUS, COL_TITLE
+from ui.window.main_window import MainWindow
 
 pytestmark = OFFSCREEN_NOISE
 

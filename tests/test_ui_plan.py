@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from ledger.purchase_candidates import plan_for
 from ledger.storage.store import Ledger, NewCredit
 from tests.ui_helpers import OFFSCREEN_NOISE
-from ui.plan_dialog import PlanDialog
+from ui.dialogs.plan_dialog import PlanDialog
 
 pytestmark = OFFSCREEN_NOISE
 TODAY = date(2026, 3, 1)
@@ -54,7 +54,7 @@ def test_recording_a_plan_spends_from_each_credit_at_once_and_one_undo_takes_it_
     from decimal import Decimal
 
     from tests.ui_helpers import make_window, seed
-    from ui.plan_actions import install_plan_actions
+    from ui.window.plan_actions import install_plan_actions
 
     today = date(2025, 3, 10)  # the test window's day
     first, second = seed(
@@ -114,8 +114,8 @@ def test_the_window_the_app_starts_offers_plan_a_purchase_beside_add_credit_and_
 
     from tests.ui_helpers import TODAY as WINDOW_TODAY
     from tests.ui_helpers import seed
-    from ui.main_window import MainWindow
-    from ui.startup import start_window
+    from ui.window.main_window import MainWindow
+    from ui.window.startup import start_window
 
     seed(ledger_path, NewCredit(source="refund", currency="USD", amount="20", title="Kettle refund"))
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)

@@ -24,10 +24,10 @@ from ledger.storage.settings import Settings, save_settings
 from ledger.storage.store import Ledger
 from tests.reminder_fixtures import add_credit, local
 from tests.ui_helpers import OFFSCREEN_NOISE
-from ui.desktop_notifications import DesktopNotifications
-from ui.main_window import MainWindow
-from ui.notifiers import ReminderBanner
-from ui.reminder_service import ReminderService, install_reminders
+from ui.reminders.desktop_notifications import DesktopNotifications
+from ui.reminders.notifiers import ReminderBanner
+from ui.reminders.reminder_service import ReminderService, install_reminders
+from ui.window.main_window import MainWindow
 
 if TYPE_CHECKING:
     from tests.dbus_fixtures import NotificationServer

@@ -21,14 +21,14 @@ from ledger.storage.settings import Settings, load_settings, save_settings
 from ledger.storage.store import Ledger
 from tests.reminder_fixtures import BrokenNotifier, RecordingNotifier, add_credit, local
 from tests.ui_helpers import OFFSCREEN_NOISE
-from ui.autostart import autostart_path, set_start_at_login
-from ui.main_window import MainWindow
-from ui.notifiers import ReminderBanner
-from ui.reminder_scheduler import ReminderScheduler
-from ui.reminder_service import ReminderService, install_reminders
-from ui.settings_dialog import SettingsDialog
-from ui.tray import ReminderTray, badge_icon
-from ui.window_state import GEOMETRY
+from ui.dialogs.settings_dialog import SettingsDialog
+from ui.reminders.autostart import autostart_path, set_start_at_login
+from ui.reminders.notifiers import ReminderBanner
+from ui.reminders.reminder_scheduler import ReminderScheduler
+from ui.reminders.reminder_service import ReminderService, install_reminders
+from ui.reminders.tray import ReminderTray, badge_icon
+from ui.window.main_window import MainWindow
+from ui.window.window_state import GEOMETRY
 
 if TYPE_CHECKING:
     from tests.dbus_fixtures import NotificationServer

@@ -17,9 +17,9 @@ from ledger.storage.store import NewCredit
 from tests.conftest import REPO
 from tests.test_restore_safety import references
 from tests.ui_helpers import OFFSCREEN_NOISE, make_window, seed
-from ui.backup_dialog import BackupDialog
 from ui.dialogs.credit_dialog import CreditDialog
-from ui.main_window import MainWindow
+from ui.files.backup_dialog import BackupDialog
+from ui.window.main_window import MainWindow
 
 pytestmark = OFFSCREEN_NOISE
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from ledger.storage import listing
 from ledger.storage.listing import MERCHANT, STATUS, list_credit, list_credits
 from ledger.storage.store import Ledger, NewCredit
 from tests.ui_helpers import TODAY
-from ui.credit_table import COL_BALANCE, COL_DAYS_LEFT, COL_EXPIRES, COL_TITLE, SORT_ROLE, CreditTableModel
+from ui.window.credit_table import COL_BALANCE, COL_DAYS_LEFT, COL_EXPIRES, COL_TITLE, SORT_ROLE, CreditTableModel
 
 
 @pytest.fixture

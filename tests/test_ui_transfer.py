@@ -20,11 +20,11 @@ from ledger.storage.store import Ledger, NewCredit
 from tests.test_backup_damage import damage, fill
 from tests.test_csv_io import ledger_rows
 from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
-from ui.backup_dialog import BackupDialog, offer_restore
-from ui.import_dialog import BAD_ROW, PREVIEW_COLUMNS, ImportDialog, PreviewModel
-from ui.main_window import MainWindow
-from ui.startup import start_window
-from ui.transfer_actions import TransferActions, install_transfer_actions
+from ui.files.backup_dialog import BackupDialog, offer_restore
+from ui.files.import_dialog import BAD_ROW, PREVIEW_COLUMNS, ImportDialog, PreviewModel
+from ui.files.transfer_actions import TransferActions, install_transfer_actions
+from ui.window.main_window import MainWindow
+from ui.window.startup import start_window
 
 pytestmark = OFFSCREEN_NOISE
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)

@@ -20,14 +20,14 @@ from ledger.vault.ledger_key import Ask, key_for_sealing, never_ask, unlock
 from tests.keyring_fixtures import use_no_keyring
 from tests.test_vault import files_holding
 from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window
-from ui.credit_actions import CreditActions
 from ui.dialogs.credit_dialog import CreditDialog
 from ui.dialogs.passphrase_dialog import PassphraseDialog
-from ui.import_dialog import ImportDialog
-from ui.main_window import MainWindow
-from ui.settings_dialog import SettingsDialog
-from ui.transfer_actions import TransferActions
-from ui.vault_session import CLIPBOARD_CLEAR_MS, VaultSession
+from ui.dialogs.settings_dialog import SettingsDialog
+from ui.files.import_dialog import ImportDialog
+from ui.files.transfer_actions import TransferActions
+from ui.window.credit_actions import CreditActions
+from ui.window.main_window import MainWindow
+from ui.window.vault_session import CLIPBOARD_CLEAR_MS, VaultSession
 
 pytestmark = OFFSCREEN_NOISE
 CODE = "GIFT-7Q4K-ZX9P-2MWL"

@@ -16,10 +16,10 @@ from ledger.storage.listing import CURRENCY, SOURCE, STATUS
 from ledger.storage.store import Ledger, NewCredit
 from tests.conftest import CliRunner, ledger_rows
 from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
-from ui.credit_table import COL_BALANCE, COL_EXPIRES, COL_STATUS, COL_TITLE, RECORD_ROLE
 from ui.dialogs.credit_dialog import CreditDialog
 from ui.dialogs.movement_dialog import MovementDialog
-from ui.main_window import PAGE_CREDITS, PAGE_EMPTY, MainWindow
+from ui.window.credit_table import COL_BALANCE, COL_EXPIRES, COL_STATUS, COL_TITLE, RECORD_ROLE
+from ui.window.main_window import PAGE_CREDITS, PAGE_EMPTY, MainWindow
 
 pytestmark = OFFSCREEN_NOISE
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from ledger.storage.store import Ledger, NewCredit
-from ui.main_window import MainWindow
+from ui.window.main_window import MainWindow
 
 TODAY = date(2025, 3, 10)
 

@@ -1,7 +1,7 @@
 """Starting the desktop app: the QApplication, the main window, then the ledger file.
 
 The window is shown before the ledger (and the database libraries) are loaded, so it
-appears at once; the table fills a moment later (see ui/startup.py for the stages).
+appears at once; the table fills a moment later (see ui/window/startup.py for the stages).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from ledger.shipped import APP_ID, app_icon
-from ui.main_window import MainWindow
 from ui.style import request_style
+from ui.window.main_window import MainWindow
 
 
 def make_app() -> QApplication:
@@ -33,7 +33,7 @@ def make_app() -> QApplication:
 
 def open_window(path: Path, demo: bool = False, background: bool = False) -> MainWindow:
     """Show the main window now (unless starting in the tray); the ledger opens once it is painted."""
-    from ui.startup import after_paint, start_window
+    from ui.window.startup import after_paint, start_window
 
     window = MainWindow(path, demo=demo)
     if not (background and QSystemTrayIcon.isSystemTrayAvailable()):

@@ -52,7 +52,7 @@ def window_arguments(argv: Sequence[str]) -> SimpleNamespace:
 def desktop_integration(flag: str) -> int:
     """Put the app in (or take it out of) the desktop's menus: the entry, the icon and the metainfo."""
     from ledger.errors import LedgerError
-    from ui.desktop_install import install_desktop, uninstall_desktop
+    from ui.files.desktop_install import install_desktop, uninstall_desktop
 
     try:
         if flag == "--install-desktop":

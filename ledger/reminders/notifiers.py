@@ -80,7 +80,7 @@ class FreedesktopNotifier:
     does the reminder count as shown. No bus, no server, an error reply or a timeout is a
     NotificationFailed, and the chain moves on (or the claim is released). This one connects for
     each notification and offers no actions (`remind --once` exits at once, so nothing would hear
-    them); the running app keeps a connection and listens (ui/desktop_notifications.py).
+    them); the running app keeps a connection and listens (ui/reminders/desktop_notifications.py).
     """
 
     channel = "desktop"

@@ -11,7 +11,7 @@ from ledger.errors import LedgerError
 from ledger.money import format_money, parse_amount
 from ui.dialogs.date_field import DateField
 from ui.dialogs.validation import FieldError, ValidatedDialog, Validator, sentence, with_error
-from ui.text_fit import breakable
+from ui.window.text_fit import breakable
 
 
 class MovementDialog(ValidatedDialog):

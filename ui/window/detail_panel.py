@@ -97,7 +97,7 @@ class DetailPanel(QScrollArea):
         return label
 
     def _details(self) -> QWidget:
-        from ui.text_fit import ElidedLabel  # with the page, after the window's first frame
+        from ui.window.text_fit import ElidedLabel  # with the page, after the window's first frame
 
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -141,7 +141,7 @@ class DetailPanel(QScrollArea):
         figures.addRow("Claim code", self.code_row)
         self.figures = figures
         layout.addLayout(figures)
-        self.reminder_label = QLabel()  # filled by ui/reminder_service.py; hidden while there is nothing to say
+        self.reminder_label = QLabel()  # filled by ui/reminders/reminder_service.py; hidden when empty
         self.reminder_label.setAccessibleName("Reminders")
         self.reminder_label.hide()
         layout.addWidget(self.reminder_label)
@@ -167,7 +167,7 @@ class DetailPanel(QScrollArea):
             buttons.addWidget(button)
         layout.addLayout(buttons)
 
-        from ui.eligibility_view import EligibilityView  # with the page, after the window's first frame
+        from ui.window.eligibility_view import EligibilityView  # with the page, after the window's first frame
 
         self.eligibility = EligibilityView()
         self.eligibility.check_recorded.connect(self.check_recorded.emit)
@@ -246,7 +246,7 @@ class DetailPanel(QScrollArea):
     def show_credit(self, detail: Any, evaluation: Any | None) -> None:
         """Show a `ledger.storage.store.CreditDetail` and (when rules are available) its `Evaluation`."""
         from ledger.money import format_money
-        from ui.text_fit import breakable
+        from ui.window.text_fit import breakable
 
         credit = detail.credit
         currency = credit.currency

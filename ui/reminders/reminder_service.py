@@ -4,7 +4,7 @@
 (`ledger_opened`, `ledger_changed`, `add_banner`, `settings_action`, `edit_menu`,
 `credit_actions`, `quit_action`, `settings`), so the window itself knows nothing about reminders.
 A desktop notification offers Open (also a click on it), Snooze a day and Mute where the
-server supports actions (ui/notification_actions.py acts on the credits it was about).
+server supports actions (ui/reminders/notification_actions.py acts on the credits it was about).
 """
 
 from __future__ import annotations
@@ -32,19 +32,19 @@ from ledger.reminders.notifiers import (
 from ledger.reminders.planning import latest_snooze_end, mute, snooze, snooze_end
 from ledger.shipped import app_icon
 from ledger.storage.settings import Settings, load_settings, save_settings
-from ui.autostart import set_start_at_login, starts_at_login
-from ui.desktop_notifications import DesktopNotifications
 from ui.dialogs.failure import warn
-from ui.menus import is_quitting, quit_app
-from ui.notification_actions import OPEN, STATUS_MS, NotificationActions, as_test_notification, check_summary
-from ui.notifiers import BannerNotifier, TrayNotifier
-from ui.reminder_scheduler import ReminderScheduler
-from ui.settings_dialog import SettingsDialog
-from ui.tray import ReminderTray
+from ui.dialogs.settings_dialog import SettingsDialog
+from ui.reminders.autostart import set_start_at_login, starts_at_login
+from ui.reminders.desktop_notifications import DesktopNotifications
+from ui.reminders.notification_actions import OPEN, STATUS_MS, NotificationActions, as_test_notification, check_summary
+from ui.reminders.notifiers import BannerNotifier, TrayNotifier
+from ui.reminders.reminder_scheduler import ReminderScheduler
+from ui.reminders.tray import ReminderTray
+from ui.window.menus import is_quitting, quit_app
 
 if TYPE_CHECKING:
     from ledger.storage.store import CreditDetail
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
 SNOOZE_DAYS = 3  # the Snooze dialog's default, when the credit's last reminder is not sooner
 # Remembered (QSettings) once the user was told that closing the window leaves the app in the tray.

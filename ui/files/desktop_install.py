@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ledger.private_files import write_file
 from ledger.shipped import APP_ID, app_icon, shipped
-from ui.autostart import exec_value, launch_command
+from ui.reminders.autostart import exec_value, launch_command
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
 # How long to wait for a paint that may never come (a window on another workspace is not painted).
 PAINT_WAIT_MS = 1000
@@ -72,9 +72,9 @@ def start_window(window: MainWindow, background: bool) -> None:
 
 
 def _attach_services(window: MainWindow, background: bool) -> None:
-    from ui.plan_actions import install_plan_actions
-    from ui.reminder_service import install_reminders
-    from ui.transfer_actions import install_transfer_actions
+    from ui.files.transfer_actions import install_transfer_actions
+    from ui.reminders.reminder_service import install_reminders
+    from ui.window.plan_actions import install_plan_actions
 
     install_transfer_actions(window)
     install_plan_actions(window)
@@ -116,7 +116,7 @@ def _open_or_explain(window: MainWindow) -> tuple[bool, tuple[int, list[tuple[An
             )
         window.open_file(checked=listing is not None)
     except DamagedLedgerError as error:
-        from ui.backup_dialog import offer_restore
+        from ui.files.backup_dialog import offer_restore
 
         offer_restore(window, error)
         return False, None

@@ -13,10 +13,10 @@ from ledger.money import from_minor
 from ledger.purchase_plan import Purchase, PurchasePlan
 from ledger.storage.editing import remove_movements
 from ledger.storage.listing import CURRENCY
-from ui.plan_dialog import PlanDialog
+from ui.dialogs.plan_dialog import PlanDialog
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
 PLAN_NOTE = "Paid by a purchase plan"
 

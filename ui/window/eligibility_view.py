@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from ledger.shipped import ICONS as ICONS_DIR
 from ledger.shipped import shipped
 from ui.labels import OUTCOME_LABELS, USE_LABELS, VERDICT_LOOKS
-from ui.text_fit import breakable
+from ui.window.text_fit import breakable
 
 ICONS = shipped(ICONS_DIR)
 CHECKOUT_USES = ("amazon_gift_cards", "third_party_gift_cards", "general_purchases")
@@ -162,7 +162,7 @@ class EligibilityView(QFrame):
 
     def show_evaluation(self, evaluation: Any, forfeited_text: str = "") -> None:
         """Show an `ledger.rules.eligibility.Evaluation`."""
-        # Imported here like the rules themselves (ui/main_window.py), not while the window starts.
+        # Imported here like the rules themselves (ui/window/main_window.py), not while the window starts.
         from ledger.rules.eligibility import rules_changed_text
 
         for answer in evaluation.verdicts:

@@ -1,6 +1,6 @@
 """The credit table's rows and what it remembers about them to sort and filter a whole column at a time.
 
-Plain Python (no Qt): `ui.credit_table.CreditTableModel` shows what this selects.
+Plain Python (no Qt): `ui.window.credit_table.CreditTableModel` shows what this selects.
 
 A header click or a keystroke must not cost a pass of Python over every row once the data is
 known. So, until the rows change, this remembers the order of the whole ledger by each column

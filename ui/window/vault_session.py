@@ -21,7 +21,7 @@ from ui.dialogs.passphrase_dialog import PassphraseDialog
 
 if TYPE_CHECKING:
     from ledger.storage.store import Ledger
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
 CLIPBOARD_CLEAR_MS = 30_000
 # Tells clipboard managers (KDE's Klipper and others that honour it) not to keep the copied code.

@@ -17,7 +17,7 @@ from ledger.reminders.planning import mute
 from ui.dialogs.failure import SAVE_FAILURES, show_failure
 
 if TYPE_CHECKING:
-    from ui.reminder_service import ReminderService
+    from ui.reminders.reminder_service import ReminderService
 
 STATUS_MS = 8_000  # how long a message about reminders stays in the status bar
 # The actions a reminder offers, by the key the notification server reports ("default": a click on it).

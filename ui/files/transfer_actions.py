@@ -22,14 +22,14 @@ from ledger.files.formats import EXPORT_FORMATS, export_file, export_format
 from ledger.files.json_codes import ExportCodes
 from ledger.storage.backup import backup_now
 from ledger.vault.codes import code_count
-from ui.background import Progress, run_in_background
-from ui.backup_dialog import BackupDialog, backups_to_keep
 from ui.dialogs.passphrase_dialog import PassphraseDialog
-from ui.import_dialog import ImportDialog
+from ui.files.backup_dialog import BackupDialog, backups_to_keep
+from ui.files.import_dialog import ImportDialog
+from ui.reminders.background import Progress, run_in_background
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
-    from ui.vault_session import VaultSession
+    from ui.window.main_window import MainWindow
+    from ui.window.vault_session import VaultSession
 
 EXPORT_FILTERS = {
     "json": "Whole ledger, to move or keep (*.json)",
@@ -98,7 +98,7 @@ class TransferActions(QObject):
         return dialog
 
     def _imported(self, dialog: ImportDialog) -> None:
-        from ui.main_window import LedgerChange
+        from ui.window.main_window import LedgerChange
 
         self.window.reload()
         self.window.ledger_changed.emit(LedgerChange("reloaded", None))

@@ -35,7 +35,7 @@ from ui.dialogs.confirm import confirm
 from ui.dialogs.screen_fit import FittingDialog
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
 BACKUP_COLUMNS = ("Taken", "Why", "Size", "File")
 REASONS = {"daily": "daily, at start-up", "manual": "by hand", "before-import": "before an import"}
@@ -57,7 +57,7 @@ def backups_to_keep(window: MainWindow) -> int:
 def restore_into_window(window: MainWindow, source: Path, now: datetime) -> RestoreReport:
     """Replace the window's ledger with a backup and show it; on a refusal the old ledger stays open."""
     from ledger.storage.store import Ledger
-    from ui.main_window import LedgerChange
+    from ui.window.main_window import LedgerChange
 
     keep = backups_to_keep(window)
     was_open = window.ledger is not None

@@ -38,13 +38,13 @@ from ledger.money import from_minor
 from ledger.storage.store import Ledger
 from ledger.validation import PLAIN_CHECKS, CheckedCredit
 from ledger.vault.sealing import ExportSeal, export_key
-from ui.background import Progress, run_in_background
 from ui.dialogs.passphrase_dialog import PassphraseDialog
 from ui.dialogs.screen_fit import FittingDialog
+from ui.reminders.background import Progress, run_in_background
 
 if TYPE_CHECKING:
     from ledger.vault.ledger_key import VaultKey
-    from ui.vault_session import VaultSession
+    from ui.window.vault_session import VaultSession
 
 PREVIEW_COLUMNS = ("Line", "Source", "Currency", "Amount", "Balance", "Received", "Expires", "Title", "Problems")
 # The columns of a refused row, shown as written in the file.

@@ -5,7 +5,7 @@ comparison (data() under lessThan); at 100,000 credits that is ~40 ms per keystr
 ~8 s per header click. And even as a pass-through, a proxy doubles the Python calls of
 every painted cell. So the view talks to this model directly; it sorts (`sort`, called
 by the view's header) and filters (`set_search`, `set_status`, `set_source`) a whole
-column at a time, with the indexes `ui.table_rows` keeps.
+column at a time, with the indexes `ui.window.table_rows` keeps.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from ledger.storage.listing import (
     ListedCredit,
 )
 from ui.labels import MUTED, SOURCE_SHORT_LABELS, STATUS_LABELS, days_left_color, days_left_text
-from ui.table_rows import (
+from ui.window.table_rows import (
     COL_BALANCE,
     COL_CURRENCY,
     COL_DAYS_LEFT,

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHeaderView, QTableView
 
-from ui.credit_table import (
+from ui.window.credit_table import (
     COL_BALANCE,
     COL_CURRENCY,
     COL_DAYS_LEFT,

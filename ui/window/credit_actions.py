@@ -24,13 +24,13 @@ from ui.dialogs.failure import SAVE_FAILURES, show_failure, warn
 from ui.dialogs.movement_dialog import MovementDialog
 from ui.dialogs.validation import STAY_OPEN
 from ui.labels import CHECKOUT_SUBJECTS, OUTCOME_LABELS, USE_LABELS
-from ui.undo import UndoHistory
-from ui.vault_session import VaultSession
+from ui.window.undo import UndoHistory
+from ui.window.vault_session import VaultSession
 
 if TYPE_CHECKING:
     from ledger.storage.store import Ledger
     from ledger.vault.ledger_key import VaultKey
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
 
 class CreditActions(QObject):

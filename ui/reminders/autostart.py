@@ -16,7 +16,7 @@ from ledger.private_files import write_file
 from ledger.shipped import APP_ID
 
 ENTRY_NAME = "credit-ledger.desktop"
-MAIN_PY = Path(__file__).resolve().parent.parent / "main.py"
+MAIN_PY = Path(__file__).resolve().parents[2] / "main.py"
 
 # The Desktop Entry spec's reserved characters: an argument holding any of them is double-quoted,
 # and inside the quotes these four are escaped with a backslash.

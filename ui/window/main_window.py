@@ -31,22 +31,22 @@ from PySide6.QtWidgets import (
 )
 
 from ledger.status import EXPIRING_WITHIN_DAYS
-from ui.column_fit import ColumnFit, FittedTableView
-from ui.credit_table import COL_TITLE, CreditTableModel
-from ui.detail_panel import DetailPanel
-from ui.empty_state import EmptyState
-from ui.filter_feedback import FilterFeedback
 from ui.labels import SOURCE_LABELS, STATUS_LABELS
-from ui.menus import build_menus
 from ui.style import apply_style
-from ui.summary_bar import SummaryBar
-from ui.window_state import restore_window, save_window
+from ui.window.column_fit import ColumnFit, FittedTableView
+from ui.window.credit_table import COL_TITLE, CreditTableModel
+from ui.window.detail_panel import DetailPanel
+from ui.window.empty_state import EmptyState
+from ui.window.filter_feedback import FilterFeedback
+from ui.window.menus import build_menus
+from ui.window.summary_bar import SummaryBar
+from ui.window.window_state import restore_window, save_window
 
 if TYPE_CHECKING:
     from ledger.storage.store import Ledger
-    from ui.credit_actions import CreditActions
-    from ui.help_panel import HelpPanel
-    from ui.overview import OverviewPanel
+    from ui.window.credit_actions import CreditActions
+    from ui.window.help_panel import HelpPanel
+    from ui.window.overview import OverviewPanel
 
 PAGE_EMPTY, PAGE_CREDITS = 0, 1
 
@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
     ledger_changed = Signal(object)
     ledger_opened = Signal()
 
-    # Set by `build_menus` (ui/menus.py) while the window is built; other parts of the app
+    # Set by `build_menus` (ui/window/menus.py) while the window is built; other parts of the app
     # extend the menus and connect these actions.
     file_menu: QMenu
     edit_menu: QMenu
@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.resize(1280, 760)
         self.model = CreditTableModel(self)
-        # The view's model: the table model sorts and filters itself (see ui/credit_table.py).
+        # The view's model: the table model sorts and filters itself (see ui/window/credit_table.py).
         self.proxy = self.model
         self._overview: OverviewPanel | None = None
         self._build()
@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
     def show_help(self) -> None:
         """Open the Help panel (F1)."""
         if self.help_panel is None:
-            from ui.help_panel import HelpPanel
+            from ui.window.help_panel import HelpPanel
 
             self.help_panel = HelpPanel()
             self.help_dock.setWidget(self.help_panel)
@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
     def open_ledger(self) -> None:
         """Open the ledger file, fill the table and connect the actions, all at once.
 
-        The app does the same in stages, painting in between (ui/startup.py).
+        The app does the same in stages, painting in between (ui/window/startup.py).
         """
         self.open_file()
         self.reload()
@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
     def open_file(self, *, checked: bool = False) -> None:
         """Open (and if need be create or upgrade) the ledger file; the table is filled by `fill`.
 
-        `checked`: the file's integrity check has just passed (see ui/startup.py) and is not run again.
+        `checked`: the file's integrity check has just passed (see ui/window/startup.py) and is not run again.
         """
         from ledger.storage.store import Ledger
 
@@ -282,7 +282,7 @@ class MainWindow(QMainWindow):
 
     def finish_opening(self) -> None:
         """Connect the credit actions and tell the rest of the app the ledger is open (`ledger_opened`)."""
-        from ui.credit_actions import CreditActions
+        from ui.window.credit_actions import CreditActions
 
         if self.actions_ is None:
             self.actions_ = CreditActions(self)
@@ -442,7 +442,7 @@ class MainWindow(QMainWindow):
             return
         if self._overview is None:
             # QtCharts is loaded on first use: it is not needed to show the window.
-            from ui.overview import OverviewPanel
+            from ui.window.overview import OverviewPanel
 
             self._overview = OverviewPanel()
             layout = self.overview_host.layout()

@@ -25,7 +25,7 @@ from ledger.shipped import app_icon
 DISTRIBUTION = "credit-ledger"
 LICENCE = "MIT"
 # In a checkout that was never installed, the version is the one pyproject.toml declares.
-PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
 
 def app_version(distribution: str = DISTRIBUTION, pyproject: Path = PYPROJECT) -> str:

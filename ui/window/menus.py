@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
 # A window property, set while Quit closes the window for good: the tray must not keep the app then.
 QUITTING = "quitting"
@@ -34,7 +34,7 @@ def is_quitting(window: QWidget) -> bool:
 
 def show_about(window: MainWindow) -> None:
     """Open the About box (Help → About): the version, this ledger's folder, the licence."""
-    from ui.about_dialog import AboutDialog
+    from ui.dialogs.about_dialog import AboutDialog
 
     AboutDialog(window.path, window).open()
 

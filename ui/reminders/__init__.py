@@ -1,0 +1,1 @@
+"""Reminders in the running app: the scheduler, desktop notifications and their actions, the tray, autostart."""
