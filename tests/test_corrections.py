@@ -10,7 +10,7 @@ import pytest
 
 from ledger.errors import LedgerError
 from ledger.money import from_minor
-from ledger.storage.editing import correct_movement, remove_check, restore_check
+from ledger.storage.editing import correct_movement, remove_check, remove_movements, restore_check
 from ledger.storage.store import Ledger, NewCredit
 from tests.ui_helpers import TODAY
 
@@ -128,3 +128,12 @@ def test_a_forgotten_checkout_observation_comes_back_with_its_time_and_note(ledg
     assert (back.use, back.outcome, back.observed_at, back.note) == (
         "amazon_gift_cards", "grayed_out", check.observed_at, "Greyed on the app"
     )  # fmt: skip
+
+
+def test_a_spend_cannot_be_taken_back_when_a_refund_came_back_from_it(ledger: Ledger) -> None:
+    credit_id = ledger.add_credit(CARD, TODAY)
+    spend = ledger.spend(credit_id, "10", TODAY)
+    ledger.refund(credit_id, "4", TODAY)
+    with pytest.raises(LedgerError, match="more refunded onto credit 1 than was spent from it"):
+        remove_movements(ledger, [spend.id])
+    assert ledger.detail(credit_id, TODAY).balance == Decimal("44.00")

@@ -280,6 +280,11 @@ def remove_movements(ledger: Ledger, entry_ids: Sequence[int]) -> list[MovementS
                 raise LedgerError(
                     f"taking this back would leave credit {credit_id} below zero: what it refunded was spent since"
                 )
+            kept = [entry for entry in read_entries(connection, credit_id) if entry.id not in found]
+            if refundable_minor(kept) < 0:
+                raise LedgerError(
+                    f"taking this spend back would leave more refunded onto credit {credit_id} than was spent from it"
+                )
         snapshots = [
             MovementSnapshot(entry.credit_id, entry.kind, entry.amount_minor, entry.occurred_on, entry.note)
             for entry in chosen

@@ -268,6 +268,10 @@ class ReminderService(QObject):
         self.mute_action.setToolTip("Never remind me about this credit (uncheck to bring its reminders back)")
         self.mute_action.triggered.connect(self.toggle_mute_selected)
         self.window.detail.credit_shown.connect(self.show_reminder_state)
+        # The panel's buttons are these same actions, with short names.
+        self.snooze_action.setIconText("Snooze…")
+        self.mute_action.setIconText("Mute")
+        self.window.detail.add_reminder_actions(self.snooze_action, self.mute_action)
         for key, action in (("snooze", self.snooze_action), ("mute", self.mute_action)):
             action.setEnabled(False)
             menu.addAction(action)

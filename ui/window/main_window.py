@@ -59,7 +59,7 @@ def _today() -> date:
 
 
 class LedgerChange:
-    """What changed: `kind` (added, edited, spent, refunded, checked, archived, unarchived, deleted,
+    """What changed: `kind` (added, edited, spent, refunded, corrected, checked, archived, unarchived, deleted,
     restored, reloaded) and the credit it concerns (None for a reload)."""
 
     def __init__(self, kind: str, credit_id: int | None) -> None:
