@@ -153,6 +153,7 @@ class DetailPanel(QScrollArea):
 
     def _add_reminder_buttons(self, actions: Any) -> None:
         for action in actions:
+            previous = self.reminder_action_buttons[-1] if self.reminder_action_buttons else self.archive_button
             # A tool button shows its action's short icon text and follows its enabled and checked state.
             button = QToolButton()
             button.setDefaultAction(action)
@@ -160,6 +161,7 @@ class DetailPanel(QScrollArea):
             button.setAccessibleName(action.text().rstrip("…"))
             self.reminder_buttons.addWidget(button)
             self.reminder_action_buttons.append(button)
+            QWidget.setTabOrder(previous, button)  # Tab reaches them where they are shown, after the buttons above
 
     def focus_checkout(self) -> None:
         """Bring "I tried at checkout" into view and give its use list the keyboard (Ctrl+K)."""
@@ -242,17 +244,6 @@ class DetailPanel(QScrollArea):
         figures.addRow("Claim code", self.code_row)
         self.figures = figures
         layout.addLayout(figures)
-        # Filled by ui/reminders/reminder_service.py (hidden when empty), with its Snooze and Mute buttons.
-        reminders = QHBoxLayout()
-        self.reminder_label = QLabel()
-        self.reminder_label.setAccessibleName("Reminders")
-        self.reminder_label.setWordWrap(True)
-        self.reminder_label.hide()
-        reminders.addWidget(self.reminder_label, 1)
-        self.reminder_buttons = QHBoxLayout()
-        reminders.addLayout(self.reminder_buttons)
-        layout.addLayout(reminders)
-
         buttons = QHBoxLayout()
         self.spend_button = QPushButton("Spend…")
         self.spend_button.setAccessibleName("Record a spend")
@@ -274,6 +265,19 @@ class DetailPanel(QScrollArea):
             buttons.addWidget(button)
         layout.addLayout(buttons)
 
+        # Filled by ui/reminders/reminder_service.py (hidden when empty), with its Snooze and Mute buttons.
+        reminders = QHBoxLayout()
+        self.reminder_label = QLabel()
+        self.reminder_label.setAccessibleName("Reminders")
+        self.reminder_label.setWordWrap(True)
+        self.reminder_label.hide()
+        reminders.addWidget(self.reminder_label, 1)
+        self.reminder_buttons = QHBoxLayout()
+        reminders.addLayout(self.reminder_buttons)
+        layout.addLayout(reminders)
+        if self._reminder_actions:
+            self._add_reminder_buttons(self._reminder_actions)
+
         from ui.window.eligibility_view import EligibilityView  # with the page, after the window's first frame
 
         self.eligibility = EligibilityView(remove_check_action=self.remove_check_action)
@@ -286,8 +290,6 @@ class DetailPanel(QScrollArea):
         self.history = HistoryView(self.correct_movement_action, self.remove_movement_action)
         layout.addWidget(self.history)
         layout.addStretch(1)
-        if self._reminder_actions:
-            self._add_reminder_buttons(self._reminder_actions)
         return page
 
     def _code_row(self) -> QWidget:

@@ -143,6 +143,7 @@ class EligibilityView(QFrame):
         self.use_choice.setMinimumContentsLength(12)
         for use in CHECKOUT_USES:
             self.use_choice.addItem(USE_LABELS[use], use)
+        title.setBuddy(self.use_choice)  # names the list for a screen reader, which would say its chosen item
         line.addWidget(self.use_choice, 1)
         layout.addLayout(line)
         buttons = QHBoxLayout()

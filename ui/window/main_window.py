@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -153,6 +154,16 @@ class MainWindow(QMainWindow):
         self._build_help()
         build_menus(self)
         self.filter_feedback = FilterFeedback(self)
+        self._order_tab()
+
+    def _order_tab(self) -> None:
+        # Tab goes from the table to the search and the filters, into the detail panel, and back to the table;
+        # within the table the arrows move.
+        self.table.setTabKeyNavigation(False)
+        self.tabs.tabBar().setAccessibleName("Credits or overview")
+        chain = (self.table, self.search, self.status_filter, self.source_filter, self.detail)
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def _credits_page(self) -> QWidget:
         self.table = FittedTableView()
@@ -210,7 +221,7 @@ class MainWindow(QMainWindow):
         self.status_filter.currentIndexChanged.connect(
             lambda _n: self.proxy.set_status(self.status_filter.currentData())
         )
-        bar.addWidget(QLabel("  Status "))
+        bar.addWidget(self._label_for(self.status_filter, "  Status "))
         bar.addWidget(self.status_filter)
         self.source_filter = QComboBox()
         self.source_filter.setAccessibleName("Filter by source")
@@ -220,9 +231,16 @@ class MainWindow(QMainWindow):
         self.source_filter.currentIndexChanged.connect(
             lambda _n: self.proxy.set_source(self.source_filter.currentData())
         )
-        bar.addWidget(QLabel("  Source "))
+        bar.addWidget(self._label_for(self.source_filter, "  Source "))
         bar.addWidget(self.source_filter)
         self.proxy.modelReset.connect(self._after_filter)
+
+    @staticmethod
+    def _label_for(field: QWidget, text: str) -> QLabel:
+        # Its buddy: a screen reader names a list box by the label beside it (on Linux it says the chosen item).
+        label = QLabel(text)
+        label.setBuddy(field)
+        return label
 
     def _build_help(self) -> None:
         # The panel itself is built on first use (F1): it is not needed to show the window.
