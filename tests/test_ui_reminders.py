@@ -390,6 +390,25 @@ def test_snooze_and_mute_are_buttons_in_the_detail_panel_acting_as_the_menu_item
     assert window.detail.reminder_label.text() == "Reminders: snoozed until 2026-07-04"
 
 
+def test_snooze_and_mute_are_ready_when_reminders_attach_after_a_credit_was_selected(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path, session_bus: str
+) -> None:
+    # The app's order at start-up (ui/window/startup.py): the ledger opens and a credit is selected, then reminders.
+    credit_id = seed_ledger(ledger_path, Settings(), EXPIRY)[0]
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ledger_path, today=lambda: date(2026, 7, 1), settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_ledger()
+    assert window.select_credit(credit_id)
+    service = install_reminders(window, now=lambda: local(2026, 7, 1, 8, 0))
+    try:
+        assert service.snooze_action.isEnabled() and service.mute_action.isEnabled()
+        assert all(button.isEnabled() for button in window.detail.reminder_action_buttons)
+    finally:
+        service.shutdown()
+
+
 def test_a_snooze_never_outlasts_the_credits_final_reminder(
     ledger_path: Path, app_window: Callable[..., ReminderService], session_bus: str
 ) -> None:

@@ -271,9 +271,10 @@ class DetailPanel(QScrollArea):
         self.reminder_label.setAccessibleName("Reminders")
         self.reminder_label.setWordWrap(True)
         self.reminder_label.hide()
-        reminders.addWidget(self.reminder_label, 1)
         self.reminder_buttons = QHBoxLayout()
         reminders.addLayout(self.reminder_buttons)
+        reminders.addWidget(self.reminder_label, 1)
+        reminders.addStretch(0)  # keeps the buttons at the left while the line is hidden
         layout.addLayout(reminders)
         if self._reminder_actions:
             self._add_reminder_buttons(self._reminder_actions)

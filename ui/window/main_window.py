@@ -209,7 +209,8 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText("Search title, merchant, reference, notes  (Ctrl+F)")
         self.search.setAccessibleName("Search credits")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(320)
+        # It takes the slack of a wide window; narrow (800 px, or a laptop at scale 2) the filters beside it still fit.
+        self.search.setMinimumWidth(180)
         self.search.textChanged.connect(self.proxy.set_search)
         bar.addWidget(self.search)
         self.status_filter = QComboBox()
@@ -375,10 +376,10 @@ class MainWindow(QMainWindow):
     def _after_filter(self) -> None:
         # The shown credit is still there: select its row again; its details have not changed.
         if self.detail.credit_id is not None and self._select_row(self.detail.credit_id):
-            self._update_actions()
+            self.update_actions()
             return
         self.detail.clear()
-        self._update_actions()
+        self.update_actions()
 
     # --- selection and detail ---------------------------------------------------------------
 
@@ -413,7 +414,7 @@ class MainWindow(QMainWindow):
             self.detail.clear()
         elif credit_id != self.detail.credit_id:
             self.show_detail(credit_id)
-        self._update_actions()
+        self.update_actions()
 
     def show_detail(self, credit_id: int) -> None:
         """Show a credit in the detail panel, evaluating the usage rules for it alone."""
@@ -421,7 +422,7 @@ class MainWindow(QMainWindow):
             return
         detail = self.ledger.detail(credit_id, self.today(), self.expiring_within)
         self.detail.show_credit(detail, self._evaluate(detail))
-        self._update_actions()
+        self.update_actions()
 
     def _evaluate(self, detail: Any) -> Any:
         # Rules are evaluated for the selected credit only, never for every row on load.
@@ -445,7 +446,8 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"Rule files skipped: {' · '.join(skipped_files(problems))}", 30_000)
         return self.rulebook
 
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
+        """Enable the credit actions (`credit_actions`, also those others add) while a credit is shown."""
         has = self.ledger is not None and self.detail.credit_id is not None
         for action in self.credit_actions.values():
             action.setEnabled(has)

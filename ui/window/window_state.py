@@ -20,13 +20,14 @@ def _bytes(value: object) -> QByteArray | None:
 
 
 def restore_window(window: QMainWindow, settings: QSettings, header: QHeaderView) -> None:
-    """Put the window and the table's columns back as the user left them (if they ever did), on this screen."""
+    """Put the window and the table's columns back as the user left them (if they ever did), all on this screen."""
     geometry = _bytes(settings.value(GEOMETRY))
     if geometry is not None:
         window.restoreGeometry(geometry)
-        fit_on_screen(window)
-        # Its frame (title bar, borders) is known once it is shown: fit it again then.
-        _FitWhenShown(window)
+    # Restored or not (the first size is made for a laptop at scale 1), on this screen; its frame (title bar,
+    # borders) is known once it is shown: fitted again then.
+    fit_on_screen(window)
+    _FitWhenShown(window)
     state = _bytes(settings.value(STATE))
     if state is not None:
         window.restoreState(state)
