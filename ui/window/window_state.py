@@ -6,9 +6,9 @@ the screen the window opens on, so it never opens out of reach.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QHeaderView, QMainWindow, QWidget
+from PySide6.QtWidgets import QHeaderView, QMainWindow, QStyle, QWidget
 
 GEOMETRY = "window/geometry"
 STATE = "window/state"
@@ -55,6 +55,13 @@ def fit_on_screen(window: QWidget) -> None:
         return
     room = screen.availableGeometry()
     extra_width, extra_height = frame.width() - window.width(), frame.height() - window.height()
+    if not frame_known(window):
+        # Not shown yet, or the window manager has not framed it yet: leave room for a title bar and borders.
+        style = window.style()
+        border = style.pixelMetric(QStyle.PixelMetric.PM_MdiSubWindowFrameWidth)
+        extra_width = 2 * border
+        extra_height = style.pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight) + 2 * border
+        frame.setSize(QSize(window.width() + extra_width, window.height() + extra_height))
     width = min(window.width(), room.width() - extra_width)
     height = min(window.height(), room.height() - extra_height)
     if (width, height) != (window.width(), window.height()):
@@ -66,21 +73,33 @@ def fit_on_screen(window: QWidget) -> None:
         window.move(left, top)
 
 
+def frame_known(window: QWidget) -> bool:
+    """Whether the window's frame (title bar, borders) is known: it is shown and framed, or has no frame."""
+    frameless = bool(window.windowFlags() & Qt.WindowType.FramelessWindowHint)
+    return frameless or window.frameGeometry() != window.geometry()
+
+
 class _FitWhenShown(QObject):
-    """Fits its window on its screen once, just after it is first shown."""
+    """Fits its window on its screen again once it is shown and framed (the window manager frames it after the
+    first show, moving it): at each move or resize until the frame is known, at most a few times."""
+
+    TRIES = 8
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self._window = window
+        self._tries = 0
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        """On the first Show, fit the window once the frame is there (after the events of showing it)."""
-        if watched is self._window and event.type() == QEvent.Type.Show:
-            self._window.removeEventFilter(self)
+        """After the Show, and the moves and resizes framing brings, fit the window (once those events are done)."""
+        showing = (QEvent.Type.Show, QEvent.Type.Move, QEvent.Type.Resize)
+        if watched is self._window and event.type() in showing and self._window.isVisible():
+            self._tries += 1
             QTimer.singleShot(0, self._fit)
         return False
 
     def _fit(self) -> None:
         fit_on_screen(self._window)
-        self.deleteLater()
+        if frame_known(self._window) or self._tries >= self.TRIES:
+            self._window.removeEventFilter(self)
