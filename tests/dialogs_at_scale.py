@@ -1,6 +1,7 @@
-"""Opens every dialog on the screen Qt was started with and prints, as JSON, where each one lands and which of its
-controls cannot be seen or scrolled to. Run by tests/test_ui_scale.py in a process of its own: the scale factor
-(QT_SCALE_FACTOR) and the screen (the offscreen platform's configfile) are fixed before Qt starts.
+"""Opens every dialog, and the main window on a credit, on the screen Qt was started with and prints, as JSON, where
+each one lands and which of its controls cannot be seen or scrolled to (for the window also its table's columns).
+Run by tests/test_ui_scale.py in a process of its own: the scale factor (QT_SCALE_FACTOR) and the screen (the
+offscreen platform's configfile) are fixed before Qt starts.
 
 Usage: python -m tests.dialogs_at_scale FOLDER
 """
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QRect, QSettings, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
@@ -55,6 +57,25 @@ def report(name: str, dialog: QWidget) -> dict[str, object]:
     }
 
 
+def columns_report(window: Any) -> list[dict[str, object]]:
+    """The main window's shown table columns: name, width, the width their contents need, and whether it stretches."""
+    from PySide6.QtWidgets import QHeaderView
+
+    from ui.window.credit_table import COLUMNS
+
+    table, header = window.table, window.table.horizontalHeader()
+    return [
+        {
+            "column": name,
+            "width": table.columnWidth(column),
+            "content": window.column_fit.content_width(column),
+            "stretches": header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch,
+        }
+        for column, name in enumerate(COLUMNS)
+        if not header.isSectionHidden(column)
+    ]
+
+
 def main(folder: Path) -> None:
     app = QApplication(sys.argv[:1])
     from ledger.purchase_candidates import plan_for
@@ -74,6 +95,11 @@ def main(folder: Path) -> None:
     path = folder / "ledger.sqlite3"
     book = Ledger.open(path)
     book.add_credit(NewCredit(source="refund", currency="USD", amount="30", title="Kettle refund"), TODAY)
+    fine_print = "Valid on items sold by Amazon.com only; not on gift cards or subscriptions. " * 12
+    book.add_credit(NewCredit(source="promotional", currency="USD", amount="40", title="Spring promotional credit",
+                              terms=fine_print, notes="From the newsletter", expires_on=date(2025, 5, 1)), TODAY)
+    book.spend(2, "12.50", TODAY, note="Cookbook")
+    book.record_check(2, "amazon_gift_cards", "grayed_out")
     credit = book.detail(1, TODAY).credit
     csv_file = folder / "credits.csv"
     csv_file.write_text("source,currency,amount\ngift_card,USD,25\nvoucher,USD,5\n", encoding="utf-8")
@@ -105,7 +131,14 @@ def main(folder: Path) -> None:
         "import": import_dialog,
         "backups": lambda: BackupDialog(window, now=lambda: NOW),
     }
-    print(json.dumps([report(name, open_dialog()) for name, open_dialog in openers.items()]), flush=True)
+    found = [report(name, open_dialog()) for name, open_dialog in openers.items()]
+    window.select_credit(2)
+    app.processEvents()
+    panel = window.detail
+    columns = columns_report(window)
+    scrolls = panel.verticalScrollBar().maximum() > 0
+    found.append({**report("window", window), "columns": columns, "panel_scrolls": scrolls})
+    print(json.dumps(found), flush=True)
     window.close_ledger()
     book.close()
     # Leave without Python tearing down the widgets one by one: PySide may crash doing so at exit, which is

@@ -230,3 +230,71 @@ def test_the_snooze_dialog(qtbot: QtBot, reminders: ReminderService) -> None:
     qtbot.addWidget(dialog)
     walked(qtbot, dialog)
 
+
+
+# --- the main window ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def everyday(qtbot: QtBot, ledger_path: Path, tmp_path: Path, session_bus: str) -> Iterator[MainWindow]:
+    """The main window with reminders, on a credit with terms, notes, a spend and a checkout observation."""
+    book = Ledger.open(ledger_path)
+    book.add_credit(NewCredit(source="promotional", currency="USD", amount="30", title="Spring promo",
+                              terms="Items sold by Amazon only.", notes="From the newsletter",
+                              expires_on=date(2025, 12, 31)), TODAY)  # fmt: skip
+    book.spend(1, "5", TODAY, note="Tea")
+    book.record_check(1, "general_purchases", "offered")
+    book.close()
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ledger_path, today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(window)
+    service = install_reminders(window, now=lambda: NOW)
+    window.show()
+    window.open_ledger()
+    assert window.select_credit(1)
+    yield window
+    service.shutdown()
+    window.close_ledger()
+
+
+def test_the_main_window_by_tab_goes_table_filters_panel_and_back_and_names_every_stop(
+    qtbot: QtBot, everyday: MainWindow
+) -> None:
+    window, panel = everyday, everyday.detail
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.table.setFocus()
+    chain = tab_chain(qtbot, window)
+    nameless = [f"{type(widget).__name__} holding {value_of(widget)!r}" for widget in chain if not name_of(widget)]
+    assert nameless == []
+    missed = focusable(window) - set(chain)
+    assert [f"{name_of(widget)} ({type(widget).__name__})" for widget in missed] == []
+    # The order: the table, the search and the filters, every stop in the panel, (the tab bar) and the table again.
+    assert chain[:4] == [window.table, window.search, window.status_filter, window.source_filter]
+    in_panel = [widget for widget in chain[4:] if panel.isAncestorOf(widget) or widget is panel]
+    assert chain[4 : 4 + len(in_panel)] == in_panel
+    assert chain[4 + len(in_panel) :] in ([], [window.tabs.tabBar()])
+    names = [name_of(widget) for widget in in_panel]
+    for expected in ("Terms", "Notes", "Record a spend", "Snooze reminders", "Mute reminders", "I tried at checkout:",
+                     "Checkout showed the credit as offered", "Recorded at checkout", "Entry history"):  # fmt: skip
+        assert expected in names, names
+    # What Tab does is what the focus chain says: nextInFocusChain, keeping the stops a keyboard user has.
+    following, widget = [], window.table.nextInFocusChain()
+    while widget is not window.table:
+        if widget in focusable(window):
+            following.append(widget)
+        widget = widget.nextInFocusChain()
+    assert following == chain[1:]
+
+
+def test_choosing_a_movement_in_history_adds_its_correct_and_remove_buttons_to_the_tab_order(
+    qtbot: QtBot, everyday: MainWindow
+) -> None:
+    history = everyday.detail.history
+    history.table.setFocus()
+    history.table.selectRow(0)  # the spend
+    chain = tab_chain(qtbot, everyday)
+    assert chain[:3] == [history.table, history.correct_button, history.remove_button]
+    assert [name_of(button) for button in chain[1:3]] == [
+        "Correct the chosen spend or refund", "Remove the chosen spend or refund"
+    ]  # fmt: skip

@@ -77,10 +77,10 @@ def test_the_history_note_column_still_stretches_after_a_checkout_check(qtbot: Q
     narrow.select_credit(1)
     narrow.detail.eligibility.outcome_buttons["offered"].click()
     settle(qtbot)
-    history = narrow.detail.history
+    history = narrow.detail.history.table
     header = history.horizontalHeader()
-    assert header.sectionResizeMode(3) == QHeaderView.ResizeMode.Stretch
-    assert sum(header.sectionSize(column) for column in range(4)) == history.viewport().width()
+    assert header.sectionResizeMode(4) == QHeaderView.ResizeMode.Stretch
+    assert sum(header.sectionSize(column) for column in range(5)) == history.viewport().width()
 
 
 def test_at_800_by_500_the_table_shows_balance_expiry_days_left_and_status(qtbot: QtBot, narrow: MainWindow) -> None:

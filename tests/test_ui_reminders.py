@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import QSettings, QThread
+from PySide6.QtCore import QSettings, Qt, QThread
 from PySide6.QtGui import QIcon, QKeySequence
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from ledger.reminders.notifiers import Notification, NotifierChain
@@ -358,6 +358,55 @@ def test_the_mute_action_and_the_detail_panel_show_the_credits_reminder_state(
     service.mute_action.trigger()
     assert not window.ledger.detail(first, date(2026, 7, 1)).credit.reminders_muted
     assert not service.mute_action.isChecked() and line.isHidden()
+
+
+def test_snooze_and_mute_are_buttons_in_the_detail_panel_acting_as_the_menu_items_do(
+    qtbot: QtBot, ledger_path: Path, app_window: Callable[..., ReminderService], session_bus: str
+) -> None:
+    credit_id = seed_ledger(ledger_path, Settings(), EXPIRY)[0]
+    service = app_window(lambda: local(2026, 7, 1, 8, 0))
+    window = service.window
+    assert window.ledger is not None
+    assert window.select_credit(credit_id)
+    snooze_button, mute_button = window.detail.reminder_action_buttons
+    assert (snooze_button.defaultAction(), mute_button.defaultAction()) == (service.snooze_action, service.mute_action)
+    assert (snooze_button.text(), mute_button.text()) == ("Snooze…", "Mute")
+    assert (snooze_button.accessibleName(), mute_button.accessibleName()) == ("Snooze reminders", "Mute reminders")
+    assert snooze_button.isVisible() and mute_button.isEnabled()
+
+    qtbot.mouseClick(mute_button, Qt.MouseButton.LeftButton)
+    assert window.ledger.detail(credit_id, date(2026, 7, 1)).credit.reminders_muted
+    assert mute_button.isChecked() and window.detail.reminder_label.text() == "Reminders: muted"
+    qtbot.mouseClick(mute_button, Qt.MouseButton.LeftButton)
+    assert not window.ledger.detail(credit_id, date(2026, 7, 1)).credit.reminders_muted
+    assert not mute_button.isChecked()
+
+    qtbot.mouseClick(snooze_button, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(QInputDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.setIntValue(3)
+    dialog.accept()
+    assert window.ledger.detail(credit_id, date(2026, 7, 1)).credit.snoozed_until == date(2026, 7, 4)
+    assert window.detail.reminder_label.text() == "Reminders: snoozed until 2026-07-04"
+
+
+def test_snooze_and_mute_are_ready_when_reminders_attach_after_a_credit_was_selected(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path, session_bus: str
+) -> None:
+    # The app's order at start-up (ui/window/startup.py): the ledger opens and a credit is selected, then reminders.
+    credit_id = seed_ledger(ledger_path, Settings(), EXPIRY)[0]
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ledger_path, today=lambda: date(2026, 7, 1), settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_ledger()
+    assert window.select_credit(credit_id)
+    service = install_reminders(window, now=lambda: local(2026, 7, 1, 8, 0))
+    try:
+        assert service.snooze_action.isEnabled() and service.mute_action.isEnabled()
+        assert all(button.isEnabled() for button in window.detail.reminder_action_buttons)
+    finally:
+        service.shutdown()
 
 
 def test_a_snooze_never_outlasts_the_credits_final_reminder(

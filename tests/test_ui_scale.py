@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from tests.conftest import REPO
+from ui.window.column_fit import TITLE_FLOOR
 
 LAPTOP = {"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96, "logicalBaseDpi": 96}
 
@@ -41,3 +42,28 @@ def test_each_dialog_fits_the_screen_at_scale_two(dialogs: dict[str, dict[str, o
     assert (room_width, room_height) == (683, 384)
     assert width <= room_width and height <= room_height, found
     assert found["out_of_sight"] == [], found
+
+
+def test_the_main_window_fits_the_laptop_screen_at_scale_two_and_its_panel_scrolls(
+    dialogs: dict[str, dict[str, object]],
+) -> None:
+    found = dialogs["window"]
+    _x, _y, width, height = found["frame"]  # type: ignore[misc]
+    _left, _top, room_width, room_height = found["room"]  # type: ignore[misc]
+    assert width <= room_width and height <= room_height, found
+    # Each control of the detail panel can be scrolled to: the panel scrolls rather than cutting its end off.
+    assert found["out_of_sight"] == [], found
+    assert found["panel_scrolls"] is True
+
+
+def test_the_title_column_keeps_its_room_at_scale_two_and_the_others_shrink_to_their_contents(
+    dialogs: dict[str, dict[str, object]],
+) -> None:
+    columns = {found["column"]: found for found in dialogs["window"]["columns"]}  # type: ignore[union-attr]
+    title = columns.pop("Title")
+    assert title["stretches"] is True
+    # Too narrow for every column: the others shrink to their contents, then the status folds (it is in the panel).
+    assert title["width"] >= TITLE_FLOOR, (title, columns)
+    assert {"Balance", "Expires"} <= set(columns), columns
+    for name, found in columns.items():
+        assert found["width"] <= found["content"], (name, found)

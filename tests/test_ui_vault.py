@@ -92,6 +92,22 @@ def test_the_panel_masks_a_stored_code_and_reveal_unlocks_it_from_the_keyring(
     window.close_ledger()
 
 
+def test_the_claim_code_is_revealed_and_copied_by_keyboard_too(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> None:
+    credit_id = seed_code(ledger_path)
+    window = open_window_on(qtbot, ledger_path, tmp_path, credit_id)
+    detail = window.detail
+    assert detail.reveal_code_action in window.edit_menu.actions()
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert detail.code_label.text() == CODE and detail.reveal_code_button.text() == "Hide"
+    qtbot.keyClick(window.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert CODE not in detail.code_label.text()
+    qtbot.keyClick(window.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert QGuiApplication.clipboard().text() == CODE
+    vault(window).clear_clipboard()
+    window.close_ledger()
+
+
 def test_a_credit_without_a_code_shows_no_code_row(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> None:
     book = Ledger.open(ledger_path)
     credit_id = book.add_credit(CARD, TODAY)

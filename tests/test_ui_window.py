@@ -74,7 +74,10 @@ def test_add_a_credit_through_the_dialog_then_spend_part_of_it(qtbot: QtBot, win
     assert window.proxy.index(0, COL_BALANCE).data() == "$27.50"
     assert window.detail.balance_label.text() == "$27.50"
     history = window.detail.history_rows()
-    assert [row[1:] for row in history] == [("Spent", "−$12.50", "Descaler"), ("Received", "+$40.00", "")]
+    assert [row[1:] for row in history] == [
+        ("Spent", "−$12.50", "$27.50", "Descaler"),
+        ("Received", "+$40.00", "$40.00", ""),
+    ]
 
 
 def test_spending_more_than_the_balance_is_refused_in_the_dialog(

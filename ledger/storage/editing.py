@@ -1,4 +1,5 @@
-"""Changing a recorded credit, and taking it back: edit its details, snapshot it before a delete, restore it.
+"""Changing a recorded credit, and taking it back: edit its details, snapshot it before a delete, restore it;
+correct or take back a spend or refund, forget a checkout observation.
 
 Edits go through the same checks as `Ledger.add_credit`, and never break the ledger's
 promise that the balance is the sum of the entries and never below zero.
@@ -10,13 +11,17 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ledger.errors import CreditNotFound, LedgerError
-from ledger.money import from_minor
+from ledger.money import from_minor, parse_amount
 from ledger.storage.rows import (
+    CHECK_COLUMNS,
+    CHECK_SELECT,
     ENTRY_COLUMNS,
     ENTRY_SELECT,
+    CheckRecord,
     EntryRecord,
     categories_text,
     day_text,
@@ -25,8 +30,16 @@ from ledger.storage.rows import (
     timestamp_text,
     utc_now,
 )
-from ledger.storage.store import Ledger, moved_minor, read_credit, read_entries
-from ledger.validation import NewCredit, check_money_moved, check_terms_by_use, checked_credit, choice
+from ledger.storage.store import (
+    Ledger,
+    checked_movement,
+    moved_minor,
+    movement_date,
+    read_credit,
+    read_entries,
+    refundable_minor,
+)
+from ledger.validation import MAX_TEXT, NewCredit, check_money_moved, check_terms_by_use, checked_credit, choice, text
 from ledger.vault.codes import sealed_code
 from ledger.vocab import EntryKind, TermsSay, Use
 
@@ -267,6 +280,11 @@ def remove_movements(ledger: Ledger, entry_ids: Sequence[int]) -> list[MovementS
                 raise LedgerError(
                     f"taking this back would leave credit {credit_id} below zero: what it refunded was spent since"
                 )
+            kept = [entry for entry in read_entries(connection, credit_id) if entry.id not in found]
+            if refundable_minor(kept) < 0:
+                raise LedgerError(
+                    f"taking this spend back would leave more refunded onto credit {credit_id} than was spent from it"
+                )
         snapshots = [
             MovementSnapshot(entry.credit_id, entry.kind, entry.amount_minor, entry.occurred_on, entry.note)
             for entry in chosen
@@ -294,3 +312,75 @@ def restore_movements(ledger: Ledger, snapshots: Sequence[MovementSnapshot]) -> 
             ids.append(cursor.lastrowid)
         _touch(connection, credits)
         return ids
+
+
+def correct_movement(
+    ledger: Ledger, entry_id: int, amount: Decimal | str, today: date, *, on: date | None = None, note: str = ""
+) -> EntryRecord:
+    """Change a recorded spend or refund's amount, date and note; returns the entry as it was before.
+
+    The corrected movement passes the checks a new one does (`checked_movement`: never more than the
+    balance, never more refunded than spent, never after the expiry, in the future or before the credit
+    was received), against the credit's other entries. It is also refused when it would break what
+    was recorded since: a refund that needs the spend, a spend that needs the refund. Refused with
+    LedgerError, nothing changed.
+    """
+    note = text(note, "note", MAX_TEXT, multiline=True)
+    with ledger.transaction() as connection:
+        found = connection.execute(f"{ENTRY_SELECT} WHERE id = ?", (entry_id,)).fetchone()
+        if found is None:
+            raise LedgerError(f"entry {entry_id} is not in the ledger any more")
+        before = EntryRecord.from_row(found)
+        if before.kind not in (EntryKind.SPEND, EntryKind.REFUND):
+            raise LedgerError(f"only spends and refunds can be corrected, not the {before.kind} of a credit")
+        kind = EntryKind(before.kind)
+        credit = read_credit(connection, before.credit_id)
+        value = parse_amount(amount, credit.currency)
+        when = movement_date(credit, on, today, kind.value)
+        others = [entry for entry in read_entries(connection, credit.id) if entry.id != entry_id]
+        signed = checked_movement(kind, credit, others, value, when)
+        after = [*others, before._replace(amount_minor=signed)]
+        if sum(entry.amount_minor for entry in after) < 0:
+            raise LedgerError(
+                f"this refund cannot be lowered to {value} {credit.currency}: the balance would go below zero "
+                "(the money it put back was spent since)"
+            )
+        if refundable_minor(after) < 0:
+            raise LedgerError(
+                f"this spend cannot be lowered to {value} {credit.currency}: more than that was refunded onto "
+                "the credit since"
+            )
+        connection.execute(
+            "UPDATE entry SET amount_minor = ?, occurred_on = ?, note = ? WHERE id = ?",
+            (signed, day_text(when), note, entry_id),
+        )
+        _touch(connection, {credit.id})
+        return before
+
+
+def remove_check(ledger: Ledger, check_id: int) -> CheckRecord:
+    """Forget a recorded checkout observation (a mistake); returns it, so `restore_check` can put it back.
+
+    LedgerError when it is not there any more.
+    """
+    with ledger.transaction() as connection:
+        found = connection.execute(f"{CHECK_SELECT} WHERE id = ?", (check_id,)).fetchone()
+        if found is None:
+            raise LedgerError(f"that checkout observation is not in the ledger any more (check {check_id})")
+        connection.execute("DELETE FROM checkout_check WHERE id = ?", (check_id,))
+        return CheckRecord.from_row(found)
+
+
+def restore_check(ledger: Ledger, check: CheckRecord) -> int:
+    """Put a removed checkout observation back as it was (its use, outcome, time and note); returns its new id.
+
+    CreditNotFound when its credit was deleted since.
+    """
+    with ledger.transaction() as connection:
+        read_credit(connection, check.credit_id)
+        cursor = connection.execute(
+            insert_sql("checkout_check", CHECK_COLUMNS),
+            (check.credit_id, check.use, check.outcome, timestamp_text(check.observed_at), check.note),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid

@@ -79,6 +79,47 @@ def refundable_minor(entries: Iterable[EntryRecord]) -> int:
     return -sum(entry.amount_minor for entry in entries if entry.kind in (EntryKind.SPEND, EntryKind.REFUND))
 
 
+def movement_date(credit: CreditRecord, on: date | None, today: date, what: str) -> date:
+    """The day a spend or refund is dated (`on`, else today); refused when it is in the future, before the
+    credit was received, or when the credit is archived."""
+    when = on or today
+    if when > today:
+        raise LedgerError(f"a {what} cannot be dated in the future ({when})")
+    if when < credit.received_on:
+        raise LedgerError(f"a {what} cannot be dated before the credit was received ({credit.received_on})")
+    if credit.archived:
+        raise LedgerError(f"credit {credit.id} is archived; bring it back first (credit-ledger unarchive {credit.id})")
+    return when
+
+
+def checked_movement(
+    kind: EntryKind, credit: CreditRecord, entries: Sequence[EntryRecord], value: Decimal, when: date
+) -> int:
+    """The signed minor units of a spend or refund of `value` dated `when`, checked against the credit's other
+    `entries`: a spend never takes the balance below zero nor is dated after the expiry, a refund never puts
+    back more than was spent. Refused with LedgerError.
+
+    A new movement and a corrected one (`ledger.storage.editing.correct_movement`) pass the same checks.
+    """
+    currency, minor = credit.currency, to_minor(value, credit.currency)
+    check_money_moved(moved_minor(entries) + minor, currency)
+    if kind is EntryKind.SPEND:
+        if is_expired(credit.expires_on, when):
+            raise LedgerError(f"credit {credit.id} expired on {credit.expires_on}; its balance is forfeited")
+        balance = sum(entry.amount_minor for entry in entries)
+        if minor > balance:
+            left = from_minor(balance, currency)
+            raise LedgerError(f"cannot spend {value} {currency}: the balance is only {left} {currency}")
+        return -minor
+    spent = refundable_minor(entries)
+    if minor > spent:
+        raise LedgerError(
+            f"cannot refund {value} {currency}: only {from_minor(spent, currency)} "
+            f"{currency} has been spent from credit {credit.id}"
+        )
+    return minor
+
+
 class CreditSummary(NamedTuple):
     """One credit as a list shows it: no entries, balance and status computed for `today`.
 
@@ -464,18 +505,6 @@ class Ledger:
 
     # --- movements -----------------------------------------------------------------
 
-    def _movement_date(self, credit: CreditRecord, on: date | None, today: date, what: str) -> date:
-        when = on or today
-        if when > today:
-            raise LedgerError(f"a {what} cannot be dated in the future ({when})")
-        if when < credit.received_on:
-            raise LedgerError(f"a {what} cannot be dated before the credit was received ({credit.received_on})")
-        if credit.archived:
-            raise LedgerError(
-                f"credit {credit.id} is archived; bring it back first (credit-ledger unarchive {credit.id})"
-            )
-        return when
-
     def spend(
         self, credit_id: int, amount: Decimal | str, today: date, on: date | None = None, note: str = ""
     ) -> EntryRecord:
@@ -520,26 +549,8 @@ class Ledger:
         # The checks and the entry, inside the caller's write transaction.
         credit = read_credit(connection, credit_id)
         value = parse_amount(amount, credit.currency)
-        minor = to_minor(value, credit.currency)
-        when = self._movement_date(credit, on, today, kind.value)
-        entries = read_entries(connection, credit_id)
-        currency = credit.currency
-        check_money_moved(moved_minor(entries) + minor, currency)
-        if kind is EntryKind.SPEND:
-            if is_expired(credit.expires_on, when):
-                raise LedgerError(f"credit {credit_id} expired on {credit.expires_on}; its balance is forfeited")
-            balance = sum(entry.amount_minor for entry in entries)
-            if minor > balance:
-                left = from_minor(balance, currency)
-                raise LedgerError(f"cannot spend {value} {currency}: the balance is only {left} {currency}")
-        else:
-            spent = refundable_minor(entries)
-            if minor > spent:
-                raise LedgerError(
-                    f"cannot refund {value} {currency}: only {from_minor(spent, currency)} "
-                    f"{currency} has been spent from credit {credit_id}"
-                )
-        signed = -minor if kind is EntryKind.SPEND else minor
+        when = movement_date(credit, on, today, kind.value)
+        signed = checked_movement(kind, credit, read_entries(connection, credit_id), value, when)
         moment = utc_now()
         cursor = connection.execute(
             _INSERT_ENTRY, (credit_id, kind.value, signed, day_text(when), note, timestamp_text(moment))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ledger.errors import LedgerError
@@ -15,7 +16,11 @@ from ui.window.text_fit import breakable
 
 
 class MovementDialog(ValidatedDialog):
-    """Ask how much, when and what for; `limit` is the most the movement may be (balance or spent)."""
+    """Ask how much, when and what for; `limit` is the most the movement may be (balance or spent).
+
+    With `existing` (amount, date, note) it corrects a recorded movement: the fields start from it, and
+    `limit` is counted without it.
+    """
 
     def __init__(
         self,
@@ -27,6 +32,7 @@ class MovementDialog(ValidatedDialog):
         received_on: date,
         today: date,
         title: str,
+        existing: tuple[Decimal, date, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.kind = kind
@@ -35,12 +41,15 @@ class MovementDialog(ValidatedDialog):
         self.received_on = received_on
         self.today = today
         spend = kind == "spend"
-        self.setWindowTitle(f"{'Spend from' if spend else 'Refund onto'} {title}")
+        doing = "Spend from" if spend else "Refund onto"
+        self.setWindowTitle(f"Correct: {doing.lower()} {title}" if existing else f"{doing} {title}")
         self.setObjectName("movementDialog")
         # Wide enough for the note's placeholder and for most errors on one line.
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         what = "Balance" if spend else "Spent so far"
+        if existing:
+            what = "Balance without this spend" if spend else "Spent so far, less the other refunds"
         self.credit_label = QLabel(breakable(title))
         self.credit_label.setObjectName("detailTitle")
         self.credit_label.setWordWrap(True)
@@ -71,6 +80,11 @@ class MovementDialog(ValidatedDialog):
         self.note.setPlaceholderText("What it was for (optional)")
         form.addRow("&Note", self.note)
         layout.addWidget(self.buttons)
+        if existing:
+            amount, on, note = existing
+            self.amount.setText(str(amount))
+            self.on.setDate(QDate(on.year, on.month, on.day))
+            self.note.setText(note)
         self.amount.textChanged.connect(self.validate)
         self.on.dateChanged.connect(self.validate)
         self.validate()

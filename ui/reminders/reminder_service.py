@@ -268,11 +268,16 @@ class ReminderService(QObject):
         self.mute_action.setToolTip("Never remind me about this credit (uncheck to bring its reminders back)")
         self.mute_action.triggered.connect(self.toggle_mute_selected)
         self.window.detail.credit_shown.connect(self.show_reminder_state)
+        # The panel's buttons are these same actions, with short names.
+        self.snooze_action.setIconText("Snooze…")
+        self.mute_action.setIconText("Mute")
+        self.window.detail.add_reminder_actions(self.snooze_action, self.mute_action)
         for key, action in (("snooze", self.snooze_action), ("mute", self.mute_action)):
-            action.setEnabled(False)
             menu.addAction(action)
             # The window enables its credit actions whenever a credit is selected.
             self.window.credit_actions[key] = action
+        # At start-up a credit is already selected when reminders attach: enabled now, not at the next selection.
+        self.window.update_actions()
 
     def show_reminder_state(self, detail: CreditDetail) -> None:
         """Say in the detail panel whether the shown credit is muted or snoozed, and tick the Mute action."""

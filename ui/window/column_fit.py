@@ -1,7 +1,8 @@
 """The credit table's columns at any width: money is never cut, the title takes the slack, and when the
 table is narrow the columns a reader needs least fold away (their values stay in the detail panel).
 
-What must stay visible at 800 px: the title, balance, expiry date, days left and status.
+What must stay visible at 800 px: the title, balance, expiry date, days left and status. Narrower still (a
+laptop at scale 2), the columns left shrink to their contents, so the title keeps its room.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ DEFAULT_WIDTHS = {
 # source are in the detail panel.
 FOLD_ORDER = (COL_CURRENCY, COL_MERCHANT, COL_SOURCE)
 TITLE_MIN = 150
+# Narrower than 800 px (a laptop at scale 2), when even shrunk to their contents the columns leave the title
+# less than this, the status and then the days left fold too: both are in the detail panel, the title is not.
+LAST_FOLDS = (COL_STATUS, COL_DAYS_LEFT)
+TITLE_FLOOR = 80
 CELL_PADDING = 24
 
 
@@ -100,29 +105,50 @@ class ColumnFit(QObject):
         self.fit()
 
     def fit(self) -> None:
-        """Fold the least needed columns until the title has room (or nothing more can fold)."""
+        """Fold the least needed columns until the title has room; if it still has not, shrink the columns left
+        to their contents, unless the user chose their width, and at the last fold the status and days left too
+        (and give all of it back once there is room again)."""
         if self._fitting:
             return
         available = self.table.viewport_width()
-        others = {column: width for column, width in self._widths.items() if column != COL_TITLE}
+        widths = {column: width for column, width in self._widths.items() if column != COL_TITLE}
+
+        def title_room() -> int:
+            return available - sum(width for column, width in widths.items() if column not in folded)
+
         folded: set[int] = set()
         for column in FOLD_ORDER:
-            if available - sum(width for key, width in others.items() if key not in folded) >= TITLE_MIN:
+            if title_room() >= TITLE_MIN:
                 break
             folded.add(column)
+        if title_room() < TITLE_MIN:
+            for column, width in widths.items():
+                # A width the user chose is theirs: only columns at their first width shrink.
+                if column != COL_BALANCE and width == DEFAULT_WIDTHS[column]:
+                    widths[column] = min(width, self.content_width(column))
+            for column in LAST_FOLDS:
+                if title_room() >= TITLE_FLOOR:
+                    break
+                folded.add(column)
         self._fitting = True
         try:
-            for column in FOLD_ORDER:
+            for column in (*FOLD_ORDER, *LAST_FOLDS):
                 if self.header.isSectionHidden(column) != (column in folded):
                     self.header.setSectionHidden(column, column in folded)
-                    if column not in folded:
-                        self.header.resizeSection(column, self._widths[column])
+            for column, width in widths.items():
+                # The balance is always as wide as its money (`fit_money`).
+                if column not in folded and column != COL_BALANCE and self.header.sectionSize(column) != width:
+                    self.header.resizeSection(column, width)
         finally:
             self._fitting = False
 
+    def content_width(self, column: int) -> int:
+        """The width a column's heading and the rows in view need."""
+        return max(self.header.sectionSizeFromContents(column).width(), self.table.sizeHintForColumn(column))
+
     def folded(self) -> list[int]:
         """The columns folded away at the current width."""
-        return [column for column in FOLD_ORDER if self.header.isSectionHidden(column)]
+        return [column for column in (*FOLD_ORDER, *LAST_FOLDS) if self.header.isSectionHidden(column)]
 
     def _remember(self, column: int, _old: int, new: int) -> None:
         if column in self._widths and new > 0 and not self._fitting:

@@ -24,6 +24,7 @@ from ui.dialogs.failure import SAVE_FAILURES, show_failure, warn
 from ui.dialogs.movement_dialog import MovementDialog
 from ui.dialogs.validation import STAY_OPEN
 from ui.labels import CHECKOUT_SUBJECTS, OUTCOME_LABELS, USE_LABELS
+from ui.window.history_actions import HistoryActions
 from ui.window.undo import UndoHistory
 from ui.window.vault_session import VaultSession
 
@@ -64,6 +65,7 @@ class CreditActions(QObject):
         detail.reveal_requested.connect(self.reveal_code)
         detail.copy_requested.connect(self.copy_code)
         self.vault.locked.connect(detail.hide_code)
+        self.corrections = HistoryActions(self)
         window.ledger_changed.connect(lambda change: self.vault.lock() if change.kind == "reloaded" else None)
 
     @property
@@ -72,15 +74,18 @@ class CreditActions(QObject):
         assert self.window.ledger is not None
         return self.window.ledger
 
-    def _say(self, text: str) -> None:
+    def say(self, text: str) -> None:
+        """Tell the user in the status bar what was done."""
         self.window.statusBar().showMessage(text, 8000)
 
-    def _refused(self, error: Exception) -> None:
+    def refused(self, error: Exception) -> None:
+        """Say that a change was not saved, and why."""
         # The dialogs catch nearly everything; this covers races with another process (the CLI, a cron job).
-        self._say(f"Not saved: {error}")
+        self.say(f"Not saved: {error}")
         show_failure(self.window, error)
 
-    def _open(self, dialog: CreditDialog | MovementDialog, save: Callable[[], object]) -> None:
+    def open_dialog(self, dialog: CreditDialog | MovementDialog, save: Callable[[], object]) -> None:
+        """Open a dialog that runs `save` when OK is pressed."""
         # The dialog saves before it closes: a failed save keeps it open with the user's input.
         self.dialog = dialog
         dialog.save = save
@@ -111,10 +116,10 @@ class CreditActions(QObject):
             credit_id = self.ledger.add_credit(new, self.window.today(), cast("VaultKey | None", key))
             self._clear_filters_for_new()
             self.window.refresh_credit(credit_id, "added")
-            self._say("Credit added")
+            self.say("Credit added")
             return None
 
-        self._open(dialog, save)
+        self.open_dialog(dialog, save)
 
     def _clear_filters_for_new(self) -> None:
         # A new credit hidden by an old search would look like a lost one.
@@ -139,10 +144,10 @@ class CreditActions(QObject):
                 return STAY_OPEN
             update_credit(self.ledger, credit_id, new, self.window.today(), cast("VaultKey | None", key))
             self.window.refresh_credit(credit_id, "edited")
-            self._say("Credit saved")
+            self.say("Credit saved")
             return None
 
-        self._open(dialog, save)
+        self.open_dialog(dialog, save)
 
     # --- claim codes ------------------------------------------------------------------------
 
@@ -164,7 +169,7 @@ class CreditActions(QObject):
 
         def copied(code: str) -> None:
             self.vault.copy(code)
-            self._say("Claim code copied; the clipboard is cleared in 30 seconds")
+            self.say("Claim code copied; the clipboard is cleared in 30 seconds")
 
         self.vault.with_key(lambda key: self._with_code(credit_id, key, copied))
 
@@ -201,9 +206,9 @@ class CreditActions(QObject):
             operation = self.ledger.spend if kind == "spend" else self.ledger.refund
             operation(credit_id, amount, self.window.today(), on=on, note=note)
             self.window.refresh_credit(credit_id, "spent" if kind == "spend" else "refunded")
-            self._say("Spend recorded" if kind == "spend" else "Refund recorded")
+            self.say("Spend recorded" if kind == "spend" else "Refund recorded")
 
-        self._open(dialog, save)
+        self.open_dialog(dialog, save)
 
     def record_check(self, use: str, outcome: str) -> None:
         """Remember what checkout showed for a use; the verdicts change at once."""
@@ -213,11 +218,11 @@ class CreditActions(QObject):
         try:
             self.ledger.record_check(credit_id, use, outcome)
         except SAVE_FAILURES as error:
-            self._refused(error)
+            self.refused(error)
             return
         self.window.refresh_credit(credit_id, "checked")
         subject = CHECKOUT_SUBJECTS.get(use, USE_LABELS.get(use, use))
-        self._say(f"Recorded: {subject} were {OUTCOME_LABELS.get(outcome, outcome)} at checkout")
+        self.say(f"Recorded: {subject} were {OUTCOME_LABELS.get(outcome, outcome)} at checkout")
 
     # --- archive, delete, undo --------------------------------------------------------------
 
@@ -232,7 +237,7 @@ class CreditActions(QObject):
         try:
             self._set_archived(credit_id, not archived)
         except SAVE_FAILURES as error:
-            self._refused(error)
+            self.refused(error)
             return
         self._select_near(row)
         text = "archive" if not archived else "unarchive"
@@ -243,7 +248,7 @@ class CreditActions(QObject):
             return f"{text.capitalize()} undone"
 
         self.history.push(text, undo_archive)
-        self._say(f"Credit {text}d · Ctrl+Z to undo")
+        self.say(f"Credit {text}d · Ctrl+Z to undo")
 
     def _set_archived(self, credit_id: int, archived: bool) -> None:
         self.ledger.set_archived(credit_id, archived)
@@ -266,13 +271,13 @@ class CreditActions(QObject):
             try:
                 self.ledger.delete(credit_id)
             except SAVE_FAILURES as error:
-                self._refused(error)
+                self.refused(error)
                 return
             self.window.refresh_credit(credit_id, "deleted")
             self.window.detail.clear()
             self._select_near(row)
             self.history.push("delete", lambda: self._restore(snapshot))
-            self._say("Credit deleted · Ctrl+Z to undo")
+            self.say("Credit deleted · Ctrl+Z to undo")
 
         question = f"Delete “{name}” and its whole history?{loses}\n\nYou can undo this with Ctrl+Z."
         self.confirmation = confirm(self.window, "Delete credit", question, "Delete", really_delete)
@@ -297,16 +302,16 @@ class CreditActions(QObject):
         return "Delete undone"
 
     def undo(self) -> None:
-        """Reverse the newest archive or delete (Ctrl+Z); one that can no longer be done is explained and dropped."""
+        """Reverse the newest change (Ctrl+Z); one that can no longer be done is explained and dropped."""
         name = self.history.next_text()
         try:
             said = self.history.undo()
         except SAVE_FAILURES as error:
-            self._say(f"Cannot undo {name}")
+            self.say(f"Cannot undo {name}")
             warn(self.window, "Undo", f"Cannot undo the {name}: {error}.")
             return
         if said:
-            self._say(said)
+            self.say(said)
 
     def _undo_text(self, text: str) -> None:
         self.window.undo_action.setEnabled(bool(text))

@@ -1,32 +1,39 @@
-"""The selected credit in full: its figures, its history, what it can buy, and what to do next."""
+"""The selected credit in full: its figures, its terms, its history, what it can buy, and what to do next.
+
+Every control here has its action (`panel_actions`), which the window lists in its Edit menu with
+its shortcut: a keyboard user can do all of it without reaching the panel.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.labels import ENTRY_LABELS, SOURCE_LABELS, STATUS_LABELS, USE_LABELS, days_left_color, days_left_text
+from ui.labels import SOURCE_LABELS, STATUS_LABELS, USE_LABELS, days_left_color, days_left_text
+
+if TYPE_CHECKING:
+    from ui.window.eligibility_view import EligibilityView
+    from ui.window.history_view import HistoryView
 
 # What the details page holds (see `DetailPanel.__getattr__`).
 _PAGE_PARTS = frozenset(
     {
         "page", "title_label", "subtitle_label", "balance_label", "amount_label", "expiry_label", "status_label",
-        "reference_label", "categories_label", "terms_say_label", "notes_label", "code_row", "code_label",
-        "reveal_code_button", "copy_code_button", "figures", "reminder_label", "spend_button", "refund_button",
-        "edit_button", "archive_button", "eligibility", "history",
+        "reference_label", "categories_label", "terms_say_label", "terms_text", "notes_text", "code_row",
+        "code_label", "reveal_code_button", "copy_code_button", "figures", "reminder_label", "reminder_buttons",
+        "spend_button", "refund_button", "edit_button", "archive_button", "eligibility", "history",
     }
 )
 
@@ -53,6 +60,13 @@ class DetailPanel(QScrollArea):
     copy_requested = Signal()
     # After a credit is shown, with its `CreditDetail`: a hook for others' lines (reminders fill `reminder_label`).
     credit_shown = Signal(object)
+    # A spend or refund chosen in the history, to correct or remove (its entry id); a checkout observation to remove.
+    correct_movement_requested = Signal(int)
+    remove_movement_requested = Signal(int)
+    remove_check_requested = Signal(int)
+    # Parts of the details page (built on first use, see `__getattr__`).
+    history: HistoryView
+    eligibility: EligibilityView
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +85,91 @@ class DetailPanel(QScrollArea):
         self._host_layout.addWidget(self.placeholder)
         self._built = False
         self.setWidget(host)
+        self._reminder_actions: list[QAction] = []
+        self.reminder_action_buttons: list[QToolButton] = []  # Snooze and Mute, once the page is built
+        self._make_actions()
+
+    def _make_actions(self) -> None:
+        # Created with the panel (the menus list them), enabled once a credit shown calls for them.
+        def action(text: str, shortcut: str, tip: str) -> QAction:
+            made = QAction(text, self)
+            if shortcut:
+                made.setShortcut(QKeySequence(shortcut))
+            made.setToolTip(tip)
+            made.setEnabled(False)
+            return made
+
+        self.checkout_action = action(
+            "I tried at checkout…", "Ctrl+K", "Record what checkout showed for a use of this credit"
+        )
+        self.checkout_action.triggered.connect(self.focus_checkout)
+        self.reveal_code_action = action("Reveal claim code", "Ctrl+Shift+R", "Show or hide the claim code")
+        self.reveal_code_action.triggered.connect(self.reveal_requested.emit)
+        self.copy_code_action = action(
+            "Copy claim code", "Ctrl+Shift+C", "Copy the claim code; the clipboard is cleared after 30 seconds"
+        )
+        self.copy_code_action.triggered.connect(self.copy_requested.emit)
+        self.correct_movement_action = action(
+            "Correct spend or refund…", "Ctrl+Shift+E", "Change the amount, date or note of the spend or refund "
+            "chosen in History"
+        )
+        self.correct_movement_action.triggered.connect(
+            lambda: self._for_chosen(self.history.chosen_entry(), self.correct_movement_requested)
+        )
+        self.remove_movement_action = action(
+            "Remove spend or refund", "Del", "Remove the spend or refund chosen in History (Ctrl+Z brings it back)"
+        )
+        self.remove_movement_action.triggered.connect(
+            lambda: self._for_chosen(self.history.chosen_entry(), self.remove_movement_requested)
+        )
+        self.remove_check_action = action(
+            "Remove checkout observation", "Del", "Remove the observation chosen under “I tried at checkout”"
+        )
+        self.remove_check_action.triggered.connect(
+            lambda: self._for_chosen(self.eligibility.chosen_check(), self.remove_check_requested)
+        )
+
+    def panel_actions(self) -> list[QAction]:
+        """The actions of the panel's controls, for the window's menus (each with its shortcut)."""
+        return [
+            self.checkout_action,
+            self.reveal_code_action,
+            self.copy_code_action,
+            self.correct_movement_action,
+            self.remove_movement_action,
+            self.remove_check_action,
+        ]
+
+    @staticmethod
+    def _for_chosen(chosen: int | None, signal: Any) -> None:
+        if chosen is not None:
+            signal.emit(chosen)
+
+    def add_reminder_actions(self, *actions: QAction) -> None:
+        """Put buttons for these actions (Snooze, Mute) beside the reminder line: the same actions as in the menu."""
+        self._reminder_actions.extend(actions)
+        if self._built:
+            self._add_reminder_buttons(actions)
+
+    def _add_reminder_buttons(self, actions: Any) -> None:
+        for action in actions:
+            previous = self.reminder_action_buttons[-1] if self.reminder_action_buttons else self.archive_button
+            # A tool button shows its action's short icon text and follows its enabled and checked state.
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setAccessibleName(action.text().rstrip("…"))
+            self.reminder_buttons.addWidget(button)
+            self.reminder_action_buttons.append(button)
+            QWidget.setTabOrder(previous, button)  # Tab reaches them where they are shown, after the buttons above
+
+    def focus_checkout(self) -> None:
+        """Bring "I tried at checkout" into view and give its use list the keyboard (Ctrl+K)."""
+        if self.credit_id is None:
+            return
+        choice = self.eligibility.use_choice
+        self.ensureWidgetVisible(choice.parentWidget() or choice)
+        choice.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def __getattr__(self, name: str) -> Any:
         # The details page is built the first time one of its parts is wanted: it is hidden until a
@@ -97,7 +196,9 @@ class DetailPanel(QScrollArea):
         return label
 
     def _details(self) -> QWidget:
-        from ui.window.text_fit import ElidedLabel  # with the page, after the window's first frame
+        # With the page, after the window's first frame.
+        from ui.window.history_view import HistoryView
+        from ui.window.text_fit import ElidedLabel, LongText
 
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -123,8 +224,9 @@ class DetailPanel(QScrollArea):
         self.reference_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.categories_label = QLabel()
         self.categories_label.setWordWrap(True)
-        self.notes_label = QLabel()
-        self.notes_label.setWordWrap(True)
+        # The fine print and the user's notes, as written: selectable, wrapped, scrolling when long.
+        self.terms_text = LongText("Terms")
+        self.notes_text = LongText("Notes", most_lines=5)
         # What the user recorded from the credit's own terms; the row is hidden while nothing is.
         self.terms_say_label = QLabel()
         self.terms_say_label.setWordWrap(True)
@@ -136,16 +238,12 @@ class DetailPanel(QScrollArea):
         figures.addRow("Reference", self.reference_label)
         figures.addRow("Categories", self.categories_label)
         figures.addRow("Terms say", self.terms_say_label)
-        figures.addRow("Notes", self.notes_label)
+        figures.addRow("Terms", self.terms_text)
+        figures.addRow("Notes", self.notes_text)
         self.code_row = self._code_row()
         figures.addRow("Claim code", self.code_row)
         self.figures = figures
         layout.addLayout(figures)
-        self.reminder_label = QLabel()  # filled by ui/reminders/reminder_service.py; hidden when empty
-        self.reminder_label.setAccessibleName("Reminders")
-        self.reminder_label.hide()
-        layout.addWidget(self.reminder_label)
-
         buttons = QHBoxLayout()
         self.spend_button = QPushButton("Spend…")
         self.spend_button.setAccessibleName("Record a spend")
@@ -167,30 +265,30 @@ class DetailPanel(QScrollArea):
             buttons.addWidget(button)
         layout.addLayout(buttons)
 
+        # Filled by ui/reminders/reminder_service.py (hidden when empty), with its Snooze and Mute buttons.
+        reminders = QHBoxLayout()
+        self.reminder_label = QLabel()
+        self.reminder_label.setAccessibleName("Reminders")
+        self.reminder_label.setWordWrap(True)
+        self.reminder_label.hide()
+        self.reminder_buttons = QHBoxLayout()
+        reminders.addLayout(self.reminder_buttons)
+        reminders.addWidget(self.reminder_label, 1)
+        reminders.addStretch(0)  # keeps the buttons at the left while the line is hidden
+        layout.addLayout(reminders)
+        if self._reminder_actions:
+            self._add_reminder_buttons(self._reminder_actions)
+
         from ui.window.eligibility_view import EligibilityView  # with the page, after the window's first frame
 
-        self.eligibility = EligibilityView()
+        self.eligibility = EligibilityView(remove_check_action=self.remove_check_action)
         self.eligibility.check_recorded.connect(self.check_recorded.emit)
         layout.addWidget(self.eligibility)
 
         history = QLabel("History")
         history.setObjectName("sectionHeading")
         layout.addWidget(history)
-        self.history = QTableWidget(0, 4)
-        self.history.setAccessibleName("Entry history")
-        self.history.setHorizontalHeaderLabels(["Date", "What", "Amount", "Note"])
-        self.history.verticalHeader().setVisible(False)
-        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.history.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
-        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.history.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.history.setWordWrap(False)
-        # Date, what and amount take what they need; the note takes the rest and elides. These are
-        # modes, not one-off widths, so a refresh can never leave the note column narrow.
-        header = self.history.horizontalHeader()
-        for column in range(3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.history = HistoryView(self.correct_movement_action, self.remove_movement_action)
         layout.addWidget(self.history)
         layout.addStretch(1)
         return page
@@ -242,6 +340,8 @@ class DetailPanel(QScrollArea):
         if self._built:
             self.page.hide()
         self.placeholder.show()
+        for action in self.panel_actions():
+            action.setEnabled(False)
 
     def show_credit(self, detail: Any, evaluation: Any | None) -> None:
         """Show a `ledger.storage.store.CreditDetail` and (when rules are available) its `Evaluation`."""
@@ -253,8 +353,10 @@ class DetailPanel(QScrollArea):
         self.placeholder.hide()
         self.page.show()
         if credit.id != self.credit_id:
-            # Another credit: start at its top, not where the last one was scrolled to.
+            # Another credit: start at its top, not where the last one was scrolled to, and with nothing
+            # chosen for it yet (the last credit's use at checkout is not this one's).
             self.verticalScrollBar().setValue(0)
+            self.eligibility.reset_checkout()
         self.credit_id = credit.id
         self.title_label.setText(breakable(credit.title or SOURCE_LABELS.get(credit.source, credit.source)))
         self.subtitle_label.setText(
@@ -274,18 +376,24 @@ class DetailPanel(QScrollArea):
         self.status_label.setText(STATUS_LABELS.get(status, status))
         self.reference_label.setText(credit.reference or "—")
         self.categories_label.setText(breakable(", ".join(credit.categories)) or "—")
-        self.notes_label.setText(breakable(credit.notes) or "—")
+        for text, shown in ((self.terms_text, credit.terms), (self.notes_text, credit.notes)):
+            text.set_plain(shown)
+            self.figures.setRowVisible(text, bool(shown.strip()))
         terms_say = terms_say_text(credit.terms_by_use)
         self.terms_say_label.setText(terms_say)
         self.figures.setRowVisible(self.terms_say_label, bool(terms_say))
         self.hide_code()
-        self.figures.setRowVisible(self.code_row, credit.claim_code_sealed is not None)
+        has_code = credit.claim_code_sealed is not None
+        self.figures.setRowVisible(self.code_row, has_code)
+        self.reveal_code_action.setEnabled(has_code)
+        self.copy_code_action.setEnabled(has_code)
         usable = status in ("active", "expiring")
         self.spend_button.setEnabled(usable)
         self.refund_button.setEnabled(status in ("active", "expiring", "used"))
         self.archive_button.setText("Unarchive" if credit.archived else "Archive")
         self.archive_button.setAccessibleName("Unarchive credit" if credit.archived else "Archive credit")
-        self._show_history(detail.entries, currency)
+        self.history.show_entries(detail.entries, currency)
+        self.eligibility.show_checks(detail.checks)
         self.eligibility.setVisible(evaluation is not None)
         if evaluation is not None:
             forfeited = ""
@@ -293,40 +401,10 @@ class DetailPanel(QScrollArea):
                 forfeited = f"Expired: {format_money(evaluation.forfeited, currency)} was forfeited."
             self.eligibility.show_evaluation(evaluation, forfeited)
         self.eligibility.set_checkout_enabled(usable)
+        self.checkout_action.setEnabled(usable and evaluation is not None)
         self.credit_shown.emit(detail)
 
-    def _show_history(self, entries: list[Any], currency: str) -> None:
-        from ledger.money import format_money, from_minor
-
-        self.history.setRowCount(len(entries))
-        for row, entry in enumerate(reversed(entries)):
-            amount = from_minor(entry.amount_minor, currency)
-            sign = "−" if amount < 0 else "+"
-            cells = (
-                entry.occurred_on.isoformat(),
-                ENTRY_LABELS.get(entry.kind, entry.kind),
-                f"{sign}{format_money(abs(amount), currency)}",
-                entry.note,
-            )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column == 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if column == 3 and text:
-                    item.setToolTip(text)
-                self.history.setItem(row, column, item)
-        # Tall enough for every entry (up to eight): the panel scrolls, the table inside it need not.
-        shown = min(max(len(entries), 1), 8)
-        rows_height = self.history.verticalHeader().defaultSectionSize() * shown
-        self.history.setFixedHeight(self.history.horizontalHeader().sizeHint().height() + rows_height + 4)
-        self.history.setVerticalScrollBarPolicy(
-            Qt.ScrollBarPolicy.ScrollBarAsNeeded if len(entries) > shown else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-        )
-
     def history_rows(self) -> list[tuple[str, ...]]:
-        """The history as shown, newest first (for tests and screen readers)."""
-        return [tuple(self._history_text(row, column) for column in range(4)) for row in range(self.history.rowCount())]
-
-    def _history_text(self, row: int, column: int) -> str:
-        item = self.history.item(row, column)  # every cell is filled by _show_history
-        return item.text() if item is not None else ""
+        """The history as shown, newest first: date, what, amount, balance after it, note (for tests and screen
+        readers)."""
+        return self.history.rows()

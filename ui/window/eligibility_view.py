@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from ledger.shipped import ICONS as ICONS_DIR
 from ledger.shipped import shipped
-from ui.labels import OUTCOME_LABELS, USE_LABELS, VERDICT_LOOKS
+from ui.labels import CHECKOUT_SUBJECTS, OUTCOME_LABELS, USE_LABELS, VERDICT_LOOKS
 from ui.window.text_fit import breakable
 
 ICONS = shipped(ICONS_DIR)
@@ -82,12 +84,14 @@ class VerdictRow(QWidget):
 
 
 class EligibilityView(QFrame):
-    """Every use's verdict, the advice, and the checkout buttons; emits `check_recorded(use, outcome)`."""
+    """Every use's verdict, the advice, the checkout buttons and what was recorded at checkout; emits
+    `check_recorded(use, outcome)`. `remove_check_action` removes the observation chosen in the list."""
 
     check_recorded = Signal(str, str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, remove_check_action: QAction | None = None) -> None:
         super().__init__(parent)
+        self.remove_check_action = remove_check_action or QAction("Remove checkout observation", self)
         self.setObjectName("eligibility")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -139,6 +143,7 @@ class EligibilityView(QFrame):
         self.use_choice.setMinimumContentsLength(12)
         for use in CHECKOUT_USES:
             self.use_choice.addItem(USE_LABELS[use], use)
+        title.setBuddy(self.use_choice)  # names the list for a screen reader, which would say its chosen item
         line.addWidget(self.use_choice, 1)
         layout.addLayout(line)
         buttons = QHBoxLayout()
@@ -155,7 +160,69 @@ class EligibilityView(QFrame):
         hint.setWordWrap(True)
         hint.setObjectName("hint")
         layout.addWidget(hint)
+        layout.addWidget(self._recorded_checks())
         return box
+
+    def _recorded_checks(self) -> QWidget:
+        # What was recorded, newest first; a mistaken one is chosen and removed (button, Del). Hidden while empty.
+        self.checks_box = QWidget()
+        layout = QVBoxLayout(self.checks_box)
+        layout.setContentsMargins(0, 4, 0, 0)
+        heading = QLabel("Recorded at checkout")
+        heading.setObjectName("sectionHeading")
+        layout.addWidget(heading)
+        self.checks_list = QListWidget()
+        self.checks_list.setAccessibleName("Recorded at checkout")
+        self.checks_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.checks_list.setWordWrap(True)
+        self.checks_list.itemSelectionChanged.connect(self._check_chosen)
+        action = self.remove_check_action
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.checks_list.addAction(action)
+        layout.addWidget(self.checks_list)
+        line = QHBoxLayout()
+        line.addStretch(1)
+        self.remove_check_button = QPushButton("Remove")
+        self.remove_check_button.setAccessibleName("Remove the chosen checkout observation")
+        self.remove_check_button.setToolTip("Remove the chosen observation, if it was a mistake (Del)")
+        self.remove_check_button.clicked.connect(action.trigger)
+        line.addWidget(self.remove_check_button)
+        layout.addLayout(line)
+        self.checks_box.hide()
+        self._check_chosen()
+        return self.checks_box
+
+    def show_checks(self, checks: list[Any]) -> None:
+        """List the recorded checkout observations (`CheckRecord`s), newest first, with what, the result and when."""
+        self.checks_list.clear()
+        for check in reversed(checks):
+            when = check.observed_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            subject = CHECKOUT_SUBJECTS.get(check.use, USE_LABELS.get(check.use, check.use))
+            text = f"{subject}: {OUTCOME_LABELS.get(check.outcome, check.outcome)} · {when}"
+            if check.note:
+                text += f" · {check.note}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, check.id)
+            self.checks_list.addItem(item)
+        # As tall as four observations at most; more scroll inside the list.
+        rows = sum(max(self.checks_list.sizeHintForRow(row), 0) for row in range(min(len(checks), 4)))
+        self.checks_list.setFixedHeight(rows + 2 * self.checks_list.frameWidth() + 2)
+        self.checks_box.setVisible(bool(checks))
+        self._check_chosen()
+
+    def chosen_check(self) -> int | None:
+        """The id of the checkout observation chosen in the list (None: none is)."""
+        chosen = self.checks_list.selectedItems()
+        return int(chosen[0].data(Qt.ItemDataRole.UserRole)) if chosen else None
+
+    def _check_chosen(self) -> None:
+        chosen = self.chosen_check() is not None
+        self.remove_check_action.setEnabled(chosen)
+        self.remove_check_button.setEnabled(chosen)
+
+    def reset_checkout(self) -> None:
+        """Start another credit's checkout line afresh: the first use, not the one chosen for the last credit."""
+        self.use_choice.setCurrentIndex(0)
 
     def _record(self, outcome: str) -> None:
         self.check_recorded.emit(str(self.use_choice.currentData()), outcome)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +60,7 @@ def _today() -> date:
 
 
 class LedgerChange:
-    """What changed: `kind` (added, edited, spent, refunded, checked, archived, unarchived, deleted,
+    """What changed: `kind` (added, edited, spent, refunded, corrected, checked, archived, unarchived, deleted,
     restored, reloaded) and the credit it concerns (None for a reload)."""
 
     def __init__(self, kind: str, credit_id: int | None) -> None:
@@ -153,6 +154,16 @@ class MainWindow(QMainWindow):
         self._build_help()
         build_menus(self)
         self.filter_feedback = FilterFeedback(self)
+        self._order_tab()
+
+    def _order_tab(self) -> None:
+        # Tab goes from the table to the search and the filters, into the detail panel, and back to the table;
+        # within the table the arrows move.
+        self.table.setTabKeyNavigation(False)
+        self.tabs.tabBar().setAccessibleName("Credits or overview")
+        chain = (self.table, self.search, self.status_filter, self.source_filter, self.detail)
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def _credits_page(self) -> QWidget:
         self.table = FittedTableView()
@@ -198,7 +209,8 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText("Search title, merchant, reference, notes  (Ctrl+F)")
         self.search.setAccessibleName("Search credits")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(320)
+        # It takes the slack of a wide window; narrow (800 px, or a laptop at scale 2) the filters beside it still fit.
+        self.search.setMinimumWidth(180)
         self.search.textChanged.connect(self.proxy.set_search)
         bar.addWidget(self.search)
         self.status_filter = QComboBox()
@@ -210,7 +222,7 @@ class MainWindow(QMainWindow):
         self.status_filter.currentIndexChanged.connect(
             lambda _n: self.proxy.set_status(self.status_filter.currentData())
         )
-        bar.addWidget(QLabel("  Status "))
+        bar.addWidget(self._label_for(self.status_filter, "  Status "))
         bar.addWidget(self.status_filter)
         self.source_filter = QComboBox()
         self.source_filter.setAccessibleName("Filter by source")
@@ -220,9 +232,16 @@ class MainWindow(QMainWindow):
         self.source_filter.currentIndexChanged.connect(
             lambda _n: self.proxy.set_source(self.source_filter.currentData())
         )
-        bar.addWidget(QLabel("  Source "))
+        bar.addWidget(self._label_for(self.source_filter, "  Source "))
         bar.addWidget(self.source_filter)
         self.proxy.modelReset.connect(self._after_filter)
+
+    @staticmethod
+    def _label_for(field: QWidget, text: str) -> QLabel:
+        # Its buddy: a screen reader names a list box by the label beside it (on Linux it says the chosen item).
+        label = QLabel(text)
+        label.setBuddy(field)
+        return label
 
     def _build_help(self) -> None:
         # The panel itself is built on first use (F1): it is not needed to show the window.
@@ -357,10 +376,10 @@ class MainWindow(QMainWindow):
     def _after_filter(self) -> None:
         # The shown credit is still there: select its row again; its details have not changed.
         if self.detail.credit_id is not None and self._select_row(self.detail.credit_id):
-            self._update_actions()
+            self.update_actions()
             return
         self.detail.clear()
-        self._update_actions()
+        self.update_actions()
 
     # --- selection and detail ---------------------------------------------------------------
 
@@ -395,7 +414,7 @@ class MainWindow(QMainWindow):
             self.detail.clear()
         elif credit_id != self.detail.credit_id:
             self.show_detail(credit_id)
-        self._update_actions()
+        self.update_actions()
 
     def show_detail(self, credit_id: int) -> None:
         """Show a credit in the detail panel, evaluating the usage rules for it alone."""
@@ -403,7 +422,7 @@ class MainWindow(QMainWindow):
             return
         detail = self.ledger.detail(credit_id, self.today(), self.expiring_within)
         self.detail.show_credit(detail, self._evaluate(detail))
-        self._update_actions()
+        self.update_actions()
 
     def _evaluate(self, detail: Any) -> Any:
         # Rules are evaluated for the selected credit only, never for every row on load.
@@ -427,7 +446,8 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"Rule files skipped: {' · '.join(skipped_files(problems))}", 30_000)
         return self.rulebook
 
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
+        """Enable the credit actions (`credit_actions`, also those others add) while a credit is shown."""
         has = self.ledger is not None and self.detail.credit_id is not None
         for action in self.credit_actions.values():
             action.setEnabled(has)

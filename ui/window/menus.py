@@ -78,6 +78,9 @@ def build_menus(window: MainWindow) -> None:
     enter.triggered.connect(window.credit_actions["edit"].trigger)
     window.table.addAction(enter)
     window.edit_menu.addSeparator()
+    # The detail panel's own controls, so that each is one menu item or shortcut away.
+    window.edit_menu.addActions(window.detail.panel_actions())
+    window.edit_menu.addSeparator()
     find = window.edit_menu.addAction("Find")
     find.setShortcut(QKeySequence.StandardKey.Find)
     find.triggered.connect(window.focus_search)

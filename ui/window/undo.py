@@ -1,4 +1,4 @@
-"""Undo for the changes that are easy to regret: archive and delete (Ctrl+Z)."""
+"""Undo for the changes that are easy to regret: archive, delete, a corrected or removed movement (Ctrl+Z)."""
 
 from __future__ import annotations
 
