@@ -212,7 +212,7 @@ class CreditTableModel(QAbstractTableModel):
     # --- the view's seam: filters and ids ---------------------------------------------------
 
     def set_search(self, text: str) -> None:
-        """Show credits whose title, merchant, reference or notes contain `text` (any case)."""
+        """Show credits whose title, merchant, reference, notes, categories or terms contain `text` (any case)."""
         self.set_filter(search=text)
 
     def set_status(self, status: str | None) -> None:

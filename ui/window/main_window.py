@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         self.search = QLineEdit()
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search title, merchant, reference, notes  (Ctrl+F)")
+        self.search.setPlaceholderText("Search titles, merchants, references, notes, categories, terms  (Ctrl+F)")
         self.search.setAccessibleName("Search credits")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(320)
