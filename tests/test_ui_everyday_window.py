@@ -3,7 +3,10 @@ or an expired credit is added, searches categories and terms, and offers the cre
 
 from __future__ import annotations
 
-from datetime import timedelta
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,11 +14,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
-from ledger.storage.store import NewCredit
-from tests.conftest import ledger_rows
+from ledger.storage.backup import make_backup
+from ledger.storage.restore import restore_backup
+from ledger.storage.store import Ledger, NewCredit, OutsideChange
+from tests.conftest import REPO, ledger_rows
 from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
 from ui.dialogs.credit_dialog import CreditDialog
-from ui.window.credit_table import COL_TITLE
+from ui.window.credit_table import COL_BALANCE, COL_TITLE
 from ui.window.main_window import MainWindow
 
 pytestmark = OFFSCREEN_NOISE
@@ -127,3 +132,131 @@ def test_adding_a_credit_whose_expiry_is_past_asks_first(qtbot: QtBot, window: M
     qtbot.mouseClick(button(box, "Add anyway"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert shown_titles(window) == ["Old voucher"]
+
+
+# --- the window shows the truth: changes made elsewhere ------------------------------------------
+
+
+def card(n: int) -> NewCredit:
+    return NewCredit(source="gift_card", currency="USD", amount=f"{10 + n}.00", title=f"Card {n:02d}",
+                     reference=f"R-{n}", received_on=TODAY - timedelta(days=5))
+
+
+def balance_of(window: MainWindow, credit_id: int) -> str:
+    return str(window.model.index(window.model.row_of(credit_id), COL_BALANCE).data())
+
+
+def test_a_ledger_connection_sees_other_connections_writes_but_not_its_own(ledger_path: Path) -> None:
+    [credit_id] = seed(ledger_path, card(1))
+    mine, theirs = Ledger.open(ledger_path), Ledger.open(ledger_path)
+    try:
+        assert mine.outside_change() is None
+        mine.spend(credit_id, "1.00", TODAY)
+        assert mine.outside_change() is None
+        theirs.spend(credit_id, "2.00", TODAY)
+        assert mine.outside_change() is OutsideChange.CHANGED
+        mine.acknowledge_changes()
+        assert mine.outside_change() is None
+    finally:
+        mine.close()
+        theirs.close()
+
+
+def test_a_spend_by_the_command_line_in_another_process_shows_without_any_user_action(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    first, second = seed(ledger_path, card(1), card(2))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(first)
+    command = [sys.executable, str(REPO / "main.py"), "--db", str(ledger_path), "spend", str(first), "4.00"]
+    done = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ), check=False)
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: balance_of(window, first) == "$7.00")
+    assert window.detail.credit_id == first and window.selected_credit_id() == first
+    assert window.detail.balance_label.text() == "$7.00"
+    assert balance_of(window, second) == "$12.00"
+    window.close_ledger()
+
+
+def test_an_outside_change_keeps_the_selection_sort_search_and_scroll_position(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    ids = seed(ledger_path, *(card(n) for n in range(80)))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.resize(900, 400)
+    window.table.sortByColumn(COL_TITLE, Qt.SortOrder.DescendingOrder)
+    window.search.setText("card")
+    chosen = ids[40]
+    window.select_credit(chosen)
+    bar = window.table.verticalScrollBar()
+    assert bar.maximum() > 10
+    bar.setValue(bar.maximum() // 2 + 3)
+    scrolled = bar.value()
+    other = Ledger.open(ledger_path)  # another program's connection
+    try:
+        new_id = other.add_credit(card(90), TODAY)
+        other.spend(chosen, "1.00", TODAY)
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: window.model.row_of(new_id) == 0)
+    assert shown_titles(window)[:2] == ["Card 90", "Card 79"]
+    assert window.search.text() == "card" and window.model.rowCount() == 81
+    assert window.selected_credit_id() == chosen and window.detail.credit_id == chosen
+    assert window.detail.balance_label.text() == "$49.00"
+    assert bar.value() == scrolled
+    window.close_ledger()
+
+
+def test_an_outside_change_waits_while_a_dialog_is_open_and_shows_once_it_closes(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    [first] = seed(ledger_path, card(1))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(first)
+    window.credit_actions["edit"].trigger()
+    dialog = window.actions_.dialog
+    assert isinstance(dialog, CreditDialog) and dialog.isVisible()
+    other = Ledger.open(ledger_path)
+    try:
+        other.add_credit(card(2), TODAY)
+    finally:
+        other.close()
+    window.show_outside_changes()
+    assert shown_titles(window) == ["Card 01"]  # not reloaded under the editing dialog
+    dialog.reject()
+    qtbot.waitUntil(lambda: shown_titles(window) == ["Card 01", "Card 02"])
+    assert window.detail.credit_id == first
+    window.close_ledger()
+
+
+def test_f5_reloads_the_ledger_at_once(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> None:
+    seed(ledger_path, card(1))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.outside_timer.stop()  # only F5 may show the change here
+    other = Ledger.open(ledger_path)
+    try:
+        other.add_credit(card(2), TODAY)
+    finally:
+        other.close()
+    assert window.reload_action.shortcut().toString() == "F5"
+    assert window.reload_action in window.view_menu.actions()
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_F5)
+    assert shown_titles(window) == ["Card 01", "Card 02"]
+    assert window.statusBar().currentMessage() == "Reloaded the ledger"
+    window.close_ledger()
+
+
+def test_a_restore_by_another_program_shows_the_restored_ledger_without_any_user_action(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(ledger_path, card(1))
+    now = datetime(2025, 3, 10, 12, tzinfo=UTC)
+    backup = make_backup(ledger_path, "manual", now)
+    seed(ledger_path, card(2))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    assert shown_titles(window) == ["Card 01", "Card 02"]
+    restore_backup(ledger_path, backup, now + timedelta(minutes=1), keep=10)
+    qtbot.waitUntil(lambda: shown_titles(window) == ["Card 01"])
+    assert "restored or replaced by another program" in window.statusBar().currentMessage()
+    window.close_ledger()
