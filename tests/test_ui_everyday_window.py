@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from ledger.storage.backup import make_backup
@@ -24,6 +25,10 @@ from ui.window.credit_table import COL_BALANCE, COL_TITLE
 from ui.window.main_window import MainWindow
 
 pytestmark = OFFSCREEN_NOISE
+# A popup menu on the offscreen platform: it cannot raise windows or grab the keyboard; not our noise either.
+POPUP_NOISE = pytest.mark.qt_log_ignore(
+    *OFFSCREEN_NOISE.args, r"This plugin does not support raise\(\)", r"This plugin does not support grabbing"
+)
 
 
 @pytest.fixture
@@ -259,4 +264,73 @@ def test_a_restore_by_another_program_shows_the_restored_ledger_without_any_user
     restore_backup(ledger_path, backup, now + timedelta(minutes=1), keep=10)
     qtbot.waitUntil(lambda: shown_titles(window) == ["Card 01"])
     assert "restored or replaced by another program" in window.statusBar().currentMessage()
+    window.close_ledger()
+
+
+# --- reaching things: tooltips, Escape, the row's context menu -----------------------------------
+
+
+def test_the_title_cell_shows_the_whole_title_as_its_tooltip(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> None:
+    long_title = "Refund for the stainless steel electric kettle with the broken lid, order placed in January"
+    seed(ledger_path, kettle_refund(title=long_title))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    assert window.model.index(0, COL_TITLE).data(Qt.ItemDataRole.ToolTipRole) == long_title
+    window.close_ledger()
+
+
+def test_escape_in_the_search_box_clears_it_then_returns_to_the_table(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(ledger_path, card(1), card(2))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.focus_search()
+    qtbot.keyClicks(window.search, "01")
+    assert shown_titles(window) == ["Card 01"]
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.search.text() == "" and shown_titles(window) == ["Card 01", "Card 02"]
+    assert window.search.hasFocus()
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.table.hasFocus()
+    window.close_ledger()
+
+
+def row_menu_actions(window: MainWindow) -> list[object]:
+    menu = window.row_menu.menu
+    assert menu is not None and menu.isVisible()
+    return [action for action in menu.actions() if not action.isSeparator()]
+
+
+@POPUP_NOISE
+def test_right_clicking_a_row_selects_it_and_offers_the_edit_menus_own_credit_actions(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    first, second = seed(ledger_path, card(1), card(2))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(first)
+    where = window.table.visualRect(window.model.index(window.model.row_of(second), COL_TITLE)).center()
+    viewport = window.table.viewport()
+    right_click = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where, viewport.mapToGlobal(where))
+    QApplication.sendEvent(viewport, right_click)
+    assert window.selected_credit_id() == second
+    offered = row_menu_actions(window)
+    assert offered == list(window.credit_actions.values())
+    assert all(action in window.edit_menu.actions() for action in offered)
+    assert all(action.isEnabled() for action in offered)
+    window.row_menu.menu.close()
+    window.close_ledger()
+
+
+@POPUP_NOISE
+@pytest.mark.parametrize("key", [Qt.Key.Key_Menu, Qt.Key.Key_F10], ids=["menu-key", "shift-f10"])
+def test_the_menu_key_and_shift_f10_open_the_selected_rows_actions(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path, key: Qt.Key
+) -> None:
+    [first] = seed(ledger_path, card(1))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.select_credit(first)
+    window.table.setFocus()
+    modifier = Qt.KeyboardModifier.ShiftModifier if key == Qt.Key.Key_F10 else Qt.KeyboardModifier.NoModifier
+    qtbot.keyClick(window.table, key, modifier)
+    assert row_menu_actions(window)[0] is window.credit_actions["edit"]
+    window.row_menu.menu.close()
     window.close_ledger()

@@ -134,6 +134,8 @@ class CreditTableModel(QAbstractTableModel):
             return self._muted_font if row[STATUS] in _MUTED_FONT_STATUSES else None
         if role == _ALIGNMENT:
             return _RIGHT_ALIGNED if column in (COL_BALANCE, COL_DAYS_LEFT) else None
+        if role == _TOOLTIP and column == COL_TITLE:
+            return row[TITLE] or None  # the whole title, however narrow the column
         if role == _TOOLTIP and column == COL_STATUS:
             what = row[TITLE] or SOURCE_SHORT_LABELS.get(row[SOURCE], "")
             return f"{STATUS_LABELS.get(row[STATUS], row[STATUS])}: {what}"

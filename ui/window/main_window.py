@@ -42,6 +42,7 @@ from ui.window.empty_state import EmptyState
 from ui.window.filter_feedback import FilterFeedback
 from ui.window.menus import build_menus
 from ui.window.summary_bar import SummaryBar
+from ui.window.table_access import install_table_access
 from ui.window.window_state import restore_window, save_window
 
 if TYPE_CHECKING:
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_help()
         build_menus(self)
+        self.row_menu = install_table_access(self)
         self.filter_feedback = FilterFeedback(self)
 
     def _credits_page(self) -> QWidget:
