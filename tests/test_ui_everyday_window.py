@@ -334,3 +334,38 @@ def test_the_menu_key_and_shift_f10_open_the_selected_rows_actions(
     assert row_menu_actions(window)[0] is window.credit_actions["edit"]
     window.row_menu.menu.close()
     window.close_ledger()
+
+
+# --- the overview -------------------------------------------------------------------------------
+
+
+def test_the_overview_says_in_words_when_a_currency_has_nothing_expiring_instead_of_an_empty_chart(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(
+        ledger_path,
+        NewCredit(source="rewards", currency="USD", amount="32.40", expires_on=TODAY + timedelta(days=40)),
+        NewCredit(source="refund", currency="EUR", amount="15.00"),  # no expiry date
+    )
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    overview = window.overview
+    assert overview.currency_choice.currentText() == "USD"
+    assert not overview.chart_view.isHidden() and overview.nothing_expiring.isHidden()
+    overview.currency_choice.setCurrentText("EUR")
+    assert overview.chart_view.isHidden() and not overview.nothing_expiring.isHidden()
+    assert overview.nothing_expiring.text().startswith("No EUR credit expires in the next 12 months.")
+    assert overview.chart.series() == [] and overview.chart.axes() == []
+    overview.currency_choice.setCurrentText("USD")
+    assert not overview.chart_view.isHidden() and overview.bar_label_texts() == ["$32.40"]
+    window.close_ledger()
+
+
+def test_the_overview_of_a_ledger_with_nothing_expiring_says_so(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(ledger_path, NewCredit(source="refund", currency="USD", amount="15.00"))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    overview = window.overview
+    assert not overview.nothing_expiring.isHidden() and overview.chart_view.isHidden()
+    assert overview.nothing_expiring.text().startswith("No USD credit expires in the next 12 months.")
+    window.close_ledger()
