@@ -428,3 +428,10 @@ def test_adding_a_credit_whose_expiry_is_past_warns_but_adds(cli: CliRunner) -> 
     assert result.err == (
         "credit-ledger: warning: credit 1 added, but its expiry date, 2020-06-30, is already past: it cannot be spent\n"
     )
+
+
+def test_a_likely_duplicates_long_title_is_shortened_in_the_warning(cli: CliRunner) -> None:
+    long_title = "Refund for the stainless steel electric kettle with the broken lid, ordered in January"
+    add(cli, "--title", long_title)
+    again = cli("add", "--source", "gift_card", "--amount", "25.00", "--currency", "USD")
+    assert "(“Refund for the stainless steel electric kettle wi…”, received " in again.err

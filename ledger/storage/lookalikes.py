@@ -25,6 +25,14 @@ class LookAlike(NamedTuple):
     received_on: str
 
 
+# A title longer than this is cut in a warning, which must stay one readable line.
+TITLE_SHOWN = 50
+
+
+def _shortened(title: str) -> str:
+    return title if len(title) <= TITLE_SHOWN else title[: TITLE_SHOWN - 1].rstrip() + "…"
+
+
 def likely_duplicate(ledger: Ledger, new: CheckedCredit) -> LookAlike | None:
     """The newest stored credit with the same merchant (any case), source, currency and amount, and, when
     the new credit gives a reference (order number), the same reference (any case); None when there is none."""
@@ -56,7 +64,7 @@ def add_cautions(ledger: Ledger, new: NewCredit, today: date) -> list[str]:
     cautions = []
     twin = likely_duplicate(ledger, checked)
     if twin is not None:
-        named = f"“{twin.title}”, " if twin.title else ""
+        named = f"“{_shortened(twin.title)}”, " if twin.title else ""
         same = "merchant, source, amount and reference" if checked.reference else "merchant, source and amount"
         cautions.append(
             f"it looks like credit {twin.id} already in the ledger ({named}received {twin.received_on}): "
