@@ -234,6 +234,19 @@ def test_an_outside_change_waits_while_a_dialog_is_open_and_shows_once_it_closes
     window.close_ledger()
 
 
+def test_a_ledger_file_moved_away_is_not_recreated_by_the_window_looking_for_changes(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    seed(ledger_path, card(1))
+    window = make_window(qtbot, ledger_path, tmp_path / "s.ini")
+    window.outside_timer.stop()
+    ledger_path.rename(tmp_path / "moved.sqlite3")  # as a restore by another program does for a moment
+    assert window.show_outside_changes() is False
+    assert not ledger_path.exists()
+    assert shown_titles(window) == ["Card 01"]
+    window.close_ledger()
+
+
 def test_f5_reloads_the_ledger_at_once(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> None:
     seed(ledger_path, card(1))
     window = make_window(qtbot, ledger_path, tmp_path / "s.ini")

@@ -269,7 +269,11 @@ class Ledger:
         last read it (`acknowledge_changes`): REPLACED (restored, or another file put at its path, which
         is then opened), CHANGED (credits written), or None. Cheap enough to ask every second: a stat and
         two pragmas that read no page."""
-        if self.engine_file_replaced():
+        at_path = identity(self.path)
+        if at_path is None:
+            # Moved away, or being restored by another program: do not put a new ledger there, look again later.
+            return None
+        if at_path != self._file:
             self._reopen()
             return OutsideChange.REPLACED
         if self._stored_generation() != self.generation:

@@ -317,31 +317,36 @@ class MainWindow(QMainWindow):
         self.ledger_changed.emit(LedgerChange("reloaded", None))  # undo steps belonged to the ledger before
         self.statusBar().showMessage("The ledger was restored or replaced by another program: showing it as it is now")
 
-    def show_outside_changes(self) -> None:
+    def show_outside_changes(self) -> bool:
         """Show what other programs wrote to the ledger since the window read it (asked every OUTSIDE_POLL_MS,
-        and when the window is activated). Waits while a dialog is open: the user may be editing a credit."""
+        and when the window is activated); True when there was something to show. Waits while a dialog is
+        open: the user may be editing a credit."""
         if self.ledger is None or self.actions_ is None or _dialog_open():
-            return
+            return False
+        from ledger.errors import LedgerError, StorageError
+        from ledger.storage.inspection import LedgerFileError
         from ledger.storage.store import OutsideChange
 
-        change = self.ledger.outside_change()
+        try:
+            change = self.ledger.outside_change()
+        except (LedgerError, StorageError, LedgerFileError) as error:
+            # Another program left something unreadable at the ledger's path; say so, and look again later.
+            self.statusBar().showMessage(f"Could not read the ledger's file: {error}", 10_000)
+            return False
         if change is OutsideChange.REPLACED:
             self._ledger_replaced()
         elif change is OutsideChange.CHANGED:
             self.reload()
             self.ledger_changed.emit(LedgerChange("refreshed", None))
+        return change is not None
 
     def reload_now(self) -> None:
         """Read the ledger again now (F5, View → Reload), as it is on disk."""
         if self.ledger is None:
             return
-        from ledger.storage.store import OutsideChange
-
-        if self.ledger.outside_change() is OutsideChange.REPLACED:
-            self._ledger_replaced()  # says so itself
-            return
-        self.reload()
-        self.ledger_changed.emit(LedgerChange("refreshed", None))
+        if not self.show_outside_changes():  # nothing came from elsewhere: read it anyway
+            self.reload()
+            self.ledger_changed.emit(LedgerChange("refreshed", None))
         self.statusBar().showMessage("Reloaded the ledger", 4000)
 
     def reload(self) -> None:
