@@ -386,3 +386,52 @@ def test_a_refused_command_leaves_no_daily_backup_behind(cli: CliRunner, ledger_
     assert not (ledger_path.parent / "backups").exists()
     assert cli("list").code == 0
     assert [path.name.split("-")[-1] for path in (ledger_path.parent / "backups").iterdir()] == ["daily.sqlite3"]
+
+
+def test_adding_a_likely_duplicate_warns_on_stderr_but_still_adds(cli: CliRunner) -> None:
+    first = add(cli, "--merchant", "Amazon", "--reference", "113-55", "--title", "Kettle refund")
+    again = cli("add", "--source", "gift_card", "--amount", "25.00", "--currency", "USD", "--merchant", "amazon",
+                "--reference", "113-55", "--json")
+    assert again.code == 0
+    added = json.loads(again.out)  # stdout is the added credit's JSON, exactly as without the warning
+    assert added["id"] != first["id"] and added["amount"] == "25.00"
+    lines = again.err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"credit-ledger: warning: credit {added['id']} added, but it looks like credit ")
+    assert f"credit {first['id']} already in the ledger (“Kettle refund”" in lines[0]
+    assert "same merchant, source, amount and reference" in lines[0]
+    assert len(json.loads(cli("list", "--json").out)) == 2
+
+
+def test_a_different_reference_or_amount_is_not_a_duplicate(cli: CliRunner) -> None:
+    add(cli, "--reference", "113-55")
+    other_order = cli("add", "--source", "gift_card", "--amount", "25.00", "--currency", "USD", "--reference", "999")
+    other_amount = cli(
+        "add", "--source", "gift_card", "--amount", "25.01", "--currency", "USD", "--reference", "113-55"
+    )
+    other_currency = cli("add", "--source", "gift_card", "--amount", "25.00", "--currency", "EUR")
+    assert [other_order.err, other_amount.err, other_currency.err] == ["", "", ""]
+
+
+def test_without_a_reference_the_same_merchant_source_and_amount_is_a_likely_duplicate(cli: CliRunner) -> None:
+    first = add(cli, "--reference", "113-55")
+    again = cli("add", "--source", "gift_card", "--amount", "25.00", "--currency", "USD")
+    assert again.code == 0
+    assert f"looks like credit {first['id']} already in the ledger (received " in again.err
+    assert "same merchant, source and amount" in again.err
+
+
+def test_adding_a_credit_whose_expiry_is_past_warns_but_adds(cli: CliRunner) -> None:
+    result = cli("add", "--source", "refund", "--amount", "4.00", "--currency", "USD", "--received", "2020-01-01",
+                 "--expires", "2020-06-30")
+    assert result.code == 0 and result.out.startswith("Added credit 1: ")
+    assert result.err == (
+        "credit-ledger: warning: credit 1 added, but its expiry date, 2020-06-30, is already past: it cannot be spent\n"
+    )
+
+
+def test_a_likely_duplicates_long_title_is_shortened_in_the_warning(cli: CliRunner) -> None:
+    long_title = "Refund for the stainless steel electric kettle with the broken lid, ordered in January"
+    add(cli, "--title", long_title)
+    again = cli("add", "--source", "gift_card", "--amount", "25.00", "--currency", "USD")
+    assert "(“Refund for the stainless steel electric kettle wi…”, received " in again.err

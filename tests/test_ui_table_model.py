@@ -191,3 +191,19 @@ def test_a_long_list_shares_equal_values_and_reads_the_same_rows(
     shared = list_credits(ledger_path, TODAY)
     assert shared == as_read
     assert shared[3][MERCHANT] is shared[6][MERCHANT] and shared[4][STATUS] is shared[5][STATUS]
+
+
+def test_search_finds_a_credit_by_its_categories_or_its_terms_in_any_case(ledger: Ledger, ledger_path: Path) -> None:
+    received = TODAY - timedelta(days=10)
+    ledger.add_credit(NewCredit(source="promotional", currency="USD", amount="5.00", title="Reading promo",
+                                received_on=received, categories=("Kindle", "Books")), TODAY)
+    ledger.add_credit(NewCredit(source="gift_card", currency="USD", amount="9.00", title="Birthday card",
+                                received_on=received, terms="Redeemable on KINDLE eBooks only."), TODAY)
+    ledger.add_credit(NewCredit(source="refund", currency="USD", amount="3.00", title="Kettle refund",
+                                received_on=received, terms="Any purchase."), TODAY)
+    model = CreditTableModel()
+    model.set_rows(list_credits(ledger_path, TODAY))
+    model.set_search("kindle")
+    assert titles(model) == ["Reading promo", "Birthday card"]
+    model.set_search("EBOOKS ONLY")
+    assert titles(model) == ["Birthday card"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from ledger.cli import Context, Handler, add_command, credit_id, day_count, iso_date, json_option
+from ledger.cli import PROG, Context, Handler, add_command, credit_id, day_count, iso_date, json_option
 from ledger.errors import LedgerError
 from ledger.money import format_money
 from ledger.vocab import CHECKOUT_USES, Outcome, Source, Status, TermsSay, Use
@@ -70,9 +70,15 @@ def cmd_add(args: argparse.Namespace, context: Context) -> int:
         terms=args.terms,
         terms_by_use=_terms_by_use(args.terms_allow or [], args.terms_forbid or []),
     )
+    from ledger.storage.lookalikes import add_cautions
+
     credit_fields(new, context.today)  # refuse bad input before the ledger file is even created
     ledger = context.ledger
+    # Asked before adding (the new credit would look like itself), said after: a refused add says one line only.
+    cautions = add_cautions(ledger, new, context.today)
     new_id = ledger.add_credit(new, context.today)
+    for caution in cautions:
+        print(f"{PROG}: warning: credit {new_id} added, but {caution}", file=context.err)
     detail = ledger.detail(new_id, context.today)
     if args.json:
         _detail_json(context, detail)

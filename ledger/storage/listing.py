@@ -34,8 +34,8 @@ class ListedCredit(NamedTuple):
     expires_on: str | None
     days_left: int | None
     status: str
-    # Title, merchant, reference and notes, one per line, lower-cased by SQLite (ASCII letters only:
-    # `Haystack` folds the rest): what the search box looks through.
+    # Title, merchant, reference, notes, categories (as stored: a JSON array) and terms, one per line,
+    # lower-cased by SQLite (ASCII letters only: `Haystack` folds the rest): what the search box looks through.
     search_text: str
 
 
@@ -62,7 +62,8 @@ STATUS_SQL = """CASE
 LISTING_SQL = f"""
 SELECT c.id, c.merchant, c.source, c.title, c.currency, COALESCE(b.total, 0), c.expires_on, {_DAYS_LEFT},
        {STATUS_SQL},
-       lower(c.title || char(10) || c.merchant || char(10) || c.reference || char(10) || c.notes)
+       lower(c.title || char(10) || c.merchant || char(10) || c.reference || char(10) || c.notes || char(10)
+             || c.categories || char(10) || c.terms)
 FROM credit c
 {_BALANCES}
 """
@@ -156,7 +157,8 @@ def _read(path: Path, sql: str, parameters: dict[str, Any]) -> list[tuple[Any, .
 
 
 class Haystack:
-    """The case-folded text a search looks through: title, merchant, reference and notes of each row.
+    """The case-folded text a search looks through: title, merchant, reference, notes, categories and terms
+    of each row.
 
     A plain class, not a dataclass: this module is loaded before the window's first frame, and
     `dataclasses` would bring `inspect` with it.

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -178,6 +179,13 @@ def _update_credit(connection: sqlite3.Connection, credit_id: int, columns: dict
     )
 
 
+class OutsideChange(Enum):
+    """What another program did to the ledger (`Ledger.outside_change`)."""
+
+    REPLACED = "replaced"  # restored from a backup, or another file put at its path: a different ledger
+    CHANGED = "changed"  # credits added, spent, edited… the same ledger, moved on
+
+
 class Ledger:
     """A ledger file and the operations on it.
 
@@ -195,6 +203,10 @@ class Ledger:
         self._connections: dict[int, tuple[sqlite3.Connection, Identity | None]] = {}
         self._engine: Engine | None = None
         self.generation = self._stored_generation()
+        # Each connection's `PRAGMA data_version` when the ledger was last read through it (by thread, as the
+        # connections are): it moves when another connection commits, never for the connection's own writes.
+        self._seen_versions: dict[int, int] = {}
+        self._see_version()
         # Called when a write finds the ledger replaced or restored since this process read it,
         # so that what shows the ledger can read it again (the window reloads).
         self.on_replaced: Callable[[], None] | None = None
@@ -211,6 +223,7 @@ class Ledger:
         """Release the file."""
         with self._lock:
             connections, self._connections = list(self._connections.values()), {}
+            self._seen_versions.clear()  # a connection's data_version means nothing to the next one
         for connection, opened in connections:
             disconnect(connection, opened)
         if self._engine is not None:
@@ -278,9 +291,39 @@ class Ledger:
             self.generation = stored
             raise LedgerReplacedError(self.path)
 
+    def _data_version(self) -> int:
+        connection, _ = self._connection()
+        with storage_errors():
+            return int(connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def _see_version(self) -> None:
+        self._seen_versions[threading.get_ident()] = self._data_version()
+
     def acknowledge_changes(self) -> None:
-        """The caller has read the ledger afresh (after a restore): writes are accepted again."""
+        """The caller is about to read the ledger afresh (after a restore, or a change made elsewhere): writes are
+        accepted again, and `outside_change` reports only what other programs write from now on."""
+        self._see_version()
         self.generation = self._stored_generation()
+
+    def outside_change(self) -> OutsideChange | None:
+        """What other programs (the command line, cron, another window) did to the ledger since this thread
+        last read it (`acknowledge_changes`): REPLACED (restored, or another file put at its path, which
+        is then opened), CHANGED (credits written), or None. Cheap enough to ask every second: a stat and
+        two pragmas that read no page."""
+        at_path = identity(self.path)
+        if at_path is None:
+            # Moved away, or being restored by another program: do not put a new ledger there, look again later.
+            return None
+        if at_path != self._file:
+            self._reopen()
+            return OutsideChange.REPLACED
+        if self._stored_generation() != self.generation:
+            return OutsideChange.REPLACED
+        seen = self._seen_versions.get(threading.get_ident())
+        if seen is None:
+            self._see_version()  # a thread's first look: nothing to compare with yet
+            return None
+        return OutsideChange.CHANGED if self._data_version() != seen else None
 
     def _replaced(self) -> None:
         if self.engine_file_replaced():

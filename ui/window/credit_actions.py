@@ -22,7 +22,7 @@ from ui.dialogs.confirm import confirm
 from ui.dialogs.credit_dialog import CreditDialog
 from ui.dialogs.failure import SAVE_FAILURES, show_failure, warn
 from ui.dialogs.movement_dialog import MovementDialog
-from ui.dialogs.validation import STAY_OPEN
+from ui.dialogs.validation import STAY_OPEN, sentence
 from ui.labels import CHECKOUT_SUBJECTS, OUTCOME_LABELS, USE_LABELS
 from ui.window.history_actions import HistoryActions
 from ui.window.undo import UndoHistory
@@ -107,9 +107,12 @@ class CreditActions(QObject):
     def add(self) -> None:
         """Open the add dialog; the new credit is selected once saved."""
         dialog = CreditDialog(self.window, self.window.today())
+        heard: list[NewCredit] = []  # the input the user chose to add anyway, despite the warnings
 
         def save() -> object:
             new = dialog.value()
+            if new not in heard and self._warned_before_adding(new, dialog, heard):
+                return STAY_OPEN
             key = self._sealing_key(new, dialog)
             if key is STAY_OPEN:
                 return STAY_OPEN
@@ -120,6 +123,25 @@ class CreditActions(QObject):
             return None
 
         self.open_dialog(dialog, save)
+
+    def _warned_before_adding(self, new: NewCredit, dialog: CreditDialog, heard: list[NewCredit]) -> bool:
+        """Ask "Add anyway?" when `new` looks like a stored credit or has expired (`add_cautions`); True while asking.
+
+        Add anyway remembers this input in `heard` and presses OK again; Go back leaves the dialog as it was.
+        """
+        from ledger.storage.lookalikes import add_cautions
+
+        cautions = add_cautions(self.ledger, new, self.window.today())
+        if not cautions:
+            return False
+
+        def add_anyway() -> None:
+            heard[:] = [new]
+            dialog.submit()
+
+        text = "\n\n".join(sentence(caution) for caution in cautions)
+        self.confirmation = confirm(dialog, "Add this credit?", text, "Add anyway", add_anyway, no_text="Go back")
+        return True
 
     def _clear_filters_for_new(self) -> None:
         # A new credit hidden by an old search would look like a lost one.

@@ -134,6 +134,8 @@ class CreditTableModel(QAbstractTableModel):
             return self._muted_font if row[STATUS] in _MUTED_FONT_STATUSES else None
         if role == _ALIGNMENT:
             return _RIGHT_ALIGNED if column in (COL_BALANCE, COL_DAYS_LEFT) else None
+        if role == _TOOLTIP and column == COL_TITLE:
+            return row[TITLE] or None  # the whole title, however narrow the column
         if role == _TOOLTIP and column == COL_STATUS:
             what = row[TITLE] or SOURCE_SHORT_LABELS.get(row[SOURCE], "")
             return f"{STATUS_LABELS.get(row[STATUS], row[STATUS])}: {what}"
@@ -212,7 +214,7 @@ class CreditTableModel(QAbstractTableModel):
     # --- the view's seam: filters and ids ---------------------------------------------------
 
     def set_search(self, text: str) -> None:
-        """Show credits whose title, merchant, reference or notes contain `text` (any case)."""
+        """Show credits whose title, merchant, reference, notes, categories or terms contain `text` (any case)."""
         self.set_filter(search=text)
 
     def set_status(self, status: str | None) -> None:

@@ -112,7 +112,9 @@ Ledger with <code>--db PATH</code> or set the environment variable <code>CREDIT_
 <tr><td><b>Del</b></td><td>Archive it (again to unarchive)</td></tr>
 <tr><td><b>Shift+Del</b></td><td>Delete it (asks first)</td></tr>
 <tr><td><b>Ctrl+Z</b></td><td>Undo an archive or delete</td></tr>
-<tr><td><b>Ctrl+F</b></td><td>Search</td></tr>
+<tr><td><b>Ctrl+F</b></td><td>Search (Esc clears it; Esc again goes back to the table)</td></tr>
+<tr><td><b>Shift+F10 / Menu key</b></td><td>The selected credit's actions (also a right click on its row)</td></tr>
+<tr><td><b>F5</b></td><td>Reload (changes made by other programs also show by themselves)</td></tr>
 <tr><td><b>Ctrl+I / Ctrl+E</b></td><td>Import / export</td></tr>
 <tr><td><b>Ctrl+1 / Ctrl+2</b></td><td>Credits / Overview</td></tr>
 <tr><td><b>F1</b></td><td>This help</td></tr>

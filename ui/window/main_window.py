@@ -13,11 +13,13 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
+    QDialog,
     QDockWidget,
     QLabel,
     QLineEdit,
@@ -41,6 +43,7 @@ from ui.window.empty_state import EmptyState
 from ui.window.filter_feedback import FilterFeedback
 from ui.window.menus import build_menus
 from ui.window.summary_bar import SummaryBar
+from ui.window.table_access import install_table_access
 from ui.window.window_state import restore_window, save_window
 
 if TYPE_CHECKING:
@@ -50,6 +53,14 @@ if TYPE_CHECKING:
     from ui.window.overview import OverviewPanel
 
 PAGE_EMPTY, PAGE_CREDITS = 0, 1
+# How often the window asks whether another program (the command line, cron, another window) wrote to the ledger.
+OUTSIDE_POLL_MS = 1500
+
+
+def _dialog_open() -> bool:
+    # A modal dialog or question (window- or application-modal) is open: the user is in the middle of something.
+    return any(isinstance(widget, QDialog) and widget.isVisible() and widget.isModal()
+               for widget in QApplication.topLevelWidgets())
 
 
 def _today() -> date:
@@ -61,7 +72,8 @@ def _today() -> date:
 
 class LedgerChange:
     """What changed: `kind` (added, edited, spent, refunded, corrected, checked, archived, unarchived, deleted,
-    restored, reloaded) and the credit it concerns (None for a reload)."""
+    restored, reloaded: a different ledger now; refreshed: another program changed this one) and the credit
+    it concerns (None for a reload or a refresh)."""
 
     def __init__(self, kind: str, credit_id: int | None) -> None:
         self.kind = kind
@@ -87,6 +99,7 @@ class MainWindow(QMainWindow):
     undo_action: QAction
     settings_action: QAction
     help_action: QAction
+    reload_action: QAction
     credit_actions: dict[str, QAction]
     """The actions on the selected credit, by key (edit, spend, refund, archive, delete, …)."""
 
@@ -153,6 +166,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_help()
         build_menus(self)
+        self.row_menu = install_table_access(self)
         self.filter_feedback = FilterFeedback(self)
         self._order_tab()
 
@@ -206,7 +220,7 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         self.search = QLineEdit()
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search title, merchant, reference, notes  (Ctrl+F)")
+        self.search.setPlaceholderText("Search titles, merchants, references, notes, categories, terms  (Ctrl+F)")
         self.search.setAccessibleName("Search credits")
         self.search.setClearButtonEnabled(True)
         # It takes the slack of a wide window; narrow (800 px, or a laptop at scale 2) the filters beside it still fit.
@@ -305,6 +319,10 @@ class MainWindow(QMainWindow):
 
         if self.actions_ is None:
             self.actions_ = CreditActions(self)
+            self.outside_timer = QTimer(self)
+            self.outside_timer.setInterval(OUTSIDE_POLL_MS)
+            self.outside_timer.timeout.connect(self.show_outside_changes)
+            self.outside_timer.start()
         self.ledger_opened.emit()
 
     def watch_ledger(self, ledger: Ledger) -> None:
@@ -318,10 +336,48 @@ class MainWindow(QMainWindow):
         self.ledger_changed.emit(LedgerChange("reloaded", None))  # undo steps belonged to the ledger before
         self.statusBar().showMessage("The ledger was restored or replaced by another program: showing it as it is now")
 
+    def show_outside_changes(self) -> bool:
+        """Show what other programs wrote to the ledger since the window read it (asked every OUTSIDE_POLL_MS,
+        and when the window is activated); True when there was something to show. Waits while a dialog is
+        open: the user may be editing a credit."""
+        if self.ledger is None or self.actions_ is None or _dialog_open():
+            return False
+        from ledger.errors import LedgerError, StorageError
+        from ledger.storage.inspection import LedgerFileError
+        from ledger.storage.store import OutsideChange
+
+        try:
+            change = self.ledger.outside_change()
+        except (LedgerError, StorageError, LedgerFileError) as error:
+            # Another program left something unreadable at the ledger's path; say so, and look again later.
+            self.statusBar().showMessage(f"Could not read the ledger's file: {error}", 10_000)
+            return False
+        if change is OutsideChange.REPLACED:
+            self._ledger_replaced()
+        elif change is OutsideChange.CHANGED:
+            self.reload()
+            self.ledger_changed.emit(LedgerChange("refreshed", None))
+        return change is not None
+
+    def reload_now(self) -> None:
+        """Read the ledger again now (F5, View → Reload), as it is on disk."""
+        if self.ledger is None:
+            return
+        if not self.show_outside_changes():  # nothing came from elsewhere: read it anyway
+            self.reload()
+            self.ledger_changed.emit(LedgerChange("refreshed", None))
+        self.statusBar().showMessage("Reloaded the ledger", 4000)
+
     def reload(self) -> None:
-        """Read every credit again (after an import or a restore, or when the day changes)."""
+        """Read every credit again (after an import or a restore, a change made elsewhere, or when the day
+        changes), keeping the shown credit, the sort, the filters and where the table is scrolled to."""
+        shown = self.detail.credit_id  # emptying the table (in `fill`) clears the panel
+        bars = (self.table.verticalScrollBar(), self.table.horizontalScrollBar())
+        scrolled = [bar.value() for bar in bars]
         self.fill()
-        self.restore_selection()
+        self.restore_selection(shown)
+        for bar, value in zip(bars, scrolled, strict=True):
+            bar.setValue(value)
 
     def fill(self, listing: tuple[int, list[tuple[Any, ...]]] | None = None) -> None:
         """Read every credit and show them: the table, the summary and the balance column's width.
@@ -344,9 +400,10 @@ class MainWindow(QMainWindow):
         self.model.set_rows(rows)
         self._after_change()
 
-    def restore_selection(self) -> None:
-        """Keep the shown credit selected if it is still listed, else select the most urgent one."""
-        if self.detail.credit_id is None or not self.select_credit(self.detail.credit_id):
+    def restore_selection(self, credit_id: int | None = None) -> None:
+        """Keep the shown credit (or `credit_id`) selected if it is still listed, else select the most urgent one."""
+        chosen = self.detail.credit_id if credit_id is None else credit_id
+        if chosen is None or not self.select_credit(chosen):
             self._select_most_urgent()
 
     def refresh_credit(self, credit_id: int, kind: str) -> None:
@@ -484,6 +541,12 @@ class MainWindow(QMainWindow):
             self._tab_changed(1) if self.tabs.currentIndex() == 1 else self.tabs.setCurrentIndex(1)
         assert self._overview is not None
         return self._overview
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """Coming back to the window shows at once what other programs wrote meanwhile."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            QTimer.singleShot(0, self.show_outside_changes)
 
     # --- closing ----------------------------------------------------------------------------
 

@@ -96,6 +96,11 @@ def build_menus(window: MainWindow) -> None:
     overview_view = window.view_menu.addAction("Overview")
     overview_view.setShortcut(QKeySequence("Ctrl+2"))
     overview_view.triggered.connect(lambda: window.tabs.setCurrentIndex(1))
+    window.view_menu.addSeparator()
+    window.reload_action = window.view_menu.addAction("Reload")
+    window.reload_action.setShortcut(QKeySequence("F5"))
+    window.reload_action.setToolTip("Read the ledger again (the window also shows other programs' changes by itself)")
+    window.reload_action.triggered.connect(window.reload_now)
 
     window.help_menu = menus.addMenu("&Help")
     window.help_action = window.help_menu.addAction("Credit Ledger &Help")

@@ -56,6 +56,13 @@ class OverviewPanel(QWidget):
         self.chart_view.setAccessibleName("Chart of value expiring per month")
         self.chart_view.setMinimumHeight(280)
         layout.addWidget(self.chart_view, 1)
+        # In the chart's place when the chosen currency has nothing expiring: an empty 0-1 chart says nothing.
+        self.nothing_expiring = QLabel()
+        self.nothing_expiring.setObjectName("nothingExpiring")
+        self.nothing_expiring.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.nothing_expiring.setWordWrap(True)
+        self.nothing_expiring.hide()
+        layout.addWidget(self.nothing_expiring, 1)
         self.data: Overview | None = None
         self._series: QBarSeries | None = None
         self._bar_labels: list[tuple[int, Decimal, str]] = []
@@ -125,13 +132,14 @@ class OverviewPanel(QWidget):
             self.chart.removeAxis(axis)
         data = self.data
         currency = self.currency_choice.currentText()
-        if data is None or not currency:
-            self.chart.setTitle("Nothing expires in the next 12 months")
+        values = [] if data is None or not currency else [month.by_currency.get(currency) for month in data.months]
+        if data is None or not any(values):
+            self._say_nothing_expires(currency)
             return
-        self.chart.setTitle("")
+        self.nothing_expiring.hide()
+        self.chart_view.show()
         bars = QBarSet(currency)
         bars.setColor(BAR_COLOR)
-        values = [month.by_currency.get(currency) for month in data.months]
         # QtCharts draws with floats; the figures shown as text stay exact.
         bars.append([float(value) if value is not None else 0.0 for value in values])
         series = QBarSeries()
@@ -158,6 +166,14 @@ class OverviewPanel(QWidget):
         ]
         self._series = series
         self._place_bar_labels()
+
+    def _say_nothing_expires(self, currency: str) -> None:
+        what = f"No {currency} credit expires" if currency else "No credit expires"
+        self.nothing_expiring.setText(
+            f"{what} in the next 12 months.\nCredits without an expiry date, or expiring later, are not charted."
+        )
+        self.chart_view.hide()
+        self.nothing_expiring.show()
 
     def bar_label_texts(self) -> list[str]:
         """The money printed over the bars, left to right (for tests and screen readers)."""
