@@ -31,7 +31,7 @@ from ledger.storage.db import (
     prepare_ledger,
     storage_errors,
 )
-from ledger.storage.listing import SUMMARY_SQL, listing_parameters
+from ledger.storage.listing import SUMMARY_SQL, listing_parameters, with_status_sql
 from ledger.storage.rows import (
     CHECK_COLUMNS,
     CHECK_SELECT,
@@ -60,13 +60,14 @@ if TYPE_CHECKING:
 
     from ledger.vault.ledger_key import VaultKey
 
-__all__ = ["CreditDetail", "CreditSummary", "Ledger", "NewCredit", "moved_minor", "refundable_minor"]
+__all__ = ["CreditDetail", "CreditSummary", "JudgedSummary", "Ledger", "NewCredit", "moved_minor", "refundable_minor"]
 
 _INSERT_CREDIT = insert_sql("credit", CREDIT_COLUMNS)
 _INSERT_ENTRY = insert_sql("entry", ENTRY_COLUMNS)
 _INSERT_CHECK = insert_sql("checkout_check", CHECK_COLUMNS)
 _BALANCE_OF_C = "(SELECT COALESCE(SUM(e.amount_minor), 0) FROM entry e WHERE e.credit_id = c.id)"
 _CREDIT_OF_C = ", ".join(f"c.{column}" for column in CREDIT_COLUMNS)
+_JUDGED_SQL = with_status_sql(_CREDIT_OF_C)
 
 
 def moved_minor(entries: Iterable[EntryRecord]) -> int:
@@ -100,6 +101,23 @@ class CreditSummary(NamedTuple):
     archived: bool
     status: Status
     days_left: int | None
+
+
+class JudgedSummary(NamedTuple):
+    """A credit as a list shows it, with what the rules judge it by: the whole credit and its observations."""
+
+    summary: CreditSummary
+    credit: CreditRecord
+    checks: list[CheckRecord]
+
+
+def _wanted(listed_status: str, left: int | None, status: Status | None, expiring_within: int | None) -> bool:
+    """Whether a listed credit passes a list's filters: one status, or expiring within so many days."""
+    if status is not None and listed_status != status:
+        return False
+    return expiring_within is None or (
+        left is not None and 0 <= left <= expiring_within and listed_status in (Status.ACTIVE, Status.EXPIRING)
+    )
 
 
 @dataclass(frozen=True)
@@ -355,13 +373,7 @@ class Ledger:
         for row in rows:
             (credit_id, merchant, region, source, title, currency, amount, balance, received, expires) = row[:10]
             reference, notes, archived, left, listed_status = row[10:]
-            if status is not None and listed_status != status:
-                continue
-            if expiring_within is not None and not (
-                left is not None
-                and 0 <= left <= expiring_within
-                and listed_status in (Status.ACTIVE, Status.EXPIRING)
-            ):
+            if not _wanted(listed_status, left, status, expiring_within):
                 continue
             result.append(
                 CreditSummary(
@@ -384,15 +396,52 @@ class Ledger:
             )
         return result
 
-    def credits_with_checks(self) -> tuple[dict[int, CreditRecord], dict[int, list[CheckRecord]]]:
-        """Every credit and its checkout observations, in two queries (for evaluating a whole list)."""
+    def judged_summaries(
+        self,
+        today: date,
+        *,
+        status: Status | None = None,
+        expiring_within: int | None = None,
+        expiring_threshold: int = EXPIRING_WITHIN_DAYS,
+    ) -> list[JudgedSummary]:
+        """What `summaries` gives, each with the whole credit and its checkout observations (what the rules
+        judge): the credits with their balances and status in one query, their observations in one more,
+        both in one read transaction."""
+        width = len(CREDIT_COLUMNS)
         with self.query() as connection:
-            credits = {row[0]: CreditRecord.from_row(row) for row in connection.execute(CREDIT_SELECT)}
+            rows = connection.execute(
+                _JUDGED_SQL + " ORDER BY c.id", listing_parameters(today, expiring_threshold)
+            ).fetchall()
             checks: dict[int, list[CheckRecord]] = {}
-            for row in connection.execute(f"{CHECK_SELECT} ORDER BY id"):
-                check = CheckRecord.from_row(row)
+            for check_row in connection.execute(f"{CHECK_SELECT} ORDER BY id"):
+                check = CheckRecord.from_row(check_row)
                 checks.setdefault(check.credit_id, []).append(check)
-        return credits, checks
+        result: list[JudgedSummary] = []
+        for row in rows:
+            balance, left, listed_status = row[width:]
+            if not _wanted(listed_status, left, status, expiring_within):
+                continue
+            credit = CreditRecord.from_row(row[:width])
+            currency = credit.currency
+            summary = CreditSummary(
+                id=credit.id,
+                merchant=credit.merchant,
+                region=credit.region,
+                source=credit.source,
+                title=credit.title,
+                currency=currency,
+                amount=from_minor(credit.amount_minor, currency),
+                balance=from_minor(balance, currency),
+                received_on=credit.received_on,
+                expires_on=credit.expires_on,
+                reference=credit.reference,
+                notes=credit.notes,
+                archived=credit.archived,
+                status=Status(listed_status),
+                days_left=left,
+            )
+            result.append(JudgedSummary(summary, credit, checks.get(credit.id, [])))
+        return result
 
     def usable_by_expiry(
         self, currency: str, today: date, first_page: int = 16, largest_page: int = 512
