@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -68,6 +68,14 @@ _INSERT_CHECK = insert_sql("checkout_check", CHECK_COLUMNS)
 _BALANCE_OF_C = "(SELECT COALESCE(SUM(e.amount_minor), 0) FROM entry e WHERE e.credit_id = c.id)"
 _CREDIT_OF_C = ", ".join(f"c.{column}" for column in CREDIT_COLUMNS)
 _JUDGED_SQL = with_status_sql(_CREDIT_OF_C)
+_CHECKED_C = "EXISTS (SELECT 1 FROM checkout_check k WHERE k.credit_id = c.id)"
+# A credit's kind: the stored values its verdicts depend on, but for its dates, balance and checkout observations.
+# Credits of one kind share merchant, region, source, categories and terms as stored, and either both have a
+# reference with a letter or digit in it (which the rules count as one) or have the very same reference.
+CREDIT_KIND_SQL = (
+    "c.merchant", "c.region", "c.source", "c.categories", "c.terms", "c.terms_url", "c.terms_by_use",
+    "CASE WHEN c.reference GLOB '*[0-9A-Za-z]*' THEN '1' ELSE c.reference END",
+)  # fmt: skip
 
 
 def moved_minor(entries: Iterable[EntryRecord]) -> int:
@@ -444,30 +452,39 @@ class Ledger:
         return result
 
     def usable_by_expiry(
-        self, currency: str, today: date, first_page: int = 16, largest_page: int = 512
-    ) -> Iterator[tuple[CreditRecord, int, list[CheckRecord]]]:
+        self,
+        currency: str,
+        today: date,
+        first_page: int = 16,
+        largest_page: int = 512,
+        *,
+        leave_out: Collection[tuple[Any, ...]] = (),
+    ) -> Iterator[tuple[CreditRecord, int, list[CheckRecord], tuple[Any, ...]]]:
         """Usable credits in one currency (money left, not archived, not expired), soonest expiry first (none last),
-        each with its balance in minor units and its checkout observations; read page by page, as far as asked.
+        each with its balance in minor units, its checkout observations and its kind (see CREDIT_KIND_SQL); read
+        page by page, as far as asked.
 
         Dated credits come through the index on `expires_on` in its order, then those without a date, so a
         caller that stops early never makes SQLite look at the rest. Each page is read in a read transaction
-        of its own: between pages the caller may write to the ledger.
+        of its own: between pages the caller may write to the ledger. Credits of a kind in `leave_out` (which
+        the caller may add to between pages) are passed over, unless they have checkout observations.
         """
         usable = f"c.currency = ? AND c.archived = 0 AND {_BALANCE_OF_C} > 0"
+        kind = ", ".join(CREDIT_KIND_SQL)
         dated = (
-            f"SELECT {_CREDIT_OF_C}, {_BALANCE_OF_C} FROM credit c INDEXED BY ix_credit_expires_on"
-            f" WHERE c.expires_on >= ? AND (c.expires_on, c.id) > (?, ?) AND {usable}"
+            f"SELECT {_CREDIT_OF_C}, {_BALANCE_OF_C}, {kind} FROM credit c INDEXED BY ix_credit_expires_on"
+            f" WHERE c.expires_on >= ? AND (c.expires_on, c.id) > (?, ?) AND {{left_out}} {usable}"
             " ORDER BY c.expires_on, c.id LIMIT ?"
         )
         undated = (
-            f"SELECT {_CREDIT_OF_C}, {_BALANCE_OF_C} FROM credit c"
-            f" WHERE c.expires_on IS NULL AND c.id > ? AND {usable} ORDER BY c.id LIMIT ?"
+            f"SELECT {_CREDIT_OF_C}, {_BALANCE_OF_C}, {kind} FROM credit c"
+            f" WHERE c.expires_on IS NULL AND c.id > ? AND {{left_out}} {usable} ORDER BY c.id LIMIT ?"
         )
         # Pages grow: most purchases need a few credits, a long search should not pay per query.
         page = first_page
         after: tuple[str, int] = (day_text(today), 0)
         while True:
-            found = self._usable_page(dated, (day_text(today), *after, currency, page))
+            found = self._usable_page(dated, (day_text(today), *after), (currency, page), leave_out)
             yield from found
             if len(found) < page:
                 break
@@ -477,7 +494,7 @@ class Ledger:
             page = min(page * 2, largest_page)
         last_id = 0
         while True:
-            found = self._usable_page(undated, (last_id, currency, page))
+            found = self._usable_page(undated, (last_id,), (currency, page), leave_out)
             yield from found
             if len(found) < page:
                 return
@@ -485,11 +502,18 @@ class Ledger:
             page = min(page * 2, largest_page)
 
     def _usable_page(
-        self, sql: str, parameters: tuple[Any, ...]
-    ) -> list[tuple[CreditRecord, int, list[CheckRecord]]]:
+        self, sql: str, before: tuple[Any, ...], after: tuple[Any, ...], leave_out: Collection[tuple[Any, ...]]
+    ) -> list[tuple[CreditRecord, int, list[CheckRecord], tuple[Any, ...]]]:
         # One page of credits with their balances, and their checkout observations, in one read transaction.
+        # The kinds left out are tested before the balance, so SQLite never sums the entries of a credit passed over.
+        kinds = list(leave_out)
+        left_out = ""
+        if kinds:
+            rows_of = ", ".join(f"({', '.join('?' for _ in kinds[0])})" for _ in kinds)
+            left_out = f"NOT (({', '.join(CREDIT_KIND_SQL)}) IN (VALUES {rows_of}) AND NOT {_CHECKED_C}) AND"
+        parameters = (*before, *(value for kind in kinds for value in kind), *after)
         with self.query() as connection:
-            rows = connection.execute(sql, parameters).fetchall()
+            rows = connection.execute(sql.format(left_out=left_out), parameters).fetchall()
             if not rows:
                 return []
             ids = [row[0] for row in rows]
@@ -499,7 +523,37 @@ class Ledger:
                 check = CheckRecord.from_row(row)
                 checks.setdefault(check.credit_id, []).append(check)
         width = len(CREDIT_COLUMNS)
-        return [(CreditRecord.from_row(row[:width]), int(row[width]), checks.get(row[0], [])) for row in rows]
+        return [
+            (CreditRecord.from_row(row[:width]), int(row[width]), checks.get(row[0], []), tuple(row[width + 1 :]))
+            for row in rows
+        ]
+
+    def count_of_kinds(
+        self, currency: str, today: date, kinds: Collection[tuple[Any, ...]]
+    ) -> tuple[int, dict[tuple[Any, ...], int]]:
+        """How many credits in one currency are neither archived nor expired, and how many of those are of each
+        kind (see CREDIT_KIND_SQL) and have no checkout observations; used up or not (summing their balances
+        is what would cost). One pass over the table."""
+        wanted = list(kinds)
+        same = f"({', '.join(CREDIT_KIND_SQL)}) = ({', '.join('?' for _ in CREDIT_KIND_SQL)})"
+        values = [value for kind in wanted for value in kind]
+        where = "c.currency = ? AND c.archived = 0 AND COALESCE(c.expires_on, '9999-12-31') >= ?"
+        with self.query() as connection:
+            # COALESCE rather than OR: SQLite would walk the expiry index, three times slower than the table.
+            row = connection.execute(
+                f"SELECT COUNT(*){''.join(f', TOTAL({same})' for _ in wanted)} FROM credit c WHERE {where}",
+                (*values, currency, day_text(today)),
+            ).fetchone()
+            # Those with checkout observations, from the (short) table of observations: asking each credit
+            # whether it has any would cost the pass a fifth more.
+            observed = connection.execute(
+                f"SELECT 0{''.join(f', TOTAL({same})' for _ in wanted)} FROM credit c"
+                f" WHERE c.id IN (SELECT credit_id FROM checkout_check) AND {where}",
+                (*values, currency, day_text(today)),
+            ).fetchone()
+        return int(row[0]), {
+            kind: int(count - seen) for kind, count, seen in zip(wanted, row[1:], observed[1:], strict=True)
+        }
 
     def balance_expiring(self, currency: str, first: date, last: date) -> int:
         """What usable credits in one currency that expire from `first` to `last` hold, in minor units."""
