@@ -22,7 +22,7 @@ from ledger.rules.eligibility import (
     _facts,
     _latest_outcomes,
     _placeholders,
-    condition_table,
+    condition_values,
     evaluate_facts,
 )
 from ledger.rules.rulebook import RuleBook, RuleSet, builtin_rulebook
@@ -66,25 +66,26 @@ class VerdictCache:
         if found_set is None:
             found_set = self._rule_sets[where] = self._rule_set_for(facts.merchant, facts.region)
         rule_set, thresholds, other_region = found_set
-        holds = condition_table(facts, thresholds, other_region)
+        holds = condition_values(facts, thresholds, other_region)
         shape = (
             id(rule_set),
             facts.source,
-            tuple(holds.values()),
+            holds,
             tuple(sorted(facts.terms_by_use.items())),
             facts.terms,
             tuple(sorted(_latest_outcomes(checks).items())),
         )
-        values = _placeholders(facts, rule_set)
         template = self._templates.get(shape)
         if template is None:
-            marked = evaluate_facts(self.book, facts, rule_set, checks, {name: _marker(name) for name in values})
+            names = tuple(_placeholders(facts, rule_set))
+            marked = evaluate_facts(self.book, facts, rule_set, checks, {name: _marker(name) for name in names})
             self.evaluations += 1
-            quoted = tuple(name for name in values if any(_marker(name) in v.reason for v in marked.verdicts))
+            quoted = tuple(name for name in names if any(_marker(name) in v.reason for v in marked.verdicts))
             template = self._templates[shape] = (marked.verdicts, quoted)
         marked_verdicts, names = template
         if not names:
-            return marked_verdicts
+            return marked_verdicts  # its reasons quote nothing of the credit's own
+        values = _placeholders(facts, rule_set)
         quoted_values = tuple(values[name] for name in names)
         key = (shape, quoted_values)
         found = self._known.get(key)
