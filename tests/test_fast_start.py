@@ -70,6 +70,7 @@ def test_everyday_commands_on_a_ledger_at_the_newest_schema_load_no_orm_migratio
         ("list",),
         ("terms", "1"),
         ("plan", "5", "--currency", "USD", "--json"),
+        ("plan", "5", "--currency", "USD", "--for", "amazon_gift_cards", "--json"),  # kinds that cannot pay counted
         ("export", "--format", "json"),
         ("archive", "2"),
     ):
