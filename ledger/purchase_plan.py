@@ -76,6 +76,9 @@ class Skipped:
 
     candidate: Candidate
     why: str
+    # How many more credits of its kind (same merchant, region, source, categories and terms, no checkout
+    # observations; not archived, not expired, used up or not) cannot pay either: passed over, not listed.
+    others: int = 0
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,13 @@ class PurchasePlan:
     def paid_minor(self) -> int:
         """How much of the purchase the credits pay."""
         return sum(payment.amount_minor for payment in self.payments)
+
+
+def more_like_it(skipped: Skipped) -> str:
+    """What to add after why a credit is not used: " (and 41,000 more like it)", or nothing."""
+    if not skipped.others:
+        return ""
+    return f" (and {skipped.others:,} more like it)"
 
 
 def expiry_order(candidate: Candidate) -> tuple[date, int, int]:

@@ -62,6 +62,29 @@ def test_list_json_carries_a_short_eligibility_summary(cli: CliRunner) -> None:
     assert "advice" not in listed[0] and "entries" not in listed[0]
 
 
+def test_list_json_gives_each_credit_the_verdicts_show_gives_it(cli: CliRunner) -> None:
+    # Credits alike but for their balances, dates, regions and checks: the list judges each shape once.
+    ids = [
+        add(cli, "refund", "--amount", "12.34", "--received", "2020-01-01", "--expires", "2020-06-01"),
+        add(cli, "refund", "--amount", "56.78", "--received", "2020-01-01", "--expires", "2020-07-01"),
+        add(cli, "gift_card", "--expires", "2099-01-01"),
+        add(cli, "gift_card", "--region", "GB", "--amount", "700"),
+        add(cli, "promotional", "--categories", "Books", "--terms-forbid", "transfer"),
+        add(cli, "return_credit", "--merchant", "Acme"),
+    ]
+    assert cli("check", ids[2], "amazon_gift_cards", "grayed_out").code == 0
+    assert cli("spend", ids[3], "700").code == 0
+    listed = {str(row["id"]): row for row in json.loads(cli("list", "--json").out)}
+    for credit_id in ids:
+        shown = json.loads(cli("show", credit_id, "--json").out)
+        assert listed[credit_id]["eligibility"] == shown["eligibility"], credit_id
+        assert listed[credit_id]["verdicts"] == {row["use"]: row["verdict"] for row in shown["eligibility"]}
+    assert "$12.34" in listed[ids[0]]["eligibility"][0]["reason"]
+    assert "$56.78" in listed[ids[1]]["eligibility"][0]["reason"]
+    expired = json.loads(cli("list", "--json", "--status", "expired").out)
+    assert sorted(str(row["id"]) for row in expired) == ids[:2]
+
+
 def test_show_text_explains_each_use_and_gives_advice(cli: CliRunner) -> None:
     out = cli("show", add(cli, "promotional", "--expires", "2099-01-01")).out
     assert "What it can be used for" in out and "amazon_gift_cards" in out and "Advice:" in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import sqlite3
@@ -272,7 +273,7 @@ def test_cli_import_and_export_csv(cli: CliRunner, tmp_path: Path) -> None:
     assert cli("import", str(source), "--dry-run").out.startswith("Checked")
     result = cli("import", str(source), "--json")
     assert result.code == 0
-    assert '"imported": 2' in result.out
+    assert json.loads(result.out)["imported"] == 2
     exported = cli("export", "--format", "csv")
     assert exported.out.splitlines()[0] == ",".join(CSV_COLUMNS)
     assert len(exported.out.splitlines()) == 3

@@ -70,6 +70,7 @@ def test_everyday_commands_on_a_ledger_at_the_newest_schema_load_no_orm_migratio
         ("list",),
         ("terms", "1"),
         ("plan", "5", "--currency", "USD", "--json"),
+        ("plan", "5", "--currency", "USD", "--for", "amazon_gift_cards", "--json"),  # kinds that cannot pay counted
         ("export", "--format", "json"),
         ("archive", "2"),
     ):
@@ -94,6 +95,8 @@ def test_json_is_one_line_unless_pretty_is_asked_for(tmp_path: Path) -> None:
     )
     assert code == 0 and out.count("\n") == 1
     shown = json.loads(out)
+    # Compact: no space after a comma or a colon (a list of thousands of credits is a fifth shorter).
+    assert out == json.dumps(shown, separators=(",", ":"), ensure_ascii=False) + "\n"
     code, pretty, _ = run_in_fresh_python("--db", str(path), "show", "1", "--pretty")
     assert code == 0 and pretty.startswith('{\n  "id": 1,') and json.loads(pretty) == shown
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -95,7 +96,7 @@ def test_cli_export_ics_to_a_file(cli: CliRunner, tmp_path: Path, monkeypatch: p
     cli("add", "--source", "refund", "--amount", "9", "--currency", "USD", "--expires", "2025-05-01")
     target = tmp_path / "expiry.ics"
     result = cli("export", "-o", str(target), "--json")
-    assert result.code == 0 and '"count": 1' in result.out
+    assert result.code == 0 and json.loads(result.out)["count"] == 1
     calendar = Calendar.from_ical(target.read_bytes())
     assert [event.decoded("DTSTART") for event in calendar.walk("VEVENT")] == [date(2025, 5, 1)]
 

@@ -16,7 +16,7 @@ from ledger.storage.models import Credit
 from ledger.storage.store import Ledger, NewCredit
 from ledger.vocab import Use, Verdict
 from tests.conftest import CliRunner
-from tests.ui_helpers import OFFSCREEN_NOISE
+from tests.ui_helpers import OFFSCREEN_NOISE, plan_followed
 from ui.dialogs.plan_dialog import PlanDialog
 from ui.window.eligibility_view import EligibilityView
 
@@ -108,9 +108,11 @@ def test_the_plan_says_why_a_credit_cannot_pay_without_verdict_codes(qtbot: QtBo
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData(Use.THIRD_PARTY_GIFT_CARDS))
     qtbot.keyClicks(dialog.amount, "5")
+    plan_followed(qtbot, dialog)
     why = dialog.table.item(0, 3).text()
     assert why.startswith("It cannot pay for this (No: ")
     assert "(no:" not in why
     dialog.amount.setText("5.001")
+    plan_followed(qtbot, dialog)
     assert dialog.problem.text().startswith("⚠ USD has 2 decimal places")
     book.close()

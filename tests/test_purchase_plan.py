@@ -7,6 +7,7 @@ order of the credits that may pay.
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from ledger.purchase_plan import (
     why_not,
 )
 from ledger.vocab import Use, Verdict
+from tests.conftest import CliRunner
 
 TODAY = date(2026, 3, 1)
 
@@ -310,3 +312,55 @@ def test_taking_back_a_refund_that_was_spent_since_is_refused(ledger_path: Path)
     with pytest.raises(LedgerError, match="only spends and refunds"):
         remove_movements(book, [issue.id or 0])
     book.close()
+
+
+def _many_alike(book: object, count: int, source: str, first_expiry: int, **extra: object) -> list[int]:
+    from ledger.storage.store import Ledger, NewCredit
+
+    assert isinstance(book, Ledger)
+    return [
+        book.add_credit(
+            NewCredit(source=source, currency="USD", amount=f"{10 + n}.00", received_on=TODAY - timedelta(days=30),
+                      expires_on=TODAY + timedelta(days=first_expiry + n), **extra),  # type: ignore[arg-type]
+            TODAY,
+        )
+        for n in range(count)
+    ]  # fmt: skip
+
+
+def test_credits_of_a_kind_that_cannot_pay_are_listed_once_with_how_many_more_and_a_later_one_still_pays(
+    ledger_path: Path,
+) -> None:
+    from ledger.purchase_candidates import candidates, plan_for
+    from ledger.storage.store import Ledger
+
+    book = Ledger.open(ledger_path)
+    # Promotional credits never pay for an Amazon gift card; they all expire before the refund that can.
+    promos = _many_alike(book, 40, "promotional", 1)
+    observed = _many_alike(book, 1, "promotional", 2)[0]
+    book.record_check(observed, "amazon_gift_cards", "grayed_out")  # observed at checkout: listed on its own
+    book.set_archived(promos[-1])  # neither archived nor expired credits are counted
+    [refund] = _many_alike(book, 1, "refund", 60)
+    purchase = Purchase(amount_minor=800, currency="USD", use=Use.AMAZON_GIFT_CARDS, allow_check_terms=True)
+    plan = plan_for(book, purchase, TODAY)
+    every = plan_purchase(purchase, list(candidates(book, purchase, TODAY, None)), TODAY)
+    book.close()
+    assert [(p.candidate.credit_id, p.amount_minor, p.check_terms) for p in plan.payments] == [(refund, 800, True)]
+    assert [(s.candidate.credit_id, s.others) for s in plan.skipped] == [(promos[0], 38), (observed, 0)]
+    assert plan.skipped[0].why.startswith("it cannot pay for this (")
+    assert (plan.unpaid_minor, plan.expiring_unused_minor) == (every.unpaid_minor, every.expiring_unused_minor)
+    assert len(every.skipped) == 40
+
+
+def test_when_no_credit_can_pay_the_plan_lists_each_kind_once_and_says_how_many_more(cli: CliRunner) -> None:
+    for n in range(30):
+        assert cli("add", "--source", "promotional", "--amount", f"{5 + n}", "--currency", "USD").code == 0
+    books = cli("add", "--source", "promotional", "--amount", "5", "--currency", "USD", "--categories", "Books")
+    assert books.code == 0
+    result = cli("plan", "25", "--currency", "USD", "--for", "amazon_gift_cards", "--json")
+    assert result.code == 0, result.err
+    plan = json.loads(result.out)
+    assert plan["pay_with"] == [] and plan["unpaid"] == "25.00"
+    assert [(row["id"], row["more_like_it"]) for row in plan["not_used"]] == [(1, 29), (31, 0)]
+    text = cli("plan", "25", "--currency", "USD", "--for", "amazon_gift_cards").out
+    assert "(and 29 more like it)" in text

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from ledger.purchase_candidates import plan_for
 from ledger.storage.settings import Settings
 from ledger.storage.store import Ledger, NewCredit
-from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
+from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, plan_followed, seed
 from ui.dialogs.credit_dialog import CreditDialog
 from ui.dialogs.movement_dialog import MovementDialog
 from ui.dialogs.passphrase_dialog import PassphraseDialog
@@ -181,6 +181,7 @@ def test_the_plan_dialog(qtbot: QtBot, ledger: Ledger) -> None:
     dialog = PlanDialog(None, lambda purchase: plan_for(ledger, purchase, TODAY), TODAY)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.amount, "25")
+    plan_followed(qtbot, dialog)
     walked(qtbot, dialog)
 
 

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from ledger.purchase_candidates import plan_for
+from ledger.purchase_plan import Purchase, PurchasePlan
 from ledger.storage.store import Ledger, NewCredit
-from tests.ui_helpers import OFFSCREEN_NOISE
+from tests.ui_helpers import OFFSCREEN_NOISE, plan_followed
 from ui.dialogs.plan_dialog import PlanDialog
 
 pytestmark = OFFSCREEN_NOISE
@@ -31,6 +32,7 @@ def test_the_plan_follows_the_purchase_and_says_why_each_credit_pays_or_not(qtbo
     assert not dialog.record_button.isEnabled()
 
     qtbot.keyClicks(dialog.amount, "25")
+    plan_followed(qtbot, dialog)
     cells = [[dialog.table.item(row, col).text() for col in range(2)] for row in range(dialog.table.rowCount())]
     assert cells == [["Toy promo", "Not used"], ["Kettle refund", "$25.00"]]
     assert "only pays for Toys" in dialog.table.item(0, 3).text()
@@ -39,12 +41,42 @@ def test_the_plan_follows_the_purchase_and_says_why_each_credit_pays_or_not(qtbo
     assert dialog.record_button.isEnabled()
 
     qtbot.keyClicks(dialog.category, "toys")
+    plan_followed(qtbot, dialog)
     cells = [[dialog.table.item(row, col).text() for col in range(2)] for row in range(dialog.table.rowCount())]
     assert cells == [["Toy promo", "$10.00"], ["Kettle refund", "$15.00"]]
     assert "Nothing in USD credits would be left to expire" in dialog.summary.text()
 
     dialog.amount.setText("2.345")
+    plan_followed(qtbot, dialog)
     assert "decimal" in dialog.problem.text() and not dialog.record_button.isEnabled()
+    book.close()
+
+
+def test_typing_an_amount_plans_once_after_the_last_key_and_no_stale_plan_can_be_recorded(
+    qtbot: QtBot, ledger_path: Path
+) -> None:
+    book = Ledger.open(ledger_path)
+    book.add_credit(NewCredit(source="refund", currency="USD", amount="500", title="Kettle refund"), TODAY)
+    planned: list[int] = []
+
+    def plan(purchase: Purchase) -> PurchasePlan:
+        planned.append(purchase.amount_minor)
+        return plan_for(book, purchase, TODAY)
+
+    dialog = PlanDialog(None, plan, TODAY)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.amount, "12")
+    plan_followed(qtbot, dialog)
+    assert planned == [1200] and dialog.record_button.isEnabled()
+    qtbot.keyClicks(dialog.amount, "3")
+    # Until the plan follows, the one shown (for $12.00) cannot be recorded as if it were for $123.00.
+    assert not dialog.record_button.isEnabled()
+    plan_followed(qtbot, dialog)
+    assert planned == [1200, 12300] and dialog.record_button.isEnabled()
+    dialog.amount.clear()
+    qtbot.keyClicks(dialog.amount, "123")
+    plan_followed(qtbot, dialog)
+    assert planned == [1200, 12300, 12300]
     book.close()
 
 
@@ -69,6 +101,7 @@ def test_recording_a_plan_spends_from_each_credit_at_once_and_one_undo_takes_it_
     dialog = plans.dialog
     assert dialog is not None and dialog.currency.text() == "USD"
     qtbot.keyClicks(dialog.amount, "30")
+    plan_followed(qtbot, dialog)
     qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert window.ledger is not None

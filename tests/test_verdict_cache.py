@@ -27,7 +27,8 @@ credits = st.builds(
     expires_on=st.one_of(
         st.none(), st.sampled_from([TODAY + timedelta(days=d) for d in (-40, -1, 0, 1, 5, 7, 8, 30, 400)])
     ),
-    categories=st.sampled_from([[], [], ["Books"], ["Gift Cards"], ["Toys", "Games"]]),
+    # "Toys." ends in a full stop, as a reason's own does: the region's caution trims one, and must not trim it.
+    categories=st.sampled_from([[], [], ["Books"], ["Gift Cards"], ["Toys", "Games"], ["Toys."]]),
     terms=st.sampled_from(["", "", "Not valid for the purchase of gift cards.", "Anything on the site."]),
     reference=st.sampled_from(["", "Order 1"]),
     terms_by_use=st.sampled_from([{}, {}, {"amazon_gift_cards": "forbid"}, {"general_purchases": "allow"}]),
@@ -110,3 +111,14 @@ def test_credits_alike_but_for_what_their_reasons_quote_each_get_their_own_words
         expired = Credit(source="refund", currency="USD", amount_minor=amount, received_on=date(2025, 1, 1),
                          expires_on=TODAY - timedelta(days=3))  # fmt: skip
         assert said in cache.verdicts(expired)[0].reason
+
+
+def test_credits_of_one_kind_run_the_rules_once_whatever_balance_and_dates_their_reasons_quote() -> None:
+    cache = VerdictCache(TODAY)
+    for n in range(200):
+        expired = Credit(source="refund", currency="USD", amount_minor=500 + n, received_on=date(2025, 1, 1),
+                         expires_on=TODAY - timedelta(days=1 + n))  # fmt: skip
+        answers = cache.verdicts(expired)
+        assert answers == evaluate(expired, TODAY).verdicts
+        assert f"${(500 + n) / 100:.2f}" in answers[0].reason
+    assert cache.evaluations == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -12,6 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from ledger.storage.store import Ledger, NewCredit
 from ui.window.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from ui.dialogs.plan_dialog import PlanDialog
 
 TODAY = date(2025, 3, 10)
 
@@ -46,3 +50,8 @@ def ok_button(dialog: QDialog) -> QDialogButtonBox:
     box = dialog.findChild(QDialogButtonBox)
     assert box is not None
     return box
+
+
+def plan_followed(qtbot: QtBot, dialog: PlanDialog) -> None:
+    """Wait until a plan dialog has planned for what was typed (it plans a moment after the last key)."""
+    qtbot.waitUntil(lambda: not dialog.replan_timer.isActive(), timeout=5000)

@@ -86,7 +86,12 @@ class Context:
         """Print a command's JSON: on one line, or indented for reading with --pretty."""
         import json
 
-        self.out.write(json.dumps(payload, indent=2 if self.pretty else None, ensure_ascii=False))
+        if self.pretty:
+            self.out.write(json.dumps(payload, indent=2, ensure_ascii=False))
+        else:
+            # No spaces after separators, and no check for cycles (the payload is plain data built here):
+            # `list --json` prints tens of thousands of objects.
+            self.out.write(json.dumps(payload, separators=(",", ":"), ensure_ascii=False, check_circular=False))
         self.out.write("\n")
 
     def daily_backup(self) -> None:

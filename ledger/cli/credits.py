@@ -91,29 +91,15 @@ def cmd_add(args: argparse.Namespace, context: Context) -> int:
 
 
 def cmd_list(args: argparse.Namespace, context: Context) -> int:
-    summaries = context.ledger.summaries(
-        context.today,
-        status=Status(args.status) if args.status else None,
-        expiring_within=args.expiring_within,
-    )
+    status = Status(args.status) if args.status else None
     if args.json:
-        from ledger.cli.report import summary_json
-        from ledger.rules.eligibility import evaluate
+        from ledger.cli.report import list_json
+        from ledger.rules.verdict_cache import VerdictCache
 
-        credits, checks = context.ledger.credits_with_checks()
-        rulebook = context.rulebook
-        context.print_json(
-            [
-                summary_json(
-                    s,
-                    evaluate(
-                        credits[s.id], context.today, balance=s.balance, checks=checks.get(s.id, ()), rulebook=rulebook
-                    ),
-                )
-                for s in summaries
-            ],
-        )
+        listed = context.ledger.judged_summaries(context.today, status=status, expiring_within=args.expiring_within)
+        context.print_json(list_json(listed, VerdictCache(context.today, context.rulebook)))
         return 0
+    summaries = context.ledger.summaries(context.today, status=status, expiring_within=args.expiring_within)
     if not summaries:
         if args.status or args.expiring_within is not None:
             print("No credits match.", file=context.out)

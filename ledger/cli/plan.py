@@ -48,8 +48,14 @@ def plan_json(plan: PurchasePlan) -> dict[str, Any]:
             }
             for payment in plan.payments
         ],
+        # Each credit that cannot pay, with how many more of its kind cannot either (passed over, not listed).
         "not_used": [
-            {"id": skipped.candidate.credit_id, "title": skipped.candidate.title, "why": skipped.why}
+            {
+                "id": skipped.candidate.credit_id,
+                "title": skipped.candidate.title,
+                "why": skipped.why,
+                "more_like_it": skipped.others,
+            }
             for skipped in plan.skipped
         ],
         "unpaid": _money(plan.unpaid_minor, currency),
@@ -86,7 +92,7 @@ def cmd_plan(args: argparse.Namespace, context: Context) -> int:
 
 def _print_plan(plan: PurchasePlan, context: Context) -> None:
     from ledger.money import format_money, from_minor
-    from ledger.purchase_plan import expiry_order
+    from ledger.purchase_plan import expiry_order, more_like_it
 
     out, currency = context.out, plan.purchase.currency
 
@@ -100,7 +106,7 @@ def _print_plan(plan: PurchasePlan, context: Context) -> None:
         + [(skipped.candidate, "", False) for skipped in plan.skipped],
         key=lambda item: expiry_order(item[0]),
     )
-    why = {skipped.candidate.credit_id: skipped.why for skipped in plan.skipped}
+    why = {skipped.candidate.credit_id: skipped.why + more_like_it(skipped) for skipped in plan.skipped}
     for candidate, pays, check_first in considered:
         expires = candidate.expires_on.isoformat() if candidate.expires_on else "no expiry"
         if pays:

@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from ledger.money import from_minor
-from ledger.rules.eligibility import Evaluation, advice_json, eligibility_json, eligibility_summary
+from ledger.rules.eligibility import Evaluation, advice_json, eligibility_json, verdicts_json, verdicts_summary
+from ledger.rules.verdict_cache import VerdictCache
 from ledger.storage.rows import CheckRecord, EntryRecord
-from ledger.storage.store import CreditDetail, CreditSummary
+from ledger.storage.store import CreditDetail, CreditSummary, JudgedSummary
 
 
 def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def summary_json(summary: CreditSummary, evaluation: Evaluation) -> dict[str, Any]:
+def list_json(listed: Iterable[JudgedSummary], verdicts: VerdictCache) -> list[dict[str, Any]]:
+    """The credits as `list --json` prints them, the rules run once per distinct shape of credit.
+
+    Credits alike share one verdict list (see VerdictCache), and so one printed form of it: the JSON of
+    each distinct list is built once.
+    """
+    printed: dict[int, tuple[list[dict[str, str]], dict[str, str]]] = {}
+    shown: list[dict[str, Any]] = []
+    for summary, credit, checks in listed:
+        answers = verdicts.verdicts(credit, balance=summary.balance, checks=checks)
+        found = printed.get(id(answers))
+        if found is None:
+            # Keyed by identity: the cache keeps every list alive, so an id is never reused meanwhile.
+            found = printed[id(answers)] = (verdicts_json(answers), verdicts_summary(answers))
+        shown.append(summary_json(summary, *found))
+    return shown
+
+
+def summary_json(summary: CreditSummary, eligibility: list[dict[str, str]], verdicts: dict[str, str]) -> dict[str, Any]:
     """A credit as `list --json` prints it: no entries; verdicts without advice."""
     return {
         "id": summary.id,
@@ -32,8 +52,8 @@ def summary_json(summary: CreditSummary, evaluation: Evaluation) -> dict[str, An
         "days_left": summary.days_left,
         "reference": summary.reference,
         "archived": summary.archived,
-        "eligibility": eligibility_json(evaluation),
-        "verdicts": eligibility_summary(evaluation),
+        "eligibility": eligibility,
+        "verdicts": verdicts,
     }
 
 

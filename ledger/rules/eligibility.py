@@ -143,19 +143,25 @@ def evaluate(
     book = rulebook if rulebook is not None else builtin_rulebook()
     facts = _facts(credit, today, balance)
     rule_set = book.for_credit(facts.merchant, facts.region)
+    return evaluate_facts(book, facts, rule_set, checks, _placeholders(facts, rule_set))
+
+
+def evaluate_facts(
+    book: RuleBook, facts: _Facts, rule_set: RuleSet | None, checks: Iterable[Observation], values: dict[str, str]
+) -> Evaluation:
+    """`evaluate` once the credit's facts and rule set are known, its reasons quoting `values` (see VerdictCache)."""
     rules = book.rules_for(rule_set)
-    thresholds = book.large_balance_for(rule_set)
     other_region = rule_set is not None and name_key(facts.region) != name_key(rule_set.region)
-    values = _placeholders(facts, rule_set)
+    table = condition_table(facts, book.large_balance_for(rule_set), other_region)
     label = rule_set.label if rule_set else f"cautious default (no rule set for {facts.merchant or 'this merchant'})"
     changed_by = rule_set.user_files if rule_set else ()
     # What every answer shares: the rule set's name, the user's files that changed it, what the answers rest on.
     about = Evaluation([], [], None, label, changed_by, _basis(book, rule_set, facts))
 
     def holds(rule: Rule, verdict_facts: Mapping[Condition, bool] | None = None) -> bool:
-        return rule.covers(facts.source) and all(
-            _condition(c, facts, thresholds, other_region, verdict_facts or {}) for c in rule.conditions
-        )
+        found = table if verdict_facts is None else {**table, **verdict_facts}
+        # A verdict fact asked for before the verdicts exist (a rule that decides uses) does not hold.
+        return rule.covers(facts.source) and all(found.get(c, False) for c in rule.conditions)
 
     if facts.expired:
         return _everything_no(Stage.EXPIRED, facts, rules, holds, values, about=about)
@@ -227,9 +233,15 @@ def evaluate(
 
 def eligibility_json(ev: Evaluation) -> list[dict[str, str]]:
     """The verdicts as `show --json` prints them: `[{use, verdict, rule, reason}]`."""
+    return verdicts_json(ev.verdicts)
+
+
+def verdicts_json(verdicts: Iterable[UseVerdict]) -> list[dict[str, str]]:
+    """Verdicts as the command line prints them: `[{use, verdict, rule, reason}]`."""
+    # `_value_` is the member's value as `.value` gives it, without the property's cost (a list prints thousands).
     return [
-        {"use": answer.use.value, "verdict": answer.verdict.value, "rule": answer.rule, "reason": answer.reason}
-        for answer in ev.verdicts
+        {"use": answer.use._value_, "verdict": answer.verdict._value_, "rule": answer.rule, "reason": answer.reason}
+        for answer in verdicts
     ]
 
 
@@ -245,7 +257,12 @@ def rules_changed_text(ev: Evaluation) -> str:
 
 def eligibility_summary(ev: Evaluation) -> dict[str, str]:
     """The short form for `list --json`: use -> verdict."""
-    return {answer.use.value: answer.verdict.value for answer in ev.verdicts}
+    return verdicts_summary(ev.verdicts)
+
+
+def verdicts_summary(verdicts: Iterable[UseVerdict]) -> dict[str, str]:
+    """Verdicts in `list --json`'s short form: use -> verdict."""
+    return {answer.use._value_: answer.verdict._value_ for answer in verdicts}  # `.value`, cheaper (see above)
 
 
 def _everything_no(
@@ -407,40 +424,52 @@ def _rank(verdict: Verdict) -> int:
     return list(Verdict).index(verdict)
 
 
-def _condition(
-    condition: Condition,
-    facts: _Facts,
-    thresholds: dict[str, Decimal],
-    other_region: bool,
-    verdict_facts: Mapping[Condition, bool],
-) -> bool:
-    if condition in verdict_facts:
-        return verdict_facts[condition]
+# The conditions `condition_values` answers, in its order: every condition a rule can name but the verdict facts.
+TABLE_CONDITIONS = (
+    Condition.EXPIRED, Condition.NOT_EXPIRED, Condition.HAS_EXPIRY, Condition.NO_EXPIRY, Condition.HAS_CATEGORIES,
+    Condition.NO_CATEGORIES, Condition.HAS_TERMS, Condition.NO_TERMS, Condition.HAS_REFERENCE, Condition.NO_REFERENCE,
+    Condition.HAS_BALANCE, Condition.NO_BALANCE, Condition.LARGE_BALANCE, Condition.EXPIRES_LATER,
+    Condition.EXPIRES_THIS_WEEK, Condition.EXPIRES_TODAY, Condition.GIFT_CARDS_OUTSIDE_CATEGORIES,
+    Condition.OTHER_REGION,
+)  # fmt: skip
+
+
+def condition_values(facts: _Facts, thresholds: dict[str, Decimal], other_region: bool) -> tuple[bool, ...]:
+    """Whether each of TABLE_CONDITIONS holds for the credit, in that order.
+
+    A tuple, not a dict: hashing an enum member runs Python code, and a list of thousands of credits
+    (VerdictCache) needs only the answers.
+    """
     has_expiry = facts.expires_on is not None
     large = thresholds.get(facts.currency)
     days = facts.days_left
-    checks = {
-        Condition.EXPIRED: facts.expired,
-        Condition.NOT_EXPIRED: not facts.expired,
-        Condition.HAS_EXPIRY: has_expiry,
-        Condition.NO_EXPIRY: not has_expiry,
-        Condition.HAS_CATEGORIES: bool(facts.categories),
-        Condition.NO_CATEGORIES: not facts.categories,
-        Condition.HAS_TERMS: facts.has_terms,
-        Condition.NO_TERMS: not facts.has_terms,
-        Condition.HAS_REFERENCE: facts.has_reference,
-        Condition.NO_REFERENCE: not facts.has_reference,
-        Condition.HAS_BALANCE: facts.balance > 0,
-        Condition.NO_BALANCE: facts.balance <= 0,
-        Condition.LARGE_BALANCE: large is not None and facts.balance >= large,
-        Condition.EXPIRES_LATER: days is not None and days > 7,
-        Condition.EXPIRES_THIS_WEEK: days is not None and 1 <= days <= 7,
-        Condition.EXPIRES_TODAY: days == 0,
-        Condition.GIFT_CARDS_OUTSIDE_CATEGORIES: facts.gift_cards_outside_categories,
-        Condition.OTHER_REGION: other_region,
-    }
-    # A verdict fact asked for before the verdicts exist (a rule that decides uses) does not hold.
-    return checks.get(condition, False)
+    expired = days is not None and days < 0
+    has_balance = facts.balance > 0
+    return (
+        expired,
+        not expired,
+        has_expiry,
+        not has_expiry,
+        bool(facts.categories),
+        not facts.categories,
+        facts.has_terms,
+        not facts.has_terms,
+        facts.has_reference,
+        not facts.has_reference,
+        has_balance,
+        not has_balance,
+        large is not None and facts.balance >= large,
+        days is not None and days > 7,
+        days is not None and 1 <= days <= 7,
+        days == 0,
+        bool(facts.categories) and facts.gift_cards_outside_categories,
+        other_region,
+    )
+
+
+def condition_table(facts: _Facts, thresholds: dict[str, Decimal], other_region: bool) -> dict[Condition, bool]:
+    """Whether each condition a rule can name holds for the credit (all but the verdict facts), worked out once."""
+    return dict(zip(TABLE_CONDITIONS, condition_values(facts, thresholds, other_region), strict=True))
 
 
 def _latest_outcomes(checks: Iterable[Observation]) -> dict[Use, Outcome]:
@@ -499,8 +528,8 @@ def _facts(credit: Any, today: date, balance: Decimal | None) -> _Facts:
 
 def _terms_by_use(raw: object) -> dict[Use, TermsSay]:
     """What the user recorded from the terms, keeping only known uses with `allow` or `forbid`."""
-    if not isinstance(raw, dict):
-        return {}
+    if not isinstance(raw, dict) or not raw:
+        return {}  # most credits: nothing recorded, and going through every use would cost a long list dearly
     said: dict[Use, TermsSay] = {}
     for use in Use:
         answer = raw.get(use.value)

@@ -78,6 +78,11 @@ FROM credit c
 """
 
 
+def with_status_sql(columns: str) -> str:
+    """SELECT the given columns of credit `c`, then its balance, days left and status (LISTING_SQL's parameters)."""
+    return f"SELECT {columns}, COALESCE(b.total, 0), {_DAYS_LEFT}, {STATUS_SQL} FROM credit c {_BALANCES}"
+
+
 def listing_parameters(today: date, expiring_within: int) -> dict[str, Any]:
     """The named parameters LISTING_SQL and SUMMARY_SQL take."""
     return {"today": today.isoformat(), "within": expiring_within}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -32,7 +32,7 @@ from ledger.storage.db import (
     prepare_ledger,
     storage_errors,
 )
-from ledger.storage.listing import SUMMARY_SQL, listing_parameters
+from ledger.storage.listing import SUMMARY_SQL, listing_parameters, with_status_sql
 from ledger.storage.rows import (
     CHECK_COLUMNS,
     CHECK_SELECT,
@@ -61,13 +61,22 @@ if TYPE_CHECKING:
 
     from ledger.vault.ledger_key import VaultKey
 
-__all__ = ["CreditDetail", "CreditSummary", "Ledger", "NewCredit", "moved_minor", "refundable_minor"]
+__all__ = ["CreditDetail", "CreditSummary", "JudgedSummary", "Ledger", "NewCredit", "moved_minor", "refundable_minor"]
 
 _INSERT_CREDIT = insert_sql("credit", CREDIT_COLUMNS)
 _INSERT_ENTRY = insert_sql("entry", ENTRY_COLUMNS)
 _INSERT_CHECK = insert_sql("checkout_check", CHECK_COLUMNS)
 _BALANCE_OF_C = "(SELECT COALESCE(SUM(e.amount_minor), 0) FROM entry e WHERE e.credit_id = c.id)"
 _CREDIT_OF_C = ", ".join(f"c.{column}" for column in CREDIT_COLUMNS)
+_JUDGED_SQL = with_status_sql(_CREDIT_OF_C)
+_CHECKED_C = "EXISTS (SELECT 1 FROM checkout_check k WHERE k.credit_id = c.id)"
+# A credit's kind: the stored values its verdicts depend on, but for its dates, balance and checkout observations.
+# Credits of one kind share merchant, region, source, categories and terms as stored, and either both have a
+# reference with a letter or digit in it (which the rules count as one) or have the very same reference.
+CREDIT_KIND_SQL = (
+    "c.merchant", "c.region", "c.source", "c.categories", "c.terms", "c.terms_url", "c.terms_by_use",
+    "CASE WHEN c.reference GLOB '*[0-9A-Za-z]*' THEN '1' ELSE c.reference END",
+)  # fmt: skip
 
 
 def moved_minor(entries: Iterable[EntryRecord]) -> int:
@@ -142,6 +151,23 @@ class CreditSummary(NamedTuple):
     archived: bool
     status: Status
     days_left: int | None
+
+
+class JudgedSummary(NamedTuple):
+    """A credit as a list shows it, with what the rules judge it by: the whole credit and its observations."""
+
+    summary: CreditSummary
+    credit: CreditRecord
+    checks: list[CheckRecord]
+
+
+def _wanted(listed_status: str, left: int | None, status: Status | None, expiring_within: int | None) -> bool:
+    """Whether a listed credit passes a list's filters: one status, or expiring within so many days."""
+    if status is not None and listed_status != status:
+        return False
+    return expiring_within is None or (
+        left is not None and 0 <= left <= expiring_within and listed_status in (Status.ACTIVE, Status.EXPIRING)
+    )
 
 
 @dataclass(frozen=True)
@@ -439,13 +465,7 @@ class Ledger:
         for row in rows:
             (credit_id, merchant, region, source, title, currency, amount, balance, received, expires) = row[:10]
             reference, notes, archived, left, listed_status = row[10:]
-            if status is not None and listed_status != status:
-                continue
-            if expiring_within is not None and not (
-                left is not None
-                and 0 <= left <= expiring_within
-                and listed_status in (Status.ACTIVE, Status.EXPIRING)
-            ):
+            if not _wanted(listed_status, left, status, expiring_within):
                 continue
             result.append(
                 CreditSummary(
@@ -468,41 +488,87 @@ class Ledger:
             )
         return result
 
-    def credits_with_checks(self) -> tuple[dict[int, CreditRecord], dict[int, list[CheckRecord]]]:
-        """Every credit and its checkout observations, in two queries (for evaluating a whole list)."""
+    def judged_summaries(
+        self,
+        today: date,
+        *,
+        status: Status | None = None,
+        expiring_within: int | None = None,
+        expiring_threshold: int = EXPIRING_WITHIN_DAYS,
+    ) -> list[JudgedSummary]:
+        """What `summaries` gives, each with the whole credit and its checkout observations (what the rules
+        judge): the credits with their balances and status in one query, their observations in one more,
+        both in one read transaction."""
+        width = len(CREDIT_COLUMNS)
         with self.query() as connection:
-            credits = {row[0]: CreditRecord.from_row(row) for row in connection.execute(CREDIT_SELECT)}
+            rows = connection.execute(
+                _JUDGED_SQL + " ORDER BY c.id", listing_parameters(today, expiring_threshold)
+            ).fetchall()
             checks: dict[int, list[CheckRecord]] = {}
-            for row in connection.execute(f"{CHECK_SELECT} ORDER BY id"):
-                check = CheckRecord.from_row(row)
+            for check_row in connection.execute(f"{CHECK_SELECT} ORDER BY id"):
+                check = CheckRecord.from_row(check_row)
                 checks.setdefault(check.credit_id, []).append(check)
-        return credits, checks
+        result: list[JudgedSummary] = []
+        for row in rows:
+            balance, left, listed_status = row[width:]
+            if not _wanted(listed_status, left, status, expiring_within):
+                continue
+            credit = CreditRecord.from_row(row[:width])
+            currency = credit.currency
+            summary = CreditSummary(
+                id=credit.id,
+                merchant=credit.merchant,
+                region=credit.region,
+                source=credit.source,
+                title=credit.title,
+                currency=currency,
+                amount=from_minor(credit.amount_minor, currency),
+                balance=from_minor(balance, currency),
+                received_on=credit.received_on,
+                expires_on=credit.expires_on,
+                reference=credit.reference,
+                notes=credit.notes,
+                archived=credit.archived,
+                status=Status(listed_status),
+                days_left=left,
+            )
+            result.append(JudgedSummary(summary, credit, checks.get(credit.id, [])))
+        return result
 
     def usable_by_expiry(
-        self, currency: str, today: date, first_page: int = 16, largest_page: int = 512
-    ) -> Iterator[tuple[CreditRecord, int, list[CheckRecord]]]:
+        self,
+        currency: str,
+        today: date,
+        first_page: int = 16,
+        largest_page: int = 512,
+        *,
+        leave_out: Collection[tuple[Any, ...]] = (),
+    ) -> Iterator[tuple[CreditRecord, int, list[CheckRecord], tuple[Any, ...]]]:
         """Usable credits in one currency (money left, not archived, not expired), soonest expiry first (none last),
-        each with its balance in minor units and its checkout observations; read page by page, as far as asked.
+        each with its balance in minor units, its checkout observations and its kind (see CREDIT_KIND_SQL); read
+        page by page, as far as asked.
 
         Dated credits come through the index on `expires_on` in its order, then those without a date, so a
         caller that stops early never makes SQLite look at the rest. Each page is read in a read transaction
-        of its own: between pages the caller may write to the ledger.
+        of its own: between pages the caller may write to the ledger. Credits of a kind in `leave_out` (which
+        the caller may add to between pages) are passed over, unless they have checkout observations.
         """
         usable = f"c.currency = ? AND c.archived = 0 AND {_BALANCE_OF_C} > 0"
+        kind = ", ".join(CREDIT_KIND_SQL)
         dated = (
-            f"SELECT {_CREDIT_OF_C}, {_BALANCE_OF_C} FROM credit c INDEXED BY ix_credit_expires_on"
-            f" WHERE c.expires_on >= ? AND (c.expires_on, c.id) > (?, ?) AND {usable}"
+            f"SELECT {_CREDIT_OF_C}, {_BALANCE_OF_C}, {kind} FROM credit c INDEXED BY ix_credit_expires_on"
+            f" WHERE c.expires_on >= ? AND (c.expires_on, c.id) > (?, ?) AND {{left_out}} {usable}"
             " ORDER BY c.expires_on, c.id LIMIT ?"
         )
         undated = (
-            f"SELECT {_CREDIT_OF_C}, {_BALANCE_OF_C} FROM credit c"
-            f" WHERE c.expires_on IS NULL AND c.id > ? AND {usable} ORDER BY c.id LIMIT ?"
+            f"SELECT {_CREDIT_OF_C}, {_BALANCE_OF_C}, {kind} FROM credit c"
+            f" WHERE c.expires_on IS NULL AND c.id > ? AND {{left_out}} {usable} ORDER BY c.id LIMIT ?"
         )
         # Pages grow: most purchases need a few credits, a long search should not pay per query.
         page = first_page
         after: tuple[str, int] = (day_text(today), 0)
         while True:
-            found = self._usable_page(dated, (day_text(today), *after, currency, page))
+            found = self._usable_page(dated, (day_text(today), *after), (currency, page), leave_out)
             yield from found
             if len(found) < page:
                 break
@@ -512,7 +578,7 @@ class Ledger:
             page = min(page * 2, largest_page)
         last_id = 0
         while True:
-            found = self._usable_page(undated, (last_id, currency, page))
+            found = self._usable_page(undated, (last_id,), (currency, page), leave_out)
             yield from found
             if len(found) < page:
                 return
@@ -520,11 +586,18 @@ class Ledger:
             page = min(page * 2, largest_page)
 
     def _usable_page(
-        self, sql: str, parameters: tuple[Any, ...]
-    ) -> list[tuple[CreditRecord, int, list[CheckRecord]]]:
+        self, sql: str, before: tuple[Any, ...], after: tuple[Any, ...], leave_out: Collection[tuple[Any, ...]]
+    ) -> list[tuple[CreditRecord, int, list[CheckRecord], tuple[Any, ...]]]:
         # One page of credits with their balances, and their checkout observations, in one read transaction.
+        # The kinds left out are tested before the balance, so SQLite never sums the entries of a credit passed over.
+        kinds = list(leave_out)
+        left_out = ""
+        if kinds:
+            rows_of = ", ".join(f"({', '.join('?' for _ in kinds[0])})" for _ in kinds)
+            left_out = f"NOT (({', '.join(CREDIT_KIND_SQL)}) IN (VALUES {rows_of}) AND NOT {_CHECKED_C}) AND"
+        parameters = (*before, *(value for kind in kinds for value in kind), *after)
         with self.query() as connection:
-            rows = connection.execute(sql, parameters).fetchall()
+            rows = connection.execute(sql.format(left_out=left_out), parameters).fetchall()
             if not rows:
                 return []
             ids = [row[0] for row in rows]
@@ -534,7 +607,37 @@ class Ledger:
                 check = CheckRecord.from_row(row)
                 checks.setdefault(check.credit_id, []).append(check)
         width = len(CREDIT_COLUMNS)
-        return [(CreditRecord.from_row(row[:width]), int(row[width]), checks.get(row[0], [])) for row in rows]
+        return [
+            (CreditRecord.from_row(row[:width]), int(row[width]), checks.get(row[0], []), tuple(row[width + 1 :]))
+            for row in rows
+        ]
+
+    def count_of_kinds(
+        self, currency: str, today: date, kinds: Collection[tuple[Any, ...]]
+    ) -> tuple[int, dict[tuple[Any, ...], int]]:
+        """How many credits in one currency are neither archived nor expired, and how many of those are of each
+        kind (see CREDIT_KIND_SQL) and have no checkout observations; used up or not (summing their balances
+        is what would cost). One pass over the table."""
+        wanted = list(kinds)
+        same = f"({', '.join(CREDIT_KIND_SQL)}) = ({', '.join('?' for _ in CREDIT_KIND_SQL)})"
+        values = [value for kind in wanted for value in kind]
+        where = "c.currency = ? AND c.archived = 0 AND COALESCE(c.expires_on, '9999-12-31') >= ?"
+        with self.query() as connection:
+            # COALESCE rather than OR: SQLite would walk the expiry index, three times slower than the table.
+            row = connection.execute(
+                f"SELECT COUNT(*){''.join(f', TOTAL({same})' for _ in wanted)} FROM credit c WHERE {where}",
+                (*values, currency, day_text(today)),
+            ).fetchone()
+            # Those with checkout observations, from the (short) table of observations: asking each credit
+            # whether it has any would cost the pass a fifth more.
+            observed = connection.execute(
+                f"SELECT 0{''.join(f', TOTAL({same})' for _ in wanted)} FROM credit c"
+                f" WHERE c.id IN (SELECT credit_id FROM checkout_check) AND {where}",
+                (*values, currency, day_text(today)),
+            ).fetchone()
+        return int(row[0]), {
+            kind: int(count - seen) for kind, count, seen in zip(wanted, row[1:], observed[1:], strict=True)
+        }
 
     def balance_expiring(self, currency: str, first: date, last: date) -> int:
         """What usable credits in one currency that expire from `first` to `last` hold, in minor units."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from ledger.errors import LedgerError
 from ledger.money import check_currency, format_money, from_minor, parse_amount, to_minor
-from ledger.purchase_plan import Purchase, PurchasePlan, expiry_order
+from ledger.purchase_plan import Purchase, PurchasePlan, expiry_order, more_like_it
 from ledger.vocab import Use
 from ui.dialogs.failure import attempt
 from ui.dialogs.screen_fit import FittingDialog
@@ -41,6 +41,8 @@ PURCHASE_KINDS = (
     (Use.THIRD_PARTY_GIFT_CARDS, "Another brand's gift card"),
 )
 PLAN_COLUMNS = ("Credit", "Pays", "Expires", "Why")
+# How long after the last key the plan follows what is typed.
+REPLAN_DELAY_MS = 150
 
 Planner = Callable[[Purchase], PurchasePlan]
 
@@ -121,8 +123,13 @@ class PlanDialog(FittingDialog):
         self.buttons.rejected.connect(self.reject)
         self.record_button.clicked.connect(self._accept_if_planned)
         layout.addWidget(self.buttons)
+        # Planning reads the ledger: typing "123" plans once, a moment after the last key, not once per key.
+        self.replan_timer = QTimer(self)
+        self.replan_timer.setSingleShot(True)
+        self.replan_timer.setInterval(REPLAN_DELAY_MS)
+        self.replan_timer.timeout.connect(self.replan)
         for field in (self.amount, self.currency, self.category):
-            field.textChanged.connect(self.replan)
+            field.textChanged.connect(self._replan_soon)
         self.kind.currentIndexChanged.connect(self.replan)
         self.allow_check.toggled.connect(self.replan)
         self.replan()
@@ -143,8 +150,14 @@ class PlanDialog(FittingDialog):
             allow_check_terms=self.allow_check.isChecked(),
         )
 
+    def _replan_soon(self) -> None:
+        # Until then the plan shown is for what was typed before: it cannot be recorded.
+        self.record_button.setEnabled(False)
+        self.replan_timer.start()
+
     def replan(self) -> None:
         """Plan again for what is typed now."""
+        self.replan_timer.stop()
         try:
             purchase = self.purchase()
         except LedgerError as error:
@@ -167,7 +180,7 @@ class PlanDialog(FittingDialog):
         # In the order the credits were considered (soonest expiry first), paying or not.
         considered = sorted(
             [(payment.candidate, payment, "") for payment in plan.payments]
-            + [(skipped.candidate, None, skipped.why) for skipped in plan.skipped],
+            + [(skipped.candidate, None, skipped.why + more_like_it(skipped)) for skipped in plan.skipped],
             key=lambda item: expiry_order(item[0]),
         )
         rows: list[tuple[str, str, str, str, str]] = []
