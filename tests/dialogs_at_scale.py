@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QRect, QSettings, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
 
 TODAY = date(2025, 3, 10)
@@ -116,7 +117,7 @@ def main(folder: Path) -> None:
     def import_dialog() -> QWidget:
         dialog = ImportDialog(window, book, csv_file, lambda: NOW, held_credits=1)
         while dialog.preview is None:
-            app.processEvents()
+            QTest.qWait(10)  # waits for the reading thread without spinning a core
         return dialog
 
     openers: dict[str, Callable[[], QWidget]] = {
