@@ -112,6 +112,31 @@ def test_a_change_to_the_ledger_is_reconciled_at_once_and_falls_back_to_the_bann
     assert service.tray.count == 1
 
 
+def test_a_reminder_banner_follows_its_credit_spent_elsewhere_and_closes_once_nothing_is_left(
+    qtbot: QtBot, ledger_path: Path, app_window: Callable[..., ReminderService], session_bus: str
+) -> None:
+    seed_ledger(ledger_path, Settings())
+    service = app_window(lambda: local(2026, 7, 28, 12, 0))
+    window = service.window
+    assert window.ledger is not None
+    credit_id = add_credit(window.ledger, EXPIRY, title="Kettle refund")
+    window.refresh_credit(credit_id, "added")
+    (banner,) = window.findChildren(ReminderBanner)
+    assert banner.body.text().startswith("$25.00 left.")
+
+    # The command line (another connection, as cron or a terminal would) spends part of it.
+    elsewhere = Ledger.open(ledger_path)
+    try:
+        elsewhere.spend(credit_id, "15.00", date(2026, 7, 28))
+        qtbot.waitUntil(lambda: banner.body.text().startswith("$10.00 left."), timeout=10_000)
+        assert banner.title.text() == "<b>Kettle refund expires in 3 days</b>"
+
+        elsewhere.spend(credit_id, "10.00", date(2026, 7, 28))
+        qtbot.waitUntil(lambda: not window.findChildren(ReminderBanner), timeout=10_000)
+    finally:
+        elsewhere.close()
+
+
 def test_the_scheduler_job_runs_the_work_on_the_gui_thread(qtbot: QtBot, ledger: Ledger) -> None:
     due_at_nine = add_credit(ledger, EXPIRY)  # its 7-day reminder is due at 09:00 on July 24
     missed = add_credit(ledger, EXPIRY - timedelta(days=1))  # its 7-day reminder passed on July 23

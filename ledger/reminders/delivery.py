@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from ledger.money import format_money, from_minor
 from ledger.reminders.notifiers import Notification, NotifierChain
 from ledger.reminders.planning import DueReminder, ReminderCandidate, ReminderPolicy
-from ledger.reminders.store import claim, mark_delivered, most_urgent_candidate, plan_due, release
+from ledger.reminders.store import claim, mark_delivered, most_urgent_candidate, plan_due, release, still_remindable
 from ledger.storage.settings import Settings, load_settings
 from ledger.storage.store import Ledger
 
@@ -100,6 +100,21 @@ def compose(reminders: Sequence[DueReminder]) -> Notification:
         credit_ids=credit_ids,
         lasting=lasting,
     )
+
+
+def as_it_is_now(notification: Notification, ledger: Ledger, today: date) -> Notification | None:
+    """A reminder already shown, reworded for its credits as they are now (spent, archived or muted since).
+
+    None when none of them is left to remind of; a notification about no credit (a test, a message) is kept.
+    """
+    if not notification.credit_ids:
+        return notification
+    credits = still_remindable(ledger, notification.credit_ids, today)
+    if not credits:
+        return None
+    due_at = datetime.combine(today, time())
+    reminders = [DueReminder(credit, 0, due_at, (credit.expires_on - today).days) for credit in credits]
+    return compose(reminders)
 
 
 # What a sample reminder shows when the ledger has no credit to remind of.

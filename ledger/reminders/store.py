@@ -162,6 +162,17 @@ def most_urgent_candidate(ledger: Ledger, today: date) -> ReminderCandidate | No
     return None if row is None else _candidate(row, frozenset())
 
 
+def still_remindable(ledger: Ledger, credit_ids: Sequence[int], today: date) -> list[ReminderCandidate]:
+    """Of these credits, those still worth a reminder as they are now (money left, not expired, archived or muted)."""
+    with ledger.query() as connection:
+        rows = connection.execute(
+            f"SELECT {_CANDIDATE_COLUMNS} FROM credit c"
+            f" WHERE c.id IN (SELECT value FROM json_each(?)) AND c.expires_on >= ? AND {_REMINDABLE}",
+            (json.dumps(list(credit_ids)), today.isoformat()),
+        ).fetchall()
+    return [_candidate(row, frozenset()) for row in rows if row[2] > 0]
+
+
 def plan_due(ledger: Ledger, policy: ReminderPolicy, now: datetime) -> ReminderPlan:
     """Plan from the database: the reminders due at `now` and the exact time of the next one."""
     with ledger.query():  # one read of the ledger for both steps

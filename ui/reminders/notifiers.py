@@ -42,15 +42,17 @@ class ReminderBanner(QFrame):
     def __init__(self, notification: Notification, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.notification = notification
+        self.dismissed = False
         self.setObjectName("reminderBanner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Reminder")
         text = QVBoxLayout()
-        self.title = QLabel(f"<b>{escape_markup(notification.title)}</b>")
+        self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
-        self.body = QLabel(notification.body)
+        self.body = QLabel()
         self.body.setTextFormat(Qt.TextFormat.PlainText)
         self.body.setWordWrap(True)
+        self.show_notification(notification)
         text.addWidget(self.title)
         text.addWidget(self.body)
         dismiss = QToolButton()
@@ -62,8 +64,15 @@ class ReminderBanner(QFrame):
         row.addLayout(text, 1)
         row.addWidget(dismiss, 0, Qt.AlignmentFlag.AlignTop)
 
+    def show_notification(self, notification: Notification) -> None:
+        """Say this notification (the same reminder, reworded as its credits are now)."""
+        self.notification = notification
+        self.title.setText(f"<b>{escape_markup(notification.title)}</b>")
+        self.body.setText(notification.body)
+
     def dismiss(self) -> None:
         """Remove the banner from the window."""
+        self.dismissed = True
         self.hide()
         self.deleteLater()
 
@@ -76,8 +85,26 @@ class BannerNotifier:
     def __init__(self, add_banner: Callable[[QWidget], None]) -> None:
         self.add_banner = add_banner
         self.shown: list[Notification] = []
+        self.banners: list[ReminderBanner] = []
 
     def notify(self, notification: Notification) -> None:
         """Put a banner at the top of the window."""
-        self.add_banner(ReminderBanner(notification))
+        banner = ReminderBanner(notification)
+        self.add_banner(banner)
+        self.banners.append(banner)
         self.shown.append(notification)
+
+    def bring_up_to_date(self, as_it_is_now: Callable[[Notification], Notification | None]) -> None:
+        """Reword each banner still shown for its credits as they are now; close those left with nothing to say.
+
+        A banner stays in the window for hours or days while its credits are spent, archived or muted, here
+        or by another program: it must not go on telling of money that is no longer there.
+        """
+        self.banners = [banner for banner in self.banners if not banner.dismissed]
+        for banner in list(self.banners):
+            now = as_it_is_now(banner.notification)
+            if now is None:
+                banner.dismiss()
+                self.banners.remove(banner)
+            elif now != banner.notification:
+                banner.show_notification(now)

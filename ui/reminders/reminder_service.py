@@ -9,6 +9,7 @@ server supports actions (ui/reminders/notification_actions.py acts on the credit
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QInputDialog, QLabel, Q
 
 from ledger import clock
 from ledger.errors import LedgerError
-from ledger.reminders.delivery import ReminderRun, sample_notification
+from ledger.reminders.delivery import ReminderRun, as_it_is_now, sample_notification
 from ledger.reminders.notifiers import (
     Delivery,
     Notification,
@@ -82,7 +83,7 @@ class ReminderService(QObject):
         # A click on the tray's balloon is a click on the reminder (or message) it showed.
         self.tray.icon.messageClicked.connect(lambda: self.notification_actions.act(OPEN, self.tray_notifier.last))
         window.ledger_opened.connect(self.start)
-        window.ledger_changed.connect(lambda _change: self.scheduler.reconcile())
+        window.ledger_changed.connect(self._ledger_changed)
         window.settings_action.triggered.connect(self.open_settings)
         self._add_credit_actions()
         self._add_paused_line()
@@ -90,6 +91,21 @@ class ReminderService(QObject):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
+
+    def _ledger_changed(self, _change: object) -> None:
+        self.scheduler.reconcile()
+        self.bring_banners_up_to_date()
+
+    def bring_banners_up_to_date(self) -> None:
+        """Reword the reminder banners for their credits as they are now (see BannerNotifier.bring_up_to_date)."""
+        ledger = self.window.ledger
+        if ledger is None or not self.banner.banners:
+            return
+        today = self.now().date()
+        try:
+            self.banner.bring_up_to_date(lambda shown: as_it_is_now(shown, ledger, today))
+        except (LedgerError, sqlite3.Error):
+            return  # the ledger cannot be read just now (restored, busy): the banners wait for the next change
 
     # --- the notifier chain -----------------------------------------------------------------
 
