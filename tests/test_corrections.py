@@ -10,7 +10,16 @@ import pytest
 
 from ledger.errors import LedgerError
 from ledger.money import from_minor
-from ledger.storage.editing import correct_movement, remove_check, remove_movements, restore_check
+from ledger.storage.editing import (
+    correct_movement,
+    movement_of,
+    remove_check,
+    remove_movements,
+    restore_check,
+    restore_credit,
+    restore_movements,
+    snapshot_credit,
+)
 from ledger.storage.store import Ledger, NewCredit
 from tests.ui_helpers import TODAY
 
@@ -137,3 +146,89 @@ def test_a_spend_cannot_be_taken_back_when_a_refund_came_back_from_it(ledger: Le
     with pytest.raises(LedgerError, match="more refunded onto credit 1 than was spent from it"):
         remove_movements(ledger, [spend.id])
     assert ledger.detail(credit_id, TODAY).balance == Decimal("44.00")
+
+
+# Undo steps outlive row ids: SQLite gives a freed id to the next new row, and an undone delete puts a
+# credit's entries back under new ids. What an undo keeps must find the same movement, or nothing.
+
+
+def test_undoing_a_correction_after_an_undone_delete_corrects_that_spend_and_no_other(ledger: Ledger) -> None:
+    credit_id = ledger.add_credit(CARD, TODAY)
+    ledger.add_credit(CARD, TODAY)  # its entry sits between, so the undone delete hands out other ids
+    ledger.spend(credit_id, "10", TODAY, note="coffee")
+    typo = ledger.spend(credit_id, "40", TODAY, note="typo")
+    before = correct_movement(ledger, typo.id, "4", TODAY, note="fixed")
+    corrected = movement_of(ledger, typo.id)
+    snapshot = snapshot_credit(ledger, credit_id)
+    ledger.delete(credit_id)
+    credit_id = restore_credit(ledger, snapshot).credit_id  # the delete undone: its entries have new ids
+
+    back = from_minor(abs(before.amount_minor), "USD")
+    correct_movement(ledger, corrected, back, TODAY, on=before.occurred_on, note=before.note)
+
+    assert sorted((kind, amount, note) for kind, amount, _, note in history(ledger, credit_id)) == [
+        ("issue", 5000, ""), ("spend", -4000, "typo"), ("spend", -1000, "coffee"),
+    ]  # fmt: skip
+
+
+def test_a_correction_whose_spend_was_changed_elsewhere_is_not_undone_over_it(ledger: Ledger) -> None:
+    credit_id = ledger.add_credit(CARD, TODAY)
+    spend = ledger.spend(credit_id, "10", TODAY)
+    correct_movement(ledger, spend.id, "4", TODAY)
+    corrected = movement_of(ledger, spend.id)
+    correct_movement(ledger, spend.id, "6", TODAY, note="another window")
+    with pytest.raises(LedgerError, match="no longer in the ledger as it was"):
+        correct_movement(ledger, corrected, "10", TODAY)
+    assert history(ledger, credit_id)[-1][1:] == (-600, TODAY, "another window")
+
+
+def test_a_removed_spend_never_comes_back_on_a_new_credit_that_took_its_credits_id(ledger: Ledger) -> None:
+    keep = ledger.add_credit(CARD, TODAY)
+    old = ledger.add_credit(CARD, TODAY)
+    taken = remove_movements(ledger, [ledger.spend(old, "3", TODAY).id])
+    ledger.delete(old)
+    new = ledger.add_credit(CARD, TODAY)
+    assert new == old  # SQLite gave the freed id to the new credit
+
+    with pytest.raises(LedgerError, match="no longer in the ledger"):
+        restore_movements(ledger, taken)
+    assert [kind for kind, *_ in history(ledger, new)] == ["issue"]
+    assert [kind for kind, *_ in history(ledger, keep)] == ["issue"]
+
+
+def test_a_removed_observation_never_comes_back_on_a_new_credit_that_took_its_credits_id(ledger: Ledger) -> None:
+    old = ledger.add_credit(CARD, TODAY)
+    removed = remove_check(ledger, ledger.record_check(old, "amazon_gift_cards", "grayed_out").id)
+    ledger.delete(old)
+    new = ledger.add_credit(CARD, TODAY)
+    assert new == old
+
+    with pytest.raises(LedgerError, match="no longer in the ledger"):
+        restore_check(ledger, removed)
+    assert ledger.detail(new, TODAY).checks == []
+
+
+def test_a_removed_spend_comes_back_on_its_credit_after_an_undone_delete_moved_it(ledger: Ledger) -> None:
+    credit_id = ledger.add_credit(CARD, TODAY)
+    taken = remove_movements(ledger, [ledger.spend(credit_id, "3", TODAY, note="snack").id])
+    snapshot = snapshot_credit(ledger, credit_id)
+    ledger.delete(credit_id)
+    taker = ledger.add_credit(CARD, TODAY)  # takes the freed id
+    moved = restore_credit(ledger, snapshot).credit_id
+    assert moved != taker
+
+    restore_movements(ledger, taken)
+
+    assert [(kind, amount, note) for kind, amount, _, note in history(ledger, moved)][-1] == ("spend", -300, "snack")
+    assert [kind for kind, *_ in history(ledger, taker)] == ["issue"]
+
+
+def test_a_refund_put_back_never_leaves_more_refunded_than_spent(ledger: Ledger) -> None:
+    credit_id = ledger.add_credit(CARD, TODAY)
+    spend = ledger.spend(credit_id, "30", TODAY)
+    taken = remove_movements(ledger, [ledger.refund(credit_id, "30", TODAY).id])
+    correct_movement(ledger, spend.id, "1", TODAY)  # another window lowers the spend meanwhile
+
+    with pytest.raises(LedgerError, match="more refunded"):
+        restore_movements(ledger, taken)
+    assert ledger.detail(credit_id, TODAY).balance == Decimal("49.00")

@@ -271,3 +271,41 @@ def test_removing_through_the_edit_menu_acts_on_the_movement_chosen_in_history(w
     choose(window, "Refunded")
     window.detail.remove_movement_action.trigger()
     assert balance(window) == "$25.00"
+
+
+def test_undoing_a_correction_after_deleting_and_bringing_back_the_credit_restores_that_spend_only(
+    qtbot: QtBot, ledger_path: Path, tmp_path: Path
+) -> None:
+    book = Ledger.open(ledger_path)
+    received = TODAY - timedelta(days=30)
+    card = NewCredit(source="gift_card", currency="USD", amount="100", title="A", received_on=received)
+    first = book.add_credit(card, TODAY)
+    book.add_credit(card, TODAY)
+    book.spend(first, "10", TODAY, note="coffee")
+    book.spend(first, "40", TODAY, note="typo")
+    book.close()
+    window = make_window(qtbot, ledger_path, tmp_path / "settings.ini")
+    assert window.select_credit(first)
+    table = window.detail.history.table
+    table.setFocus()
+    table.selectRow(next(row for row, cells in enumerate(window.detail.history_rows()) if cells[-1] == "typo"))
+    window.detail.correct_movement_action.trigger()
+    dialog = window.actions_.dialog
+    assert isinstance(dialog, MovementDialog)
+    dialog.amount.setText("4.00")
+    dialog.note.setText("fixed")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    window.credit_actions["delete"].trigger()
+    box = window.actions_.confirmation
+    assert isinstance(box, QMessageBox)
+    qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "&Delete"), Qt.MouseButton.LeftButton)
+
+    press_ctrl_z(qtbot, window)  # the delete: the credit's entries come back under new ids
+    press_ctrl_z(qtbot, window)  # the correction
+
+    check = Ledger.open(ledger_path)
+    try:
+        entries = sorted((entry.kind, entry.amount_minor, entry.note) for entry in check.detail(first, TODAY).entries)
+    finally:
+        check.close()
+    assert entries == [("issue", 10000, ""), ("spend", -4000, "typo"), ("spend", -1000, "coffee")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -183,10 +183,7 @@ class RestoredCredit:
 def credit_id_of(ledger: Ledger, uid: str) -> int:
     """The id the credit with this uid has now (ids can change when a delete is undone); LedgerError if gone."""
     with ledger.query() as connection:
-        found = connection.execute("SELECT id FROM credit WHERE uid = ?", (uid,)).fetchone()
-    if found is None:
-        raise LedgerError("that credit is no longer in the ledger (deleted since, perhaps from the command line)")
-    return int(found[0])
+        return _credit_id_by_uid(connection, uid)
 
 
 def _insert(connection: sqlite3.Connection, table: str, row: dict[str, Any]) -> int:
@@ -232,16 +229,62 @@ def restore_credit(ledger: Ledger, snapshot: CreditSnapshot) -> RestoredCredit:
 
 @dataclass(frozen=True)
 class MovementSnapshot:
-    """A spend or refund as it was recorded, to put it back after it was taken back."""
+    """A spend or refund as it was recorded, known by what it is rather than by its row id.
 
-    credit_id: int
+    Row ids do not last: SQLite gives a freed id to the next new row, and an undone delete puts a
+    credit's entries back under new ids (and the credit itself, perhaps, under a new one). An undo
+    that kept ids could rewrite another spend or put history onto another credit; the credit's uid
+    and the movement's contents (creation time included, which an undone delete keeps) do not change.
+    """
+
+    credit_uid: str
     kind: str
     amount_minor: int
     occurred_on: date
     note: str
+    created_at: datetime
 
 
 _INSERT_ENTRY = insert_sql("entry", ENTRY_COLUMNS)
+_FIND_MOVEMENT = (
+    "SELECT e.id FROM entry e JOIN credit c ON c.id = e.credit_id WHERE c.uid = ? AND e.kind = ?"
+    " AND e.amount_minor = ? AND e.occurred_on = ? AND e.note = ? AND e.created_at = ? ORDER BY e.id LIMIT 1"
+)
+
+
+def _snapshot(connection: sqlite3.Connection, entry: EntryRecord) -> MovementSnapshot:
+    uid = connection.execute("SELECT uid FROM credit WHERE id = ?", (entry.credit_id,)).fetchone()[0]
+    return MovementSnapshot(str(uid), entry.kind, entry.amount_minor, entry.occurred_on, entry.note, entry.created_at)
+
+
+def _entry_id(connection: sqlite3.Connection, movement: int | MovementSnapshot) -> int:
+    """The row id a movement has now; LedgerError when it is not in the ledger (as it was) any more."""
+    if isinstance(movement, int):
+        return movement
+    found = connection.execute(
+        _FIND_MOVEMENT,
+        (movement.credit_uid, movement.kind, movement.amount_minor, day_text(movement.occurred_on), movement.note,
+         timestamp_text(movement.created_at)),
+    ).fetchone()  # fmt: skip
+    if found is None:
+        raise LedgerError(f"that {movement.kind} is no longer in the ledger as it was (changed or removed since)")
+    return int(found[0])
+
+
+def _credit_id_by_uid(connection: sqlite3.Connection, uid: str) -> int:
+    found = connection.execute("SELECT id FROM credit WHERE uid = ?", (uid,)).fetchone()
+    if found is None:
+        raise LedgerError("that credit is no longer in the ledger (deleted since, perhaps from the command line)")
+    return int(found[0])
+
+
+def movement_of(ledger: Ledger, entry_id: int) -> MovementSnapshot:
+    """The spend or refund recorded as this entry, as it is now (to find it again later, whatever its id)."""
+    with ledger.query() as connection:
+        found = connection.execute(f"{ENTRY_SELECT} WHERE id = ?", (entry_id,)).fetchone()
+        if found is None:
+            raise LedgerError(f"entry {entry_id} is not in the ledger any more")
+        return _snapshot(connection, EntryRecord.from_row(found))
 
 
 def _balance(connection: sqlite3.Connection, credit_id: int) -> int:
@@ -254,17 +297,19 @@ def _touch(connection: sqlite3.Connection, credit_ids: set[int]) -> None:
     connection.executemany("UPDATE credit SET updated_at = ? WHERE id = ?", [(moment, cid) for cid in credit_ids])
 
 
-def remove_movements(ledger: Ledger, entry_ids: Sequence[int]) -> list[MovementSnapshot]:
+def remove_movements(ledger: Ledger, movements: Sequence[int | MovementSnapshot]) -> list[MovementSnapshot]:
     """Take back recorded spends or refunds (a mistake, or a plan's spends undone), all in one transaction.
 
-    Refused (LedgerError, nothing changed) for an entry that is not a spend or refund, one that is
-    not there, and when taking a refund back would leave its credit below zero (it was spent since).
+    Each is an entry id (just read) or a snapshot (kept since, found again by what it is). Refused
+    (LedgerError, nothing changed) for an entry that is not a spend or refund, one that is not there,
+    and when taking a refund back would leave its credit below zero (it was spent since).
     """
     with ledger.transaction() as connection:
+        entry_ids = [_entry_id(connection, movement) for movement in movements]
         marks = ", ".join("?" for _ in entry_ids)
         chosen = [
             EntryRecord.from_row(row)
-            for row in connection.execute(f"{ENTRY_SELECT} WHERE id IN ({marks}) ORDER BY id", list(entry_ids))
+            for row in connection.execute(f"{ENTRY_SELECT} WHERE id IN ({marks}) ORDER BY id", entry_ids)
         ]
         found = {entry.id for entry in chosen}
         missing = [entry_id for entry_id in entry_ids if entry_id not in found]
@@ -285,39 +330,54 @@ def remove_movements(ledger: Ledger, entry_ids: Sequence[int]) -> list[MovementS
                 raise LedgerError(
                     f"taking this spend back would leave more refunded onto credit {credit_id} than was spent from it"
                 )
-        snapshots = [
-            MovementSnapshot(entry.credit_id, entry.kind, entry.amount_minor, entry.occurred_on, entry.note)
-            for entry in chosen
-        ]
+        snapshots = [_snapshot(connection, entry) for entry in chosen]
         connection.executemany("DELETE FROM entry WHERE id = ?", [(entry.id,) for entry in chosen])
         _touch(connection, credits)
         return snapshots
 
 
 def restore_movements(ledger: Ledger, snapshots: Sequence[MovementSnapshot]) -> list[int]:
-    """Put taken-back spends or refunds back (new ids), in one transaction; refused if a balance would go below zero."""
+    """Put taken-back spends or refunds back on their credits (found by uid), as they were, in one transaction.
+
+    Returns their new ids. Refused (LedgerError, nothing written) when a credit was deleted since, or
+    when a balance would go below zero or above what was spent and refunded (changed since).
+    """
     with ledger.transaction() as connection:
-        credits = {snapshot.credit_id for snapshot in snapshots}
-        for credit_id in credits:
-            read_credit(connection, credit_id)  # CreditNotFound when it was deleted since
-            added = sum(snapshot.amount_minor for snapshot in snapshots if snapshot.credit_id == credit_id)
-            if _balance(connection, credit_id) + added < 0:
-                raise LedgerError(f"putting it back would take credit {credit_id} below zero: it was spent since")
-        created = timestamp_text(utc_now())
+        credit_ids = {snapshot.credit_uid: _credit_id_by_uid(connection, snapshot.credit_uid) for snapshot in snapshots}
         ids: list[int] = []
         for snapshot in snapshots:
-            row = (snapshot.credit_id, snapshot.kind, snapshot.amount_minor, day_text(snapshot.occurred_on))
-            cursor = connection.execute(_INSERT_ENTRY, (*row, snapshot.note, created))
+            credit_id = credit_ids[snapshot.credit_uid]
+            row = (credit_id, snapshot.kind, snapshot.amount_minor, day_text(snapshot.occurred_on), snapshot.note)
+            cursor = connection.execute(_INSERT_ENTRY, (*row, timestamp_text(snapshot.created_at)))
             assert cursor.lastrowid is not None
             ids.append(cursor.lastrowid)
-        _touch(connection, credits)
+        # Checked on the history as it would be: the transaction rolls back on a refusal.
+        for credit_id in credit_ids.values():
+            after = read_entries(connection, credit_id)
+            if sum(entry.amount_minor for entry in after) < 0:
+                raise LedgerError(f"putting it back would take credit {credit_id} below zero: it was spent since")
+            if refundable_minor(after) < 0:
+                raise LedgerError(
+                    f"putting it back would leave more refunded onto credit {credit_id} than was spent from it "
+                    "(changed since)"
+                )
+        _touch(connection, set(credit_ids.values()))
         return ids
 
 
 def correct_movement(
-    ledger: Ledger, entry_id: int, amount: Decimal | str, today: date, *, on: date | None = None, note: str = ""
+    ledger: Ledger,
+    movement: int | MovementSnapshot,
+    amount: Decimal | str,
+    today: date,
+    *,
+    on: date | None = None,
+    note: str = "",
 ) -> EntryRecord:
     """Change a recorded spend or refund's amount, date and note; returns the entry as it was before.
+
+    The movement is an entry id (just read) or a snapshot kept since (`movement_of`), found again by what
+    it is: an undo keeps a snapshot, so it never corrects another entry that took the id meanwhile.
 
     The corrected movement passes the checks a new one does (`checked_movement`: never more than the
     balance, never more refunded than spent, never after the expiry, in the future or before the credit
@@ -327,6 +387,7 @@ def correct_movement(
     """
     note = text(note, "note", MAX_TEXT, multiline=True)
     with ledger.transaction() as connection:
+        entry_id = _entry_id(connection, movement)
         found = connection.execute(f"{ENTRY_SELECT} WHERE id = ?", (entry_id,)).fetchone()
         if found is None:
             raise LedgerError(f"entry {entry_id} is not in the ledger any more")
@@ -358,7 +419,15 @@ def correct_movement(
         return before
 
 
-def remove_check(ledger: Ledger, check_id: int) -> CheckRecord:
+@dataclass(frozen=True)
+class RemovedCheck:
+    """A checkout observation taken back, with its credit's uid (ids change when a delete is undone)."""
+
+    check: CheckRecord
+    credit_uid: str
+
+
+def remove_check(ledger: Ledger, check_id: int) -> RemovedCheck:
     """Forget a recorded checkout observation (a mistake); returns it, so `restore_check` can put it back.
 
     LedgerError when it is not there any more.
@@ -367,20 +436,23 @@ def remove_check(ledger: Ledger, check_id: int) -> CheckRecord:
         found = connection.execute(f"{CHECK_SELECT} WHERE id = ?", (check_id,)).fetchone()
         if found is None:
             raise LedgerError(f"that checkout observation is not in the ledger any more (check {check_id})")
+        check = CheckRecord.from_row(found)
+        uid = connection.execute("SELECT uid FROM credit WHERE id = ?", (check.credit_id,)).fetchone()[0]
         connection.execute("DELETE FROM checkout_check WHERE id = ?", (check_id,))
-        return CheckRecord.from_row(found)
+        return RemovedCheck(check, str(uid))
 
 
-def restore_check(ledger: Ledger, check: CheckRecord) -> int:
-    """Put a removed checkout observation back as it was (its use, outcome, time and note); returns its new id.
+def restore_check(ledger: Ledger, removed: RemovedCheck) -> int:
+    """Put a removed checkout observation back on its credit (found by uid) as it was; returns its new id.
 
-    CreditNotFound when its credit was deleted since.
+    LedgerError when its credit was deleted since.
     """
+    check = removed.check
     with ledger.transaction() as connection:
-        read_credit(connection, check.credit_id)
+        credit_id = _credit_id_by_uid(connection, removed.credit_uid)
         cursor = connection.execute(
             insert_sql("checkout_check", CHECK_COLUMNS),
-            (check.credit_id, check.use, check.outcome, timestamp_text(check.observed_at), check.note),
+            (credit_id, check.use, check.outcome, timestamp_text(check.observed_at), check.note),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from ledger.money import from_minor
-from ledger.storage.editing import correct_movement, remove_check, remove_movements, restore_check, restore_movements
+from ledger.storage.editing import (
+    correct_movement,
+    credit_id_of,
+    movement_of,
+    remove_check,
+    remove_movements,
+    restore_check,
+    restore_movements,
+)
 from ledger.storage.store import refundable_minor
 from ui.dialogs.failure import SAVE_FAILURES
 from ui.dialogs.movement_dialog import MovementDialog
@@ -60,13 +68,16 @@ class HistoryActions(QObject):
         def save() -> None:
             amount, on, note = dialog.value()
             before = correct_movement(self.ledger, entry_id, amount, self.window.today(), on=on, note=note)
+            # Found again by what it is now, not by its id: the id may belong to another entry by the time
+            # of the undo (an undone delete puts entries back under new ids).
+            corrected = movement_of(self.ledger, entry_id)
             self._shown(credit_id, entry_id)
 
             def undo() -> str:
                 was = from_minor(abs(before.amount_minor), currency)
-                correct_movement(self.ledger, entry_id, was, self.window.today(), on=before.occurred_on,
+                correct_movement(self.ledger, corrected, was, self.window.today(), on=before.occurred_on,
                                  note=before.note)  # fmt: skip
-                self._shown(credit_id, entry_id)
+                self._shown_now(corrected.credit_uid)
                 return "Correction undone"
 
             self.actions.history.push("correction", undo)
@@ -89,7 +100,7 @@ class HistoryActions(QObject):
 
         def undo() -> str:
             (back,) = restore_movements(self.ledger, taken)
-            self._shown(credit_id, back)
+            self._shown_now(taken[0].credit_uid, back)
             return f"{kind} put back"
 
         self.actions.history.push(f"{kind.lower()} removal", undo)
@@ -109,11 +120,15 @@ class HistoryActions(QObject):
 
         def undo() -> str:
             restore_check(self.ledger, removed)
-            self.window.refresh_credit(credit_id, "checked")
+            self.window.refresh_credit(credit_id_of(self.ledger, removed.credit_uid), "checked")
             return "Checkout observation put back"
 
         self.actions.history.push("observation removal", undo)
         self.actions.say("Checkout observation removed · Ctrl+Z to undo")
+
+    def _shown_now(self, credit_uid: str, entry_id: int | None = None) -> None:
+        # After an undo: the credit may have another id by now (a delete undone meanwhile).
+        self._shown(credit_id_of(self.ledger, credit_uid), entry_id)
 
     def _shown(self, credit_id: int, entry_id: int | None = None) -> None:
         # The credit as it is now, with the movement just changed still chosen in its history.

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QToolBar
 
 from ledger.money import from_minor
 from ledger.purchase_plan import Purchase, PurchasePlan
-from ledger.storage.editing import remove_movements
+from ledger.storage.editing import credit_id_of, movement_of, remove_movements
 from ledger.storage.listing import CURRENCY
 from ui.dialogs.plan_dialog import PlanDialog
 
@@ -72,14 +72,16 @@ class PlanActions(QObject):
             note=PLAN_NOTE,
         )
         entry_ids = [entry.id for entry in entries if entry.id is not None]
+        # Kept by what they are, not by id: by the undo, an id may belong to another entry.
+        spends = [movement_of(ledger, entry_id) for entry_id in entry_ids]
         touched = [payment.candidate.credit_id for payment in plan.payments]
         for credit_id in touched:
             self.window.refresh_credit(credit_id, "spent")
 
         def undo() -> str:
-            remove_movements(ledger, entry_ids)
-            for credit_id in touched:
-                self.window.refresh_credit(credit_id, "refunded")
+            remove_movements(ledger, spends)
+            for uid in dict.fromkeys(spend.credit_uid for spend in spends):
+                self.window.refresh_credit(credit_id_of(ledger, uid), "refunded")
             return "Planned spends taken back"
 
         actions = self.window.actions_
