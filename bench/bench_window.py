@@ -81,8 +81,10 @@ def build_ledger(path: Path | str, count: int) -> None:
 # --- the measured programs, each run in a fresh process ---------------------------------------
 
 # Installed before anything else: it sees the first Paint event of any main window, then the first
-# paint of its table once the table has rows. The QApplication is created here; the app's own
-# make_app() takes it over.
+# paint of its table once the table has rows. The app's window may first paint only its shell (no
+# `table` yet: it is built after that frame), so the probe keeps watching every paint until the
+# table's viewport is painted with rows. The QApplication is created here; the app's own make_app()
+# takes it over.
 PROBE = """
 import sys, time
 sys.path.insert(0, REPO)
@@ -92,23 +94,23 @@ app = QApplication(sys.argv[:1])
 marks = {}
 
 class Probe(QObject):
+    window = None
+
     def eventFilter(self, watched, event):
         if event.type() != QEvent.Type.Paint:
             return False
         if "frame" not in marks and isinstance(watched, QMainWindow):
             marks["frame"] = time.monotonic() - START
-            table = getattr(watched, "table", None)
-            if table is None or watched.model.rowCount() > 0:
-                # A bare window; or a window whose first frame already shows the filled table.
+            if type(watched) is QMainWindow:  # the bare window: nothing more to wait for
                 marks["filled"] = marks["frame"]
                 QTimer.singleShot(0, app.quit)
-            else:
-                self.window = watched
-                table.viewport().installEventFilter(self)
-                app.removeEventFilter(self)
-        elif "frame" in marks and "filled" not in marks and watched is not self.window:
-            if self.window.model.rowCount() > 0:
+                return False
+            self.window = watched
+        if self.window is not None and "filled" not in marks:
+            table = getattr(self.window, "table", None)
+            if table is not None and watched is table.viewport() and self.window.model.rowCount() > 0:
                 marks["filled"] = time.monotonic() - START
+                app.removeEventFilter(self)
                 QTimer.singleShot(0, app.quit)
         return False
 

@@ -85,6 +85,19 @@ def test_list_json_gives_each_credit_the_verdicts_show_gives_it(cli: CliRunner) 
     assert sorted(str(row["id"]) for row in expired) == ids[:2]
 
 
+def test_list_json_is_the_compact_form_of_what_pretty_prints(cli: CliRunner) -> None:
+    # The compact list is written from text encoded once per verdict list; it must stay what json.dumps writes.
+    add(cli, "refund", "--amount", "12.34", "--title", 'Kettle "return" — café', "--reference", "Ø-1\\2")
+    add(cli, "refund", "--amount", "56.78", "--title", "Kettle again")
+    add(cli, "promotional", "--categories", "Books", "--merchant", "Bücher & Co")
+    assert cli("archive", add(cli, "gift_card", "--expires", "2099-01-01")).code == 0
+    compact = cli("list", "--json").out
+    pretty = json.loads(cli("list", "--pretty").out)
+    assert compact == json.dumps(pretty, separators=(",", ":"), ensure_ascii=False) + "\n"
+    assert len(pretty) == 4 and any(row["archived"] and row["days_left"] for row in pretty)
+    assert cli("list", "--json", "--status", "expired").out == "[]\n"
+
+
 def test_show_text_explains_each_use_and_gives_advice(cli: CliRunner) -> None:
     out = cli("show", add(cli, "promotional", "--expires", "2099-01-01")).out
     assert "What it can be used for" in out and "amazon_gift_cards" in out and "Advice:" in out

@@ -185,6 +185,20 @@ def test_credits_imported_in_the_same_second_export_and_import_back(ledger: Ledg
         copy.close()
 
 
+def test_notes_on_several_lines_export_and_import_back(ledger: Ledger, tmp_path: Path) -> None:
+    # The ledger keeps a spend's and an observation's note with its line breaks: its own export must import.
+    credit_id = ledger.add_credit(NewCredit(source="gift_card", currency="USD", amount="25"), TODAY)
+    ledger.spend(credit_id, "1", TODAY, note="kettle\nand a lid")
+    ledger.record_check(credit_id, "amazon_gift_cards", "grayed_out", note="tried twice\nboth greyed out")
+    document = exported(ledger)
+    copy = Ledger.open(tmp_path / "copy.sqlite3")
+    try:
+        assert import_json(copy, document.encode(), NOW).added == 1
+        assert exported(copy) == document
+    finally:
+        copy.close()
+
+
 def test_a_merge_never_drops_a_credit_created_in_the_same_second_elsewhere(ledger: Ledger, tmp_path: Path) -> None:
     import_csv(ledger, b"source,currency,amount\ngift_card,USD,1\n", NOW)
     other = Ledger.open(tmp_path / "other.sqlite3")

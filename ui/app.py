@@ -35,7 +35,7 @@ def open_window(path: Path, demo: bool = False, background: bool = False) -> Mai
     """Show the main window now (unless starting in the tray); the ledger opens once it is painted."""
     from ui.window.startup import after_paint, start_window
 
-    window = MainWindow(path, demo=demo)
+    window = MainWindow(path, demo=demo, staged=True)  # its contents are built after the first frame
     if not (background and QSystemTrayIcon.isSystemTrayAvailable()):
         window.show()
     after_paint(window, lambda: start_window(window, background))

@@ -93,11 +93,16 @@ def cmd_add(args: argparse.Namespace, context: Context) -> int:
 def cmd_list(args: argparse.Namespace, context: Context) -> int:
     status = Status(args.status) if args.status else None
     if args.json:
-        from ledger.cli.report import list_json
+        from ledger.cli.report import list_json, list_json_text
         from ledger.rules.verdict_cache import VerdictCache
 
         listed = context.ledger.judged_summaries(context.today, status=status, expiring_within=args.expiring_within)
-        context.print_json(list_json(listed, VerdictCache(context.today, context.rulebook)))
+        verdicts = VerdictCache(context.today, context.rulebook)
+        if context.pretty:
+            context.print_json(list_json(listed, verdicts))
+        else:
+            # The text print_json would write, written directly: thousands of credits print faster.
+            context.out.write(list_json_text(listed, verdicts) + "\n")
         return 0
     summaries = context.ledger.summaries(context.today, status=status, expiring_within=args.expiring_within)
     if not summaries:

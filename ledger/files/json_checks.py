@@ -135,9 +135,10 @@ def _moment(obj: dict[str, Any], key: str, where: str) -> str:
         raise JsonImportError(f"{where}.{key}", str(error)) from None
 
 
-def _text(obj: dict[str, Any], key: str, where: str, checks: FieldChecks) -> str:
+def _text(obj: dict[str, Any], key: str, where: str, checks: FieldChecks, multiline: bool = False) -> str:
+    # `multiline`: a note of an entry or a checkout observation, which the ledger keeps with its line breaks.
     try:
-        return checks.text(_field(obj, key, where, str, ""), key.replace("_", " "), MAX_TEXT)
+        return checks.text(_field(obj, key, where, str, ""), key.replace("_", " "), MAX_TEXT, multiline=multiline)
     except JsonImportError:
         raise
     except LedgerError as error:
@@ -228,7 +229,8 @@ def _entries(
             raise JsonImportError(f"{at}.on", f"{on} is before the credit was received ({credit.received_on})")
         if on > latest:
             raise JsonImportError(f"{at}.on", f"{on} is in the future")
-        rows.append((kind, minor, on.isoformat(), _text(entry, "note", at, checks), _moment(entry, "created_at", at)))
+        note = _text(entry, "note", at, checks, multiline=True)
+        rows.append((kind, minor, on.isoformat(), note, _moment(entry, "created_at", at)))
     if issued is None:
         raise JsonImportError(f"{where}.entries", "has no issue entry; every credit has one, equal to its amount")
     return rows
@@ -251,7 +253,7 @@ def _checks(items: list[Any], where: str, checks: FieldChecks) -> list[tuple[str
                 _choice(check, "use", at, [use.value for use in CHECKOUT_USES]),
                 _choice(check, "outcome", at, [outcome.value for outcome in Outcome]),
                 _moment(check, "observed_at", at),
-                _text(check, "note", at, checks),
+                _text(check, "note", at, checks, multiline=True),
             )
         )
     return rows

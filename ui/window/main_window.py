@@ -13,7 +13,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,23 +34,19 @@ from PySide6.QtWidgets import (
 )
 
 from ledger.status import EXPIRING_WITHIN_DAYS
-from ui.labels import SOURCE_LABELS, STATUS_LABELS
-from ui.style import apply_style
-from ui.window.column_fit import ColumnFit, FittedTableView
-from ui.window.credit_table import COL_TITLE, CreditTableModel
-from ui.window.detail_panel import DetailPanel
-from ui.window.empty_state import EmptyState
-from ui.window.filter_feedback import FilterFeedback
-from ui.window.menus import build_menus
-from ui.window.summary_bar import SummaryBar
-from ui.window.table_access import install_table_access
-from ui.window.window_state import restore_window, save_window
+from ui.window.window_state import restore_geometry, restore_layout, save_window
 
 if TYPE_CHECKING:
     from ledger.storage.store import Ledger
+    from ui.window.column_fit import ColumnFit, FittedTableView
     from ui.window.credit_actions import CreditActions
+    from ui.window.credit_table import CreditTableModel
+    from ui.window.detail_panel import DetailPanel
+    from ui.window.empty_state import EmptyState
+    from ui.window.filter_feedback import FilterFeedback
     from ui.window.help_panel import HelpPanel
     from ui.window.overview import OverviewPanel
+    from ui.window.summary_bar import SummaryBar
 
 PAGE_EMPTY, PAGE_CREDITS = 0, 1
 # How often the window asks whether another program (the command line, cron, another window) wrote to the ledger.
@@ -84,7 +80,12 @@ class LedgerChange:
 
 
 class MainWindow(QMainWindow):
-    """Credit Ledger's window. Shows itself first, then opens the ledger file (`open_ledger`)."""
+    """Credit Ledger's window. Shows itself first, then opens the ledger file (`open_ledger`).
+
+    `staged`: only the window's shell (title, size, status bar) is built, for a first frame as early as a bare
+    window's; `build()` adds the table, the panels, the tool bar and the menus (ui/window/startup.py calls it
+    once that frame is painted). Otherwise everything is built at once.
+    """
 
     ledger_changed = Signal(object)
     ledger_opened = Signal()
@@ -102,6 +103,15 @@ class MainWindow(QMainWindow):
     reload_action: QAction
     credit_actions: dict[str, QAction]
     """The actions on the selected credit, by key (edit, spend, refund, archive, delete, …)."""
+    # Set by `build()`.
+    model: CreditTableModel
+    proxy: CreditTableModel
+    table: FittedTableView
+    column_fit: ColumnFit
+    detail: DetailPanel
+    summary: SummaryBar
+    empty_state: EmptyState
+    filter_feedback: FilterFeedback
 
     def __init__(
         self,
@@ -110,6 +120,7 @@ class MainWindow(QMainWindow):
         demo: bool = False,
         today: Callable[[], date] | None = None,
         settings: QSettings | None = None,
+        staged: bool = False,
     ) -> None:
         super().__init__()
         self.path = Path(path)
@@ -122,18 +133,43 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Credit Ledger — demo" if demo else "Credit Ledger")
         self.setObjectName("mainWindow")
         self.resize(1280, 760)
-        self.model = CreditTableModel(self)
-        # The view's model: the table model sorts and filters itself (see ui/window/credit_table.py).
-        self.proxy = self.model
         self._overview: OverviewPanel | None = None
-        self._build()
         self.actions_: CreditActions | None = None
-        restore_window(self, self.settings, self.table.horizontalHeader())
-        self.column_fit.apply_modes()
+        self.help_panel: HelpPanel | None = None
+        self.built = False
+        self.loading_label = QLabel("Opening the ledger…")
+        self.statusBar().addWidget(self.loading_label)
+        restore_geometry(self, self.settings)
+        if not staged:
+            self.build()
 
     # --- layout -----------------------------------------------------------------------------
 
+    def build(self) -> None:
+        """Build the window's contents: the table, the panels, the tool bar, the menus (once; see `staged`).
+
+        Its modules are imported here, not with the window's: the shell's first frame does not wait for them.
+        """
+        if self.built:
+            return
+        self.built = True
+        from ui.window.credit_table import CreditTableModel
+
+        self.model = CreditTableModel(self)
+        # The view's model: the table model sorts and filters itself (see ui/window/credit_table.py).
+        self.proxy = self.model
+        self._build()
+        restore_layout(self, self.settings, self.table.horizontalHeader())
+        self.column_fit.apply_modes()
+
     def _build(self) -> None:
+        from ui.style import apply_style
+        from ui.window.empty_state import EmptyState
+        from ui.window.filter_feedback import FilterFeedback
+        from ui.window.menus import build_menus
+        from ui.window.summary_bar import SummaryBar
+        from ui.window.table_access import install_table_access
+
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -161,8 +197,6 @@ class MainWindow(QMainWindow):
         # The app's style sheet goes on now the central widgets exist, so each is styled once
         # (ui/style.py); the tool bar reads its spacing when built, so it comes after.
         apply_style()
-        self.loading_label = QLabel("Opening the ledger…")
-        self.statusBar().addWidget(self.loading_label)
         self._build_toolbar()
         self._build_help()
         build_menus(self)
@@ -180,6 +214,11 @@ class MainWindow(QMainWindow):
             QWidget.setTabOrder(before, after)
 
     def _credits_page(self) -> QWidget:
+        from PySide6.QtCore import Qt
+
+        from ui.window.column_fit import ColumnFit, FittedTableView
+        from ui.window.detail_panel import DetailPanel
+
         self.table = FittedTableView()
         self.table.setObjectName("creditTable")
         self.table.setAccessibleName("Credits")
@@ -209,6 +248,8 @@ class MainWindow(QMainWindow):
         return splitter
 
     def _build_toolbar(self) -> None:
+        from ui.labels import SOURCE_LABELS, STATUS_LABELS
+
         bar = QToolBar("Search and filter")
         bar.setObjectName("filterBar")
         bar.setMovable(False)
@@ -258,8 +299,9 @@ class MainWindow(QMainWindow):
         return label
 
     def _build_help(self) -> None:
+        from PySide6.QtCore import Qt
+
         # The panel itself is built on first use (F1): it is not needed to show the window.
-        self.help_panel: HelpPanel | None = None
         self.help_dock = QDockWidget("Help", self)
         self.help_dock.setObjectName("helpDock")
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.help_dock)
@@ -284,6 +326,8 @@ class MainWindow(QMainWindow):
 
     def focus_search(self) -> None:
         """Put the cursor in the search box (Ctrl+F)."""
+        from PySide6.QtCore import Qt
+
         self.tabs.setCurrentIndex(0)
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
@@ -455,6 +499,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _select_row(self, credit_id: int) -> bool:
+        from ui.window.credit_table import COL_TITLE
+
         row = self.model.row_of(credit_id)
         if row < 0:
             return False
@@ -552,7 +598,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         """Remember the geometry and column widths, then close."""
-        save_window(self, self.settings, self.table.horizontalHeader())
+        if self.built:  # closed before its contents were built, nothing of the layout has changed
+            save_window(self, self.settings, self.table.horizontalHeader())
         super().closeEvent(event)
 
     def close_ledger(self) -> None:

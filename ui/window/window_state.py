@@ -6,7 +6,7 @@ the screen the window opens on, so it never opens out of reach.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QStyle, QWidget
 
@@ -19,8 +19,11 @@ def _bytes(value: object) -> QByteArray | None:
     return value if isinstance(value, QByteArray) and not value.isEmpty() else None
 
 
-def restore_window(window: QMainWindow, settings: QSettings, header: QHeaderView) -> None:
-    """Put the window and the table's columns back as the user left them (if they ever did), all on this screen."""
+def restore_geometry(window: QMainWindow, settings: QSettings) -> None:
+    """Put the window back where and as large as the user left it (if they ever did), on this screen.
+
+    Nothing here builds PySide's `Qt` namespace (about 20 ms): the window's first frame does not wait for it.
+    """
     geometry = _bytes(settings.value(GEOMETRY))
     if geometry is not None:
         window.restoreGeometry(geometry)
@@ -28,6 +31,10 @@ def restore_window(window: QMainWindow, settings: QSettings, header: QHeaderView
     # borders) is known once it is shown: fitted again then.
     fit_on_screen(window)
     _FitWhenShown(window)
+
+
+def restore_layout(window: QMainWindow, settings: QSettings, header: QHeaderView) -> None:
+    """Put the docks, tool bars and the table's columns back as the user left them (once they are built)."""
     state = _bytes(settings.value(STATE))
     if state is not None:
         window.restoreState(state)
@@ -47,7 +54,7 @@ def save_window(window: QMainWindow, settings: QSettings, header: QHeaderView) -
 def fit_on_screen(window: QWidget) -> None:
     """Move and, if need be, shrink a window so that all of it, frame included, is on one screen's available
     area: the screen under its middle, else the primary one. A maximized or full-screen window is left alone."""
-    if window.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+    if window.isMaximized() or window.isFullScreen():
         return
     frame = window.frameGeometry()
     screen = QGuiApplication.screenAt(frame.center()) or QGuiApplication.primaryScreen()
@@ -74,14 +81,21 @@ def fit_on_screen(window: QWidget) -> None:
 
 
 def frame_known(window: QWidget) -> bool:
-    """Whether the window's frame (title bar, borders) is known: it is shown and framed, or has no frame."""
+    """Whether the window's frame (title bar, borders) is known: it is shown, and framed or without a frame."""
+    if not window.isVisible():
+        # Never framed yet. Asking for its flags would build PySide's `Qt` namespace (about 20 ms) before
+        # the window's first frame.
+        return False
+    from PySide6.QtCore import Qt
+
     frameless = bool(window.windowFlags() & Qt.WindowType.FramelessWindowHint)
     return frameless or window.frameGeometry() != window.geometry()
 
 
 class _FitWhenShown(QObject):
     """Fits its window on its screen again once it is shown and framed (the window manager frames it after the
-    first show, moving it): at each move or resize until the frame is known, at most a few times."""
+    first show, moving it): after its first paint, then at each move or resize until the frame is known, at
+    most a few times."""
 
     TRIES = 8
 
@@ -89,12 +103,20 @@ class _FitWhenShown(QObject):
         super().__init__(window)
         self._window = window
         self._tries = 0
+        self._painted = False
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        """After the Show, and the moves and resizes framing brings, fit the window (once those events are done)."""
-        showing = (QEvent.Type.Show, QEvent.Type.Move, QEvent.Type.Resize)
-        if watched is self._window and event.type() in showing and self._window.isVisible():
+        """After the first paint, and the moves and resizes framing brings, fit the window (once those events
+        are done). Not before that paint: asking whether the frame is known builds PySide's `Qt` namespace
+        (about 20 ms), which the first frame would wait for."""
+        if watched is not self._window:
+            return False
+        kind = event.type()
+        first_paint = kind == QEvent.Type.Paint and not self._painted
+        framing = kind in (QEvent.Type.Show, QEvent.Type.Move, QEvent.Type.Resize) and self._painted
+        if (first_paint or framing) and self._window.isVisible():
+            self._painted = True
             self._tries += 1
             QTimer.singleShot(0, self._fit)
         return False
