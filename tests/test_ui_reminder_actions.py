@@ -162,6 +162,27 @@ def test_mute_from_the_notification_silences_the_credit(
     assert service.mute_action.isChecked()
 
 
+def test_mute_from_a_notification_whose_credit_was_deleted_never_mutes_the_credit_that_took_its_id(
+    qtbot: QtBot, ledger_path: Path, app: Callable[..., ReminderService], actions_server: NotificationServer
+) -> None:
+    [credit_id] = seed(ledger_path, ("Birthday card", EXPIRY))
+    service = app()
+    shown = shown_id(service)
+    elsewhere = Ledger.open(ledger_path)  # the command line, while the notification is still on screen
+    try:
+        elsewhere.delete(credit_id)
+        newcomer = add_credit(elsewhere, EXPIRY, title="Someone else's card")
+    finally:
+        elsewhere.close()
+    assert newcomer == credit_id  # SQLite gave the freed id to the new credit
+
+    actions_server.invoke_action(shown, "mute")
+
+    status = service.window.statusBar()
+    qtbot.waitUntil(lambda: status.currentMessage() == "That credit is no longer in the ledger", timeout=10_000)
+    assert read_credit(ledger_path, newcomer) == (None, False)
+
+
 def test_a_summary_offers_no_mute_and_snoozes_every_credit_it_names(
     qtbot: QtBot, ledger_path: Path, app: Callable[..., ReminderService], actions_server: NotificationServer
 ) -> None:

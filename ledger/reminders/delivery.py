@@ -14,7 +14,15 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from ledger.money import format_money, from_minor
 from ledger.reminders.notifiers import Notification, NotifierChain
 from ledger.reminders.planning import DueReminder, ReminderCandidate, ReminderPolicy
-from ledger.reminders.store import claim, mark_delivered, most_urgent_candidate, plan_due, release, still_remindable
+from ledger.reminders.store import (
+    claim,
+    credits_named,
+    mark_delivered,
+    most_urgent_candidate,
+    plan_due,
+    release,
+    still_remindable,
+)
 from ledger.storage.settings import Settings, load_settings
 from ledger.storage.store import Ledger
 
@@ -77,6 +85,9 @@ def compose(reminders: Sequence[DueReminder]) -> Notification:
         raise ValueError("nothing to remind of")
     ordered = sorted(reminders, key=lambda reminder: (reminder.days_left, reminder.credit.credit_id))
     credit_ids = tuple(reminder.credit.credit_id for reminder in ordered)
+    # Only when every credit has one (a sample reminder is made up, and has none).
+    uids = tuple(reminder.credit.uid for reminder in ordered)
+    credit_uids = uids if all(uids) else ()
     lasting = ordered[0].days_left <= LASTING_WITHIN_DAYS
     if len(ordered) == 1:
         only = ordered[0]
@@ -84,6 +95,7 @@ def compose(reminders: Sequence[DueReminder]) -> Notification:
             title=f"{credit_label(only)} expires {_days_phrase(only.days_left)}",
             body=f"{_money_left(only)} left. Use it by {_long_date(only.credit.expires_on)}, or it is forfeited.",
             credit_ids=credit_ids,
+            credit_uids=credit_uids,
             lasting=lasting,
         )
     latest = ordered[-1].days_left
@@ -98,6 +110,7 @@ def compose(reminders: Sequence[DueReminder]) -> Notification:
         title=f"{len(ordered)} credits worth {totals_by_currency(ordered)} expire {when}",
         body="\n".join(lines),
         credit_ids=credit_ids,
+        credit_uids=credit_uids,
         lasting=lasting,
     )
 
@@ -109,7 +122,7 @@ def as_it_is_now(notification: Notification, ledger: Ledger, today: date) -> Not
     """
     if not notification.credit_ids:
         return notification
-    credits = still_remindable(ledger, notification.credit_ids, today)
+    credits = still_remindable(ledger, credits_named(ledger, notification), today)
     if not credits:
         return None
     due_at = datetime.combine(today, time())

@@ -48,6 +48,8 @@ class Notification:
     title: str
     body: str
     credit_ids: tuple[int, ...] = ()
+    # The same credits by uid, to find them again when the notification is acted on (ids are reused).
+    credit_uids: tuple[str, ...] = ()
     lasting: bool = False
 
 

@@ -71,6 +71,8 @@ class ReminderCandidate(NamedTuple):
     # When a reminder of the current expiry date was last shown (or claimed to be shown). Rows
     # marked superseded are covered leads, not notifications, so they never set this.
     last_reminded_at: datetime | None = None
+    # Its uid: a notification names its credits by it too, since ids are reused once a credit is deleted.
+    uid: str = ""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ledger.reminders.planning import (
     DueReminder,
@@ -30,6 +30,9 @@ from ledger.reminders.planning import (
 from ledger.storage.rows import timestamp_text
 from ledger.storage.store import Ledger
 
+if TYPE_CHECKING:
+    from ledger.reminders.notifiers import Notification
+
 # A day of slack on the window, so a time-zone edge never leaves a due credit outside it.
 WINDOW_MARGIN_DAYS = 1
 # Credits beyond the window are read in pages until the next reminder time is certain.
@@ -40,7 +43,9 @@ SUPERSEDED = "superseded"
 
 _BALANCE = "COALESCE((SELECT SUM(e.amount_minor) FROM entry e WHERE e.credit_id = c.id), 0)"
 _FOR_CURRENT_EXPIRY = "FROM reminder_sent r WHERE r.credit_id = c.id AND r.expires_on = c.expires_on"
-_CANDIDATE_COLUMNS = f"c.id, c.expires_on, {_BALANCE}, c.currency, c.merchant, c.source, c.title, c.snoozed_until"
+_CANDIDATE_COLUMNS = (
+    f"c.id, c.expires_on, {_BALANCE}, c.currency, c.merchant, c.source, c.title, c.snoozed_until, c.uid"
+)
 _REMINDABLE = "c.archived = 0 AND c.reminders_muted = 0"
 _IN_WINDOW = f"c.expires_on BETWEEN ? AND ? AND {_REMINDABLE}"
 _HISTORY_COLUMNS = "r.credit_id, r.lead_days, r.expires_on, r.sent_at, r.channel"
@@ -67,6 +72,7 @@ def _candidate(row: Sequence[Any], sent: frozenset[int], last_reminded: str | No
         snoozed_until=_day(row[7]) if row[7] else None,
         sent_leads=sent,
         last_reminded_at=datetime.fromisoformat(last_reminded) if last_reminded else None,
+        uid=str(row[8]),
     )
 
 
@@ -160,6 +166,24 @@ def most_urgent_candidate(ledger: Ledger, today: date) -> ReminderCandidate | No
             (today.isoformat(),),
         ).fetchone()
     return None if row is None else _candidate(row, frozenset())
+
+
+def credits_named(ledger: Ledger, notification: Notification) -> tuple[int, ...]:
+    """The ids that the credits a notification names have now, found by uid (a credit deleted since is left out).
+
+    A notification may be acted on hours later: by then its credit may be gone and its id given to a new one.
+    A notification without uids (a test, a message) names its ids as they are.
+    """
+    if not notification.credit_uids:
+        return notification.credit_ids
+    with ledger.query() as connection:
+        found = dict(
+            connection.execute(
+                "SELECT uid, id FROM credit WHERE uid IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(notification.credit_uids)),),
+            ).fetchall()
+        )
+    return tuple(int(found[uid]) for uid in notification.credit_uids if uid in found)
 
 
 def still_remindable(ledger: Ledger, credit_ids: Sequence[int], today: date) -> list[ReminderCandidate]:

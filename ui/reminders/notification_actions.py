@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ledger.reminders.delivery import ReminderRun
 from ledger.reminders.notifiers import Action, Notification
 from ledger.reminders.planning import mute
+from ledger.reminders.store import credits_named
 from ui.dialogs.failure import SAVE_FAILURES, show_failure
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ class NotificationActions:
 
     def offered(self, notification: Notification) -> list[Action]:
         """What a reminder offers: Open (a click on it too), Snooze a day while a day is left, Mute for one credit."""
-        credit_ids = notification.credit_ids
+        credit_ids = notification.credit_ids  # just composed from the ledger: its ids are current
         if not credit_ids or self.service.window.ledger is None:
             return []  # a test or a message: nothing to act on
         actions: list[Action] = [(OPEN, "Open")]
@@ -48,8 +49,12 @@ class NotificationActions:
 
     def act(self, key: str, notification: Notification | None) -> None:
         """Do what the user chose on a notification: open the window on its credit, snooze it a day, or mute it."""
-        credit_ids = notification.credit_ids if notification is not None else ()
         try:
+            credit_ids = self._credits_now(notification)
+            if notification is not None and notification.credit_ids and not credit_ids:
+                self.service.show_window()
+                self.service.window.statusBar().showMessage("That credit is no longer in the ledger", STATUS_MS)
+                return
             if key == SNOOZE and credit_ids:
                 self._snooze_for_a_day(credit_ids)
             elif key == MUTE and credit_ids:
@@ -60,6 +65,13 @@ class NotificationActions:
             # The credit was deleted meanwhile, or the ledger is busy: say so where it can be seen.
             self.service.show_window()
             show_failure(self.service.window, error, "Not done")
+
+    def _credits_now(self, notification: Notification | None) -> tuple[int, ...]:
+        # Found by uid: hours after the notification, a credit's id may belong to another credit.
+        ledger = self.service.window.ledger
+        if notification is None:
+            return ()
+        return notification.credit_ids if ledger is None else credits_named(ledger, notification)
 
     def open_credit(self, credit_id: int | None) -> bool:
         """Bring the window back showing a credit (filters cleared if they hide it); False if it is gone."""
