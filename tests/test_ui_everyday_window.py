@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from ledger.storage.backup import make_backup
 from ledger.storage.restore import restore_backup
 from ledger.storage.store import Ledger, NewCredit, OutsideChange
 from tests.conftest import REPO, ledger_rows
-from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
+from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed, shown_titles, window_for_a_test
 from ui.dialogs.credit_dialog import CreditDialog
 from ui.window.credit_table import COL_BALANCE, COL_TITLE
 from ui.window.main_window import MainWindow
@@ -32,15 +33,8 @@ POPUP_NOISE = pytest.mark.qt_log_ignore(
 
 
 @pytest.fixture
-def window(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> MainWindow:
-    win = make_window(qtbot, ledger_path, tmp_path / "settings.ini")
-    yield win
-    win.close()
-    win.close_ledger()
-
-
-def shown_titles(window: MainWindow) -> list[str]:
-    return [window.model.index(row, COL_TITLE).data() for row in range(window.model.rowCount())]
+def window(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> Iterator[MainWindow]:
+    yield from window_for_a_test(qtbot, ledger_path, tmp_path / "settings.ini")
 
 
 def kettle_refund(**more: object) -> NewCredit:

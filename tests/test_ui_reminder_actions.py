@@ -8,14 +8,13 @@ ActionInvoked signal a click sends.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import dbus
 import dbus.lowlevel
 import pytest
-from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from ledger.reminders.notifiers import URGENCY_CRITICAL, Notification
@@ -23,11 +22,10 @@ from ledger.shipped import app_icon
 from ledger.storage.settings import Settings, save_settings
 from ledger.storage.store import Ledger
 from tests.reminder_fixtures import add_credit, local
-from tests.ui_helpers import OFFSCREEN_NOISE
+from tests.ui_helpers import OFFSCREEN_NOISE, reminder_windows
 from ui.reminders.desktop_notifications import DesktopNotifications
 from ui.reminders.notifiers import ReminderBanner
-from ui.reminders.reminder_service import ReminderService, install_reminders
-from ui.window.main_window import MainWindow
+from ui.reminders.reminder_service import ReminderService
 
 if TYPE_CHECKING:
     from tests.dbus_fixtures import NotificationServer
@@ -45,21 +43,7 @@ OPEN_SNOOZE_MUTE = (("default", "Open"), ("snooze", "Snooze a day"), ("mute", "M
 @pytest.fixture
 def app(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> Iterator[Callable[..., ReminderService]]:
     """Opens the real main window on this test's ledger with reminders installed, at NOW."""
-    services: list[ReminderService] = []
-
-    def open_window(now: Callable[[], datetime] = lambda: NOW) -> ReminderService:
-        settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(ledger_path, today=lambda: now().date(), settings=settings)
-        qtbot.addWidget(window)
-        service = install_reminders(window, now=now)
-        services.append(service)
-        window.show()
-        window.open_ledger()
-        return service
-
-    yield open_window
-    for service in services:
-        service.shutdown()
+    yield from reminder_windows(qtbot, ledger_path, tmp_path / "window.ini", clock=lambda: NOW)
 
 
 def seed(path: Path, *credits: tuple[str, date], settings: Settings | None = None) -> list[int]:

@@ -20,7 +20,7 @@ from ledger.reminders.store import claim, plan_due
 from ledger.storage.settings import Settings, load_settings, save_settings
 from ledger.storage.store import Ledger
 from tests.reminder_fixtures import BrokenNotifier, RecordingNotifier, add_credit, local
-from tests.ui_helpers import OFFSCREEN_NOISE
+from tests.ui_helpers import OFFSCREEN_NOISE, reminder_windows
 from ui.dialogs.settings_dialog import SettingsDialog
 from ui.reminders.autostart import autostart_path, set_start_at_login
 from ui.reminders.notifiers import ReminderBanner
@@ -48,21 +48,7 @@ def running_clock(start: datetime) -> Callable[[], datetime]:
 @pytest.fixture
 def app_window(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> Iterator[Callable[..., ReminderService]]:
     """Opens the real main window on this test's ledger with reminders installed, at a given app time."""
-    services: list[ReminderService] = []
-
-    def open_at(now: Callable[[], datetime]) -> ReminderService:
-        settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(ledger_path, today=lambda: now().date(), settings=settings)
-        qtbot.addWidget(window)
-        service = install_reminders(window, now=now)
-        services.append(service)
-        window.show()
-        window.open_ledger()
-        return service
-
-    yield open_at
-    for service in services:
-        service.shutdown()
+    yield from reminder_windows(qtbot, ledger_path, tmp_path / "window.ini")
 
 
 def seed_ledger(path: Path, settings: Settings, *expiries: date) -> list[int]:
@@ -95,18 +81,24 @@ def test_a_reminder_comes_due_in_the_running_app_and_reaches_dbus_and_the_tray(
     assert service.scheduler.last_run is not None and service.scheduler.last_run.channel == "desktop"
 
 
+def credit_added_in_the_window(
+    ledger_path: Path, app_window: Callable[..., ReminderService], title: str
+) -> tuple[ReminderService, int]:
+    """The window on July 28 (no notification server), where a credit expiring on July 31 was just added."""
+    seed_ledger(ledger_path, Settings())
+    service = app_window(lambda: local(2026, 7, 28, 12, 0))
+    assert service.window.ledger is not None
+    credit_id = add_credit(service.window.ledger, EXPIRY, title=title)
+    service.window.refresh_credit(credit_id, "added")
+    return service, credit_id
+
+
 def test_a_change_to_the_ledger_is_reconciled_at_once_and_falls_back_to_the_banner(
     ledger_path: Path, app_window: Callable[..., ReminderService], session_bus: str
 ) -> None:
-    seed_ledger(ledger_path, Settings())
-    service = app_window(lambda: local(2026, 7, 28, 12, 0))
-    window = service.window
-    assert window.ledger is not None
+    service, _ = credit_added_in_the_window(ledger_path, app_window, "Just added")
 
-    credit_id = add_credit(window.ledger, EXPIRY, title="Just added")
-    window.refresh_credit(credit_id, "added")
-
-    banners = window.findChildren(ReminderBanner)
+    banners = service.window.findChildren(ReminderBanner)
     assert [b.notification.title for b in banners] == ["Just added expires in 3 days"]
     assert service.scheduler.last_run is not None and service.scheduler.last_run.channel == "banner"
     assert service.tray.count == 1
@@ -115,12 +107,8 @@ def test_a_change_to_the_ledger_is_reconciled_at_once_and_falls_back_to_the_bann
 def test_a_reminder_banner_follows_its_credit_spent_elsewhere_and_closes_once_nothing_is_left(
     qtbot: QtBot, ledger_path: Path, app_window: Callable[..., ReminderService], session_bus: str
 ) -> None:
-    seed_ledger(ledger_path, Settings())
-    service = app_window(lambda: local(2026, 7, 28, 12, 0))
+    service, credit_id = credit_added_in_the_window(ledger_path, app_window, "Kettle refund")
     window = service.window
-    assert window.ledger is not None
-    credit_id = add_credit(window.ledger, EXPIRY, title="Kettle refund")
-    window.refresh_credit(credit_id, "added")
     (banner,) = window.findChildren(ReminderBanner)
     assert banner.body.text().startswith("$25.00 left.")
 

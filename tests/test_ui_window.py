@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,26 +16,18 @@ from pytestqt.qtbot import QtBot
 from ledger.storage.listing import CURRENCY, SOURCE, STATUS
 from ledger.storage.store import Ledger, NewCredit
 from tests.conftest import CliRunner, ledger_rows
-from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed
+from tests.ui_helpers import OFFSCREEN_NOISE, TODAY, make_window, seed, shown_titles, window_for_a_test
 from ui.dialogs.credit_dialog import CreditDialog
 from ui.dialogs.movement_dialog import MovementDialog
-from ui.window.credit_table import COL_BALANCE, COL_EXPIRES, COL_STATUS, COL_TITLE, RECORD_ROLE
+from ui.window.credit_table import COL_BALANCE, COL_EXPIRES, COL_STATUS, RECORD_ROLE
 from ui.window.main_window import PAGE_CREDITS, PAGE_EMPTY, MainWindow
 
 pytestmark = OFFSCREEN_NOISE
 
 
 @pytest.fixture
-def window(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> MainWindow:
-    win = make_window(qtbot, ledger_path, tmp_path / "settings.ini")
-    yield win
-    win.close()
-    win.close_ledger()
-
-
-def shown_titles(window: MainWindow) -> list[str]:
-    proxy = window.proxy
-    return [proxy.index(row, COL_TITLE).data() for row in range(proxy.rowCount())]
+def window(qtbot: QtBot, ledger_path: Path, tmp_path: Path) -> Iterator[MainWindow]:
+    yield from window_for_a_test(qtbot, ledger_path, tmp_path / "settings.ini")
 
 
 def press_ok(qtbot: QtBot, dialog: CreditDialog | MovementDialog) -> None:
