@@ -252,9 +252,13 @@ _FIND_MOVEMENT = (
 )
 
 
+def _credit_uid(connection: sqlite3.Connection, credit_id: int) -> str:
+    return str(connection.execute("SELECT uid FROM credit WHERE id = ?", (credit_id,)).fetchone()[0])
+
+
 def _snapshot(connection: sqlite3.Connection, entry: EntryRecord) -> MovementSnapshot:
-    uid = connection.execute("SELECT uid FROM credit WHERE id = ?", (entry.credit_id,)).fetchone()[0]
-    return MovementSnapshot(str(uid), entry.kind, entry.amount_minor, entry.occurred_on, entry.note, entry.created_at)
+    uid = _credit_uid(connection, entry.credit_id)
+    return MovementSnapshot(uid, entry.kind, entry.amount_minor, entry.occurred_on, entry.note, entry.created_at)
 
 
 def _entry_id(connection: sqlite3.Connection, movement: int | MovementSnapshot) -> int:
@@ -437,9 +441,9 @@ def remove_check(ledger: Ledger, check_id: int) -> RemovedCheck:
         if found is None:
             raise LedgerError(f"that checkout observation is not in the ledger any more (check {check_id})")
         check = CheckRecord.from_row(found)
-        uid = connection.execute("SELECT uid FROM credit WHERE id = ?", (check.credit_id,)).fetchone()[0]
+        uid = _credit_uid(connection, check.credit_id)
         connection.execute("DELETE FROM checkout_check WHERE id = ?", (check_id,))
-        return RemovedCheck(check, str(uid))
+        return RemovedCheck(check, uid)
 
 
 def restore_check(ledger: Ledger, removed: RemovedCheck) -> int:
